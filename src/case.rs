@@ -1,0 +1,104 @@
+//! A case: one truth, artifact or key link, resolved and ready to run.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::probe::Probe;
+use crate::spec::{ArtifactSpec, KeyLinkSpec, ShellSpec};
+
+/// Where a case is defined.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    /// The check file, as it was found (relative to where envtruth was started when it can be).
+    pub file: PathBuf,
+    /// Line, from 1.
+    pub line: usize,
+    /// Column, from 1.
+    pub column: usize,
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.file.display(), self.line)
+    }
+}
+
+/// What a case checks.
+#[derive(Debug, Clone)]
+pub enum Check {
+    /// A truth proven by probes, or left to a human.
+    Truth {
+        /// Every probe must pass.
+        probes: Vec<Probe>,
+        /// Set when a human must judge it; then nothing runs.
+        manual: Option<String>,
+    },
+    /// A file that must exist.
+    Artifact(ArtifactSpec),
+    /// Wiring between artifacts.
+    KeyLink(KeyLinkSpec),
+}
+
+/// One runnable case.
+#[derive(Debug, Clone)]
+pub struct Case {
+    /// `{suite}::{kind}::{id}`, unique in a run.
+    pub name: String,
+    /// The truth text, or what the artifact or key link requires.
+    pub title: String,
+    /// Where it is defined.
+    pub source: Source,
+    /// Where its commands run.
+    pub shell: ShellSpec,
+    /// Its time limit.
+    pub timeout: Duration,
+    /// What it checks.
+    pub check: Check,
+    /// Indices (in the run's case list) of the cases it runs after.
+    pub after: Vec<usize>,
+}
+
+/// The default id of a truth: lowercase ASCII letters and digits, every other run of
+/// characters one `-`, trimmed, and cut at a word boundary to at most 64 characters.
+pub fn slug(text: &str) -> String {
+    let mut slug = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_end_matches('-');
+    if slug.len() <= 64 {
+        return slug.to_string();
+    }
+    let cut = &slug[..65];
+    match cut.rfind('-') {
+        Some(boundary) if boundary > 0 => cut[..boundary].to_string(),
+        _ => slug[..64].to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::slug;
+
+    #[test]
+    fn slugs_collapse_and_trim() {
+        assert_eq!(slug("`uv sync` installs all Python packages without errors"), "uv-sync-installs-all-python-packages-without-errors");
+        assert_eq!(slug("  LD_LIBRARY_PATH includes libstdc++!  "), "ld-library-path-includes-libstdc");
+        assert_eq!(slug("Ünïcode ✓ only"), "n-code-only");
+        assert_eq!(slug("✓✓"), "");
+    }
+
+    #[test]
+    fn long_slugs_cut_at_a_word_boundary() {
+        let text = "`nix develop` provides a shell with Python 3.12, uv, ruff, and cmake in PATH";
+        let s = slug(text);
+        assert_eq!(s, "nix-develop-provides-a-shell-with-python-3-12-uv-ruff-and-cmake");
+        assert!(s.len() <= 64);
+        assert_eq!(slug(&"a".repeat(80)).len(), 64);
+    }
+}

@@ -1,0 +1,247 @@
+//! Running one command: its own process group, a hard time limit, output to files.
+//!
+//! Why each piece is here:
+//! - A process group per command. A timeout must end everything the command started:
+//!   `bash -c 'sleep 300 & sleep 301'` has two children, and a grandchild that survives
+//!   keeps CI waiting. Killing the group (SIGTERM, a short grace, SIGKILL) reaches them all;
+//!   killing the direct child would not. When the command ends on its own, whatever it
+//!   left running in its group is killed too, and the record says so.
+//! - stdout and stderr go to anonymous temp files, never pipes. Memory stays flat however
+//!   much a command prints, and a background process holding a pipe open cannot keep us
+//!   waiting for an EOF. The evidence keeps only the last lines.
+//! - stdin is closed, so a command that prompts fails instead of hanging.
+
+use std::collections::HashMap;
+use std::ffi::OsString;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use crate::outcome::{CommandRecord, Ended};
+use crate::secret::Secrets;
+
+/// How long a timed-out group gets between SIGTERM and SIGKILL.
+const GRACE: Duration = Duration::from_secs(2);
+/// Lines of each stream kept as evidence.
+const TAIL_LINES: usize = 20;
+/// Bytes read from the end of a stream to find its last lines.
+const TAIL_BYTES: u64 = 64 * 1024;
+/// Longest line kept in evidence or matched against a pattern; the rest is cut.
+const LINE_LIMIT: usize = 64 * 1024;
+/// Longest line shown in a tail.
+const SHOWN_LINE: usize = 300;
+
+/// Where and how commands run.
+pub struct Exec<'a> {
+    /// The working directory (the project root).
+    pub dir: &'a Path,
+    /// The whole environment of the command.
+    pub env: &'a HashMap<OsString, OsString>,
+    /// Values scrubbed from the evidence.
+    pub secrets: &'a Secrets,
+    /// When the command must be ended.
+    pub deadline: Instant,
+    /// The limit the deadline came from, for messages.
+    pub limit: Duration,
+}
+
+/// A finished command: its record and its full output, for pattern checks.
+pub struct Finished {
+    /// What goes into the evidence.
+    pub record: CommandRecord,
+    /// Everything it wrote to stdout.
+    pub stdout: Capture,
+    /// Everything it wrote to stderr.
+    pub stderr: Capture,
+}
+
+/// One captured stream, on disk.
+pub struct Capture {
+    file: Option<File>,
+}
+
+impl Capture {
+    /// Calls `visit` with each line (lossy UTF-8, cut at 64 KiB) until it returns true;
+    /// returns whether it did.
+    pub fn any_line(&self, mut visit: impl FnMut(&str) -> bool) -> io::Result<bool> {
+        let Some(file) = &self.file else { return Ok(false) };
+        let mut file = file.try_clone()?;
+        file.seek(SeekFrom::Start(0))?;
+        let mut reader = BufReader::new(file);
+        let mut line = Vec::new();
+        loop {
+            line.clear();
+            let ended = read_capped_line(&mut reader, &mut line)?;
+            if ended && line.is_empty() {
+                return Ok(false);
+            }
+            if visit(&String::from_utf8_lossy(&line)) {
+                return Ok(true);
+            }
+            if ended {
+                return Ok(false);
+            }
+        }
+    }
+
+    fn tail(&self, secrets: &Secrets) -> Vec<String> {
+        let Some(file) = &self.file else { return Vec::new() };
+        tail_of(file, secrets).unwrap_or_else(|err| vec![format!("(output unreadable: {err})")])
+    }
+}
+
+/// Reads one line into `line`, keeping at most [`LINE_LIMIT`] bytes of it; returns
+/// true at the end of the stream.
+fn read_capped_line(reader: &mut impl BufRead, line: &mut Vec<u8>) -> io::Result<bool> {
+    loop {
+        let buffer = reader.fill_buf()?;
+        if buffer.is_empty() {
+            return Ok(true);
+        }
+        let (chunk, found) = match buffer.iter().position(|b| *b == b'\n') {
+            Some(at) => (&buffer[..at], Some(at + 1)),
+            None => (buffer, None),
+        };
+        let room = LINE_LIMIT.saturating_sub(line.len());
+        line.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        let used = found.unwrap_or(buffer.len());
+        reader.consume(used);
+        if found.is_some() {
+            return Ok(false);
+        }
+    }
+}
+
+fn tail_of(file: &File, secrets: &Secrets) -> io::Result<Vec<String>> {
+    let mut file = file.try_clone()?;
+    let len = file.seek(SeekFrom::End(0))?;
+    let start = len.saturating_sub(TAIL_BYTES);
+    file.seek(SeekFrom::Start(start))?;
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes)?;
+    let text = String::from_utf8_lossy(&bytes);
+    let mut lines: Vec<&str> = text.split('\n').collect();
+    if start > 0 && lines.len() > 1 {
+        lines.remove(0); // cut mid-line
+    }
+    if lines.last() == Some(&"") {
+        lines.pop();
+    }
+    let from = lines.len().saturating_sub(TAIL_LINES);
+    Ok(lines[from..]
+        .iter()
+        .map(|line| {
+            let line = secrets.scrub(line.trim_end_matches('\r'));
+            match line.char_indices().nth(SHOWN_LINE) {
+                Some((cut, _)) => format!("{}…", &line[..cut]),
+                None => line,
+            }
+        })
+        .collect())
+}
+
+/// Runs `argv` and waits for it, at most until the deadline.
+pub fn run(argv: &[OsString], shown: &str, exec: &Exec<'_>) -> Finished {
+    let started = Instant::now();
+    let not_started = |reason: String| Finished {
+        record: CommandRecord {
+            command: shown.to_string(),
+            ended: Ended::NotStarted(reason),
+            duration: started.elapsed(),
+            stdout_tail: Vec::new(),
+            stderr_tail: Vec::new(),
+            killed_leftovers: false,
+        },
+        stdout: Capture { file: None },
+        stderr: Capture { file: None },
+    };
+    let (stdout, stderr) = match (tempfile::tempfile(), tempfile::tempfile()) {
+        (Ok(out), Ok(err)) => (out, err),
+        (Err(e), _) | (_, Err(e)) => {
+            return not_started(format!("cannot create a temp file for its output: {e}; check TMPDIR"));
+        }
+    };
+    let (out_handle, err_handle) = match (stdout.try_clone(), stderr.try_clone()) {
+        (Ok(out), Ok(err)) => (out, err),
+        (Err(e), _) | (_, Err(e)) => return not_started(format!("cannot share its output file: {e}")),
+    };
+    let Some((program, args)) = argv.split_first() else {
+        return not_started("empty command".into());
+    };
+    let expression = duct::cmd(program, args)
+        .dir(exec.dir)
+        .full_env(exec.env)
+        .stdin_null()
+        .stdout_file(out_handle)
+        .stderr_file(err_handle)
+        .unchecked()
+        .before_spawn(|command| {
+            command.process_group(0);
+            Ok(())
+        });
+    let handle = match expression.start() {
+        Ok(handle) => handle,
+        Err(err) if err.kind() == io::ErrorKind::NotFound => {
+            return not_started(format!(
+                "`{}` not found on the shell's PATH (or the working directory {} is missing)",
+                program.to_string_lossy(),
+                exec.dir.display()
+            ));
+        }
+        Err(err) => return not_started(format!("`{}`: {err}", program.to_string_lossy())),
+    };
+    let group = handle.pids().first().map(|pid| *pid as libc::pid_t);
+    let waited = handle.wait_deadline(exec.deadline);
+    let mut timed_out = false;
+    let status = match waited {
+        Ok(Some(output)) => Ok(output.status),
+        Ok(None) => {
+            timed_out = true;
+            signal_group(group, libc::SIGTERM);
+            match handle.wait_timeout(GRACE) {
+                Ok(Some(output)) => Ok(output.status),
+                _ => {
+                    signal_group(group, libc::SIGKILL);
+                    handle.wait().map(|output| output.status)
+                }
+            }
+        }
+        Err(err) => Err(err),
+    };
+    // The command is done; anything still in its group is a leftover.
+    let killed_leftovers = signal_group(group, libc::SIGKILL);
+    let ended = match status {
+        _ if timed_out => Ended::TimedOut(exec.limit),
+        Ok(status) => match (status.code(), status.signal()) {
+            (Some(code), _) => Ended::Exit(code),
+            (None, Some(signal)) => Ended::Signal(signal),
+            (None, None) => Ended::Exit(-1),
+        },
+        Err(err) => Ended::NotStarted(format!("waiting for it failed: {err}")),
+    };
+    let stdout = Capture { file: Some(stdout) };
+    let stderr = Capture { file: Some(stderr) };
+    Finished {
+        record: CommandRecord {
+            command: shown.to_string(),
+            ended,
+            duration: started.elapsed(),
+            stdout_tail: stdout.tail(exec.secrets),
+            stderr_tail: stderr.tail(exec.secrets),
+            killed_leftovers: killed_leftovers && !timed_out,
+        },
+        stdout,
+        stderr,
+    }
+}
+
+/// Sends `signal` to the whole group; returns whether any process received it.
+fn signal_group(group: Option<libc::pid_t>, signal: libc::c_int) -> bool {
+    match group {
+        // SAFETY: killpg only sends a signal; a group that is gone gives ESRCH.
+        Some(pgid) if pgid > 0 => unsafe { libc::killpg(pgid, signal) == 0 },
+        _ => false,
+    }
+}

@@ -1,0 +1,109 @@
+//! Cases become libtest-mimic trials; results are computed once and shared.
+//!
+//! `after` is served by a memo: each case's outcome lives in a `OnceLock`, and a case
+//! that needs a dependency computes it on the spot (or waits for the thread already
+//! computing it). With an acyclic `after` graph, which the loader guarantees, no
+//! thread count and no filter can deadlock: a filtered-out dependency is simply
+//! computed by its first dependent.
+
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+use std::time::Instant;
+
+use libtest_mimic::{Completion, Failed, Trial};
+
+use crate::case::{Case, Check};
+use crate::outcome::{Evidence, Findings, Outcome, Status};
+use crate::probe::{artifact, key_link, Context};
+use crate::report::message;
+use crate::shell::{self, Shells};
+use crate::spec::ShellSpec;
+
+/// Everything a run shares between its trials.
+pub struct Run {
+    cases: Vec<Case>,
+    root: PathBuf,
+    shell_override: Option<ShellSpec>,
+    shells: Shells,
+    results: Vec<OnceLock<Outcome>>,
+}
+
+impl Run {
+    /// A run of `cases` under `root`, every suite in `shell_override` when set.
+    pub fn new(cases: Vec<Case>, root: PathBuf, shell_override: Option<ShellSpec>) -> Run {
+        let results = cases.iter().map(|_| OnceLock::new()).collect();
+        Run { cases, root, shell_override, shells: Shells::default(), results }
+    }
+
+    /// One trial per case, in load order.
+    pub fn trials(self: &Arc<Self>) -> Vec<Trial> {
+        (0..self.cases.len())
+            .map(|i| {
+                let run = Arc::clone(self);
+                let case = &self.cases[i];
+                let manual = matches!(case.check, Check::Truth { manual: Some(_), .. });
+                Trial::ignorable_test(case.name.clone(), move || run.verdict(i)).with_ignored_flag(manual)
+            })
+            .collect()
+    }
+
+    fn verdict(&self, i: usize) -> Result<Completion, Failed> {
+        let outcome = self.outcome(i);
+        match &outcome.status {
+            Status::Passed => Ok(Completion::Completed),
+            Status::Manual { reason } => Ok(Completion::ignored_with(format!("manual: {reason}"))),
+            Status::Failed | Status::Blocked { .. } => Err(message::render(&self.cases[i], outcome).into()),
+        }
+    }
+
+    /// The outcome of case `i`, computed on first request.
+    pub fn outcome(&self, i: usize) -> &Outcome {
+        self.results[i].get_or_init(|| self.compute(i))
+    }
+
+    fn compute(&self, i: usize) -> Outcome {
+        let case = &self.cases[i];
+        let shell = self.shell_override.unwrap_or(case.shell);
+        let ended = |status, findings, started: Instant, shell: Option<String>| Outcome {
+            status,
+            findings,
+            duration: started.elapsed(),
+            shell,
+        };
+        let started = Instant::now();
+        if let Some(&dep) = case.after.iter().find(|&&dep| !self.outcome(dep).passed()) {
+            let status = Status::Blocked { dependency: self.cases[dep].name.clone() };
+            return ended(status, Findings::default(), started, Some(shell::label(&shell)));
+        }
+        let started = Instant::now();
+        let (findings, shell_label) = match &case.check {
+            Check::Truth { manual: Some(reason), .. } => {
+                let status = Status::Manual { reason: reason.clone() };
+                return ended(status, Findings::default(), started, Some(shell::label(&shell)));
+            }
+            Check::Truth { probes, manual: None } => match self.shells.environment(&shell) {
+                Ok(env) => {
+                    let ctx = Context {
+                        root: &self.root,
+                        env: &env,
+                        deadline: started + case.timeout,
+                        limit: case.timeout,
+                    };
+                    let mut findings = Findings::default();
+                    for probe in probes {
+                        findings.extend(probe.check(&ctx));
+                    }
+                    (findings, Some(env.label.clone()))
+                }
+                Err(err) => {
+                    let item = Evidence::new("shell", shell::label(&shell), false, "an environment", err.to_string());
+                    (Findings { evidence: vec![item], commands: Vec::new() }, Some(shell::label(&shell)))
+                }
+            },
+            Check::Artifact(spec) => (artifact::check(spec, &self.root), None),
+            Check::KeyLink(spec) => (key_link::check(spec, &self.root), None),
+        };
+        let status = if findings.passed() { Status::Passed } else { Status::Failed };
+        ended(status, findings, started, shell_label)
+    }
+}

@@ -1,0 +1,115 @@
+//! envtruth: check files that mirror a plan's `must_haves` become test cases that run
+//! in the project's environment and report, per truth, pass or fail with evidence.
+//!
+//! In a `harness = false` test target, the whole test file is:
+//!
+//! ```no_run
+//! fn main() -> std::process::ExitCode {
+//!     envtruth::main()
+//! }
+//! ```
+//!
+//! It loads `checks/*.yaml` from the package root and accepts libtest's arguments
+//! (`cargo test -- FILTER --exact --list ...`). [`Harness`] runs other directories.
+
+mod case;
+mod duration;
+mod exec;
+mod harness;
+mod load;
+mod locate;
+mod outcome;
+mod probe;
+mod report;
+mod secret;
+mod shell;
+mod spec;
+mod suggest;
+mod version;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+pub use libtest_mimic::Arguments;
+pub use load::LoadError;
+pub use spec::ShellSpec;
+
+/// Runs the check files of a project as libtest-mimic trials.
+#[derive(Debug, Clone)]
+pub struct Harness {
+    root: PathBuf,
+    checks: Vec<PathBuf>,
+    shell: Option<ShellSpec>,
+}
+
+impl Harness {
+    /// A harness for the project at `root`, reading `root/checks` unless told otherwise.
+    pub fn new(root: impl Into<PathBuf>) -> Harness {
+        Harness { root: root.into(), checks: Vec::new(), shell: None }
+    }
+
+    /// Adds a check file or a directory of them (relative paths are taken from the root).
+    pub fn checks(mut self, path: impl Into<PathBuf>) -> Harness {
+        self.checks.push(self.root.join(path.into()));
+        self
+    }
+
+    /// Runs every suite in `shell`, whatever its check file says.
+    pub fn shell(mut self, shell: Option<ShellSpec>) -> Harness {
+        self.shell = shell;
+        self
+    }
+
+    /// Loads, runs and reports. Exit code 0 when all passed, 101 when a case failed,
+    /// 2 when the check files could not be loaded.
+    pub fn run(self, args: &Arguments) -> ExitCode {
+        match args.color {
+            Some(libtest_mimic::ColorSetting::Always) => console::set_colors_enabled(true),
+            Some(libtest_mimic::ColorSetting::Never) => console::set_colors_enabled(false),
+            _ => {}
+        }
+        let checks = if self.checks.is_empty() { vec![self.root.join("checks")] } else { self.checks };
+        let loader = load::Loader { checks: &checks, root: &self.root };
+        let cases = match loader.load() {
+            Ok(cases) => cases,
+            Err(errors) => {
+                for error in &errors {
+                    eprintln!("{} {error}", console::style("error:").red().bold());
+                }
+                return ExitCode::from(2);
+            }
+        };
+        let run = Arc::new(harness::Run::new(cases, self.root, self.shell));
+        libtest_mimic::run(args, run.trials()).exit_code()
+    }
+}
+
+/// Parses a shell name (`host`), as given to `--shell` or `ENVTRUTH_SHELL`.
+pub fn parse_shell(name: &str) -> Result<ShellSpec, String> {
+    spec::parse_shell(name)
+}
+
+/// The body of a `harness = false` test target: runs the package's `checks/`.
+///
+/// Reads `ENVTRUTH_CHECKS` (check directories, `:`-separated) and `ENVTRUTH_SHELL`,
+/// since `cargo test` cannot pass flags of its own to the target.
+pub fn main() -> ExitCode {
+    let root = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .or_else(|| std::env::current_dir().ok())
+        .unwrap_or_default();
+    let mut harness = Harness::new(root);
+    if let Some(checks) = std::env::var_os("ENVTRUTH_CHECKS") {
+        for path in std::env::split_paths(&checks) {
+            harness = harness.checks(path);
+        }
+    }
+    match std::env::var("ENVTRUTH_SHELL").ok().filter(|s| !s.is_empty()).map(|s| parse_shell(&s)) {
+        Some(Err(err)) => {
+            eprintln!("{} ENVTRUTH_SHELL: {err}", console::style("error:").red().bold());
+            ExitCode::from(2)
+        }
+        shell => harness.shell(shell.and_then(Result::ok)).run(&Arguments::from_args()),
+    }
+}

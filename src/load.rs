@@ -1,0 +1,459 @@
+//! From check files to cases: discover, decode with locations, validate, resolve.
+//!
+//! Every problem is a [`LoadError`] naming `file:line:column`, what is wrong and what
+//! to do. All files are loaded and all problems reported together, so a user fixes a
+//! whole batch at once instead of one error per run.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+use std::time::Duration;
+
+use regex::Regex;
+use thiserror::Error;
+
+use crate::case::{slug, Case, Check, Source};
+use crate::locate::Locations;
+use crate::probe::{stays_inside, Probe};
+use crate::spec::{CheckFile, ShellSpec, TruthSpec};
+use crate::suggest;
+
+/// The time limit of a truth when neither it nor its file sets one.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// Why check files could not become cases. Every run with one exits with code 2.
+#[derive(Debug, Error)]
+pub enum LoadError {
+    /// A problem at a place in a check file.
+    #[error("{file}:{line}:{column}: {message}")]
+    At {
+        /// The check file, as shown.
+        file: String,
+        /// Line, from 1.
+        line: usize,
+        /// Column, from 1.
+        column: usize,
+        /// What is wrong and how to fix it.
+        message: String,
+    },
+    /// A check file or directory that cannot be read.
+    #[error("{path}: {reason}")]
+    Unreadable {
+        /// The path, as shown.
+        path: String,
+        /// What went wrong and how to fix it.
+        reason: String,
+    },
+    /// Nothing to run: a gate never passes on zero cases.
+    #[error("no cases: {looked} define no truths, artifacts or key links; add a check file with `truths:` (see README)")]
+    NoCases {
+        /// Where envtruth looked.
+        looked: String,
+    },
+}
+
+/// Where check files are and how paths are shown.
+pub struct Loader<'a> {
+    /// Check files or directories of them.
+    pub checks: &'a [PathBuf],
+    /// The project root: file names are shown relative to it.
+    pub root: &'a Path,
+}
+
+impl Loader<'_> {
+    /// Loads every check file into cases, or every problem found.
+    pub fn load(&self) -> Result<Vec<Case>, Vec<LoadError>> {
+        let mut errors = Vec::new();
+        let mut cases = Vec::new();
+        let files = self.discover(&mut errors);
+        for file in &files {
+            let shown = self.show(file);
+            match std::fs::read(file) {
+                Err(err) => errors.push(LoadError::Unreadable {
+                    path: shown,
+                    reason: format!("cannot read: {err}"),
+                }),
+                Ok(bytes) => match FileLoader::new(&shown, file, &bytes) {
+                    Err(error) => errors.push(error),
+                    Ok(loader) => loader.load(&mut cases, &mut errors),
+                },
+            }
+        }
+        if errors.is_empty() {
+            check_unique_names(&cases, &mut errors);
+        }
+        if errors.is_empty() && cases.is_empty() {
+            let looked: Vec<String> = self.checks.iter().map(|p| self.show(p)).collect();
+            errors.push(LoadError::NoCases { looked: looked.join(", ") });
+        }
+        if errors.is_empty() { Ok(cases) } else { Err(errors) }
+    }
+
+    fn discover(&self, errors: &mut Vec<LoadError>) -> Vec<PathBuf> {
+        let mut found = Vec::new();
+        for path in self.checks {
+            if path.is_file() {
+                found.push(path.clone());
+                continue;
+            }
+            let entries = match std::fs::read_dir(path) {
+                Ok(entries) => entries,
+                Err(err) => {
+                    errors.push(LoadError::Unreadable {
+                        path: self.show(path),
+                        reason: format!(
+                            "cannot read the check directory: {err}; create it with a check file or pass --checks DIR"
+                        ),
+                    });
+                    continue;
+                }
+            };
+            let mut yaml: Vec<PathBuf> = entries
+                .filter_map(Result::ok)
+                .map(|entry| entry.path())
+                .filter(|p| p.is_file() && matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
+                .collect();
+            yaml.sort();
+            found.extend(yaml);
+        }
+        found
+    }
+
+    fn show(&self, path: &Path) -> String {
+        let relative = path.strip_prefix(self.root).unwrap_or(path);
+        relative.display().to_string()
+    }
+}
+
+/// Loads one file.
+struct FileLoader<'a> {
+    shown: &'a str,
+    suite: String,
+    file: CheckFile,
+    at: Locations,
+}
+
+impl<'a> FileLoader<'a> {
+    fn new(shown: &'a str, path: &Path, bytes: &[u8]) -> Result<FileLoader<'a>, LoadError> {
+        let error = |line, column, message: String| LoadError::At { file: shown.to_string(), line, column, message };
+        let text = std::str::from_utf8(bytes).map_err(|err| {
+            let before = &bytes[..err.valid_up_to()];
+            let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+            let column = before.iter().rev().take_while(|b| **b != b'\n').count() + 1;
+            error(line, column, "the file is not valid UTF-8; save it as UTF-8".into())
+        })?;
+        if text.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#')) {
+            return Err(error(1, 1, "the file is empty; add `truths:` with at least one truth".into()));
+        }
+        let file: CheckFile = serde_yaml::from_str(text).map_err(|err| {
+            let (line, column) = err.location().map_or((1, 1), |l| (l.line(), l.column()));
+            error(line, column, explain(&err.to_string()))
+        })?;
+        let suite = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        Ok(FileLoader { shown, suite, file, at: Locations::of(text) })
+    }
+
+    fn error(&self, path: &str, message: impl Into<String>) -> LoadError {
+        let position = self.at.find(path);
+        LoadError::At {
+            file: self.shown.to_string(),
+            line: position.line,
+            column: position.column,
+            message: message.into(),
+        }
+    }
+
+    fn source(&self, path: &str) -> Source {
+        let position = self.at.find(path);
+        Source { file: PathBuf::from(self.shown), line: position.line, column: position.column }
+    }
+
+    fn load(self, cases: &mut Vec<Case>, errors: &mut Vec<LoadError>) {
+        let first = cases.len();
+        let shell = self.file.shell.unwrap_or(ShellSpec::Host);
+        let timeout = self.file.timeout.map_or(DEFAULT_TIMEOUT, |s| s.0);
+        let mut ids: Vec<String> = Vec::new();
+        for (i, truth) in self.file.truths.iter().enumerate() {
+            let path = format!("truths/{i}");
+            let id = match &truth.id {
+                Some(id) if valid_id(id) => id.clone(),
+                Some(id) => {
+                    errors.push(self.error(&format!("{path}/id"), format!(
+                        "invalid id `{id}`; use letters, digits, `-`, `_` and `.`, starting with a letter or digit"
+                    )));
+                    continue;
+                }
+                None => slug(&truth.truth),
+            };
+            if truth.truth.trim().is_empty() {
+                errors.push(self.error(&path, "the truth text is empty; write the statement this truth proves"));
+                continue;
+            }
+            if id.is_empty() {
+                errors.push(self.error(&path, "the truth text has no letters or digits to name it by; add `id:`"));
+                continue;
+            }
+            let check = match self.check(truth, &path) {
+                Ok(check) => check,
+                Err(error) => {
+                    errors.push(error);
+                    continue;
+                }
+            };
+            ids.push(id.clone());
+            cases.push(Case {
+                name: format!("{}::truth::{id}", self.suite),
+                title: truth.truth.clone(),
+                source: self.source(&path),
+                shell,
+                timeout: truth.timeout.map_or(timeout, |s| s.0),
+                check,
+                after: Vec::new(),
+            });
+        }
+        if errors.is_empty() {
+            self.resolve_after(&mut cases[first..], first, &ids, errors);
+        }
+        for (i, artifact) in self.file.artifacts.iter().enumerate() {
+            let path = format!("artifacts/{i}");
+            if !stays_inside(&artifact.path) {
+                errors.push(self.error(&format!("{path}/path"), outside(&artifact.path)));
+                continue;
+            }
+            cases.push(Case {
+                name: format!("{}::artifact::{}", self.suite, artifact.path),
+                title: match &artifact.provides {
+                    Some(provides) => format!("{}: {provides}", artifact.path),
+                    None => artifact.path.clone(),
+                },
+                source: self.source(&path),
+                shell,
+                timeout,
+                check: Check::Artifact(artifact.clone()),
+                after: Vec::new(),
+            });
+        }
+        for (i, link) in self.file.key_links.iter().enumerate() {
+            let path = format!("key_links/{i}");
+            if !stays_inside(&link.from) {
+                errors.push(self.error(&format!("{path}/from"), outside(&link.from)));
+                continue;
+            }
+            cases.push(Case {
+                name: format!("{}::key_link::{}->{}", self.suite, link.from, link.to),
+                title: match &link.via {
+                    Some(via) => format!("{} -> {} via {via}", link.from, link.to),
+                    None => format!("{} -> {}", link.from, link.to),
+                },
+                source: self.source(&path),
+                shell,
+                timeout,
+                check: Check::KeyLink(link.clone()),
+                after: Vec::new(),
+            });
+        }
+        if cases.len() == first && errors.is_empty() {
+            errors.push(self.error("", "this file defines no truths, artifacts or key links; add `truths:`"));
+        }
+    }
+
+    fn require_items(&self, empty: bool, path: &str, key: &str) -> Result<(), LoadError> {
+        match empty {
+            true => Err(self.error(&format!("{path}/{key}"), format!("`{key}` is empty; list at least one item or remove it"))),
+            false => Ok(()),
+        }
+    }
+
+    /// The probes of a truth, or why it cannot run.
+    fn check(&self, truth: &TruthSpec, path: &str) -> Result<Check, LoadError> {
+        let mut probes = Vec::new();
+        if let Some(files) = &truth.files {
+            self.require_items(files.0.is_empty(), path, "files")?;
+            if let Some((name, _)) = files.0.iter().find(|(name, _)| !stays_inside(name)) {
+                return Err(self.error(&format!("{path}/files/{name}"), outside(name)));
+            }
+            for (name, spec) in &files.0 {
+                let has_content = !(spec.contains.0.is_empty() && spec.excludes.0.is_empty() && spec.matches.0.is_empty());
+                if !spec.exists && (has_content || spec.executable.is_some()) {
+                    return Err(self.error(
+                        &format!("{path}/files/{name}"),
+                        format!("`{name}` has `exists: false` and content or mode conditions; keep only one"),
+                    ));
+                }
+            }
+            probes.push(Probe::Files(files.0.clone()));
+        }
+        if let Some(env) = &truth.env {
+            self.require_items(env.0.is_empty(), path, "env")?;
+            probes.push(Probe::Env(env.0.clone()));
+        }
+        if let Some(libs) = &truth.libs {
+            self.require_items(libs.is_empty(), path, "libs")?;
+            probes.push(Probe::Libs(libs.clone()));
+        }
+        if let Some(tools) = &truth.tools {
+            self.require_items(tools.0.is_empty(), path, "tools")?;
+            probes.push(Probe::Tools(tools.0.clone()));
+        }
+        match (&truth.imports, &truth.python) {
+            (None, Some(_)) => {
+                return Err(self.error(&format!("{path}/python"), "`python` is only used by `imports`; add `imports:` or remove it"));
+            }
+            (Some(modules), python) => {
+                self.require_items(modules.is_empty(), path, "imports")?;
+                let python: Vec<String> =
+                    python.as_deref().unwrap_or("python3").split_whitespace().map(String::from).collect();
+                if python.is_empty() {
+                    return Err(self.error(&format!("{path}/python"), "`python` is empty; name an interpreter, e.g. `python3` or `uv run python`"));
+                }
+                probes.push(Probe::Imports { modules: modules.clone(), python });
+            }
+            (None, None) => {}
+        }
+        if let Some(run) = &truth.run {
+            probes.push(Probe::Run(run.clone()));
+        }
+        match (&truth.manual, probes.is_empty()) {
+            (Some(reason), _) if reason.trim().is_empty() => {
+                Err(self.error(&format!("{path}/manual"), "`manual` needs a reason: why must a human judge this truth?"))
+            }
+            (Some(_), false) => Err(self.error(
+                &format!("{path}/manual"),
+                "a `manual` truth runs nothing; remove its probes or remove `manual`",
+            )),
+            (Some(reason), true) => Ok(Check::Truth { probes, manual: Some(reason.clone()) }),
+            (None, true) => Err(self.error(
+                path,
+                "this truth has no probe; add one of `run`, `tools`, `imports`, `files`, `env`, `libs`, or `manual: REASON`",
+            )),
+            (None, false) => Ok(Check::Truth { probes, manual: None }),
+        }
+    }
+}
+
+impl FileLoader<'_> {
+    /// Resolves `after` ids of this file's truths (`cases`, starting at `offset` in the
+    /// run) to case indices, refusing unknown ids, manual dependencies and cycles.
+    fn resolve_after(&self, cases: &mut [Case], offset: usize, ids: &[String], errors: &mut Vec<LoadError>) {
+        for (i, truth) in self.file.truths.iter().enumerate() {
+            for (j, wanted) in truth.after.iter().enumerate() {
+                let at = format!("truths/{i}/after/{j}");
+                match ids.iter().position(|id| id == wanted) {
+                    Some(k) if matches!(cases[k].check, Check::Truth { manual: Some(_), .. }) => {
+                        errors.push(self.error(&at, format!(
+                            "`{wanted}` is a manual truth and never runs, so nothing can run after it; remove it from `after`"
+                        )));
+                    }
+                    Some(k) if k == i => {
+                        errors.push(self.error(&at, format!("`{wanted}` is this truth itself; remove it from `after`")));
+                    }
+                    Some(k) => cases[i].after.push(offset + k),
+                    None => {
+                        let hint = match suggest::closest(wanted, ids.iter().map(String::as_str)) {
+                            Some(close) => format!("did you mean `{close}`?"),
+                            None => format!("the ids in this file are: {}", ids.join(", ")),
+                        };
+                        errors.push(self.error(&at, format!("unknown truth id `{wanted}` in `after`; {hint}")));
+                    }
+                }
+            }
+        }
+        if !errors.is_empty() {
+            return;
+        }
+        if let Some(cycle) = find_cycle(cases, offset) {
+            let names: Vec<&str> = cycle.iter().map(|&k| ids[k].as_str()).collect();
+            errors.push(self.error(
+                &format!("truths/{}/after", cycle[0]),
+                format!("`after` forms a cycle: {}; remove one of these dependencies", names.join(" -> ")),
+            ));
+        }
+    }
+}
+
+/// A cycle among `cases` (local indices, first repeated at the end), if any.
+fn find_cycle(cases: &[Case], offset: usize) -> Option<Vec<usize>> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        New,
+        Open,
+        Done,
+    }
+    fn visit(k: usize, cases: &[Case], offset: usize, marks: &mut [Mark], trail: &mut Vec<usize>) -> Option<Vec<usize>> {
+        marks[k] = Mark::Open;
+        trail.push(k);
+        for &dep in &cases[k].after {
+            let d = dep - offset;
+            match marks[d] {
+                Mark::Open => {
+                    let start = trail.iter().position(|&t| t == d).unwrap_or(0);
+                    let mut cycle = trail[start..].to_vec();
+                    cycle.push(d);
+                    return Some(cycle);
+                }
+                Mark::New => {
+                    if let Some(cycle) = visit(d, cases, offset, marks, trail) {
+                        return Some(cycle);
+                    }
+                }
+                Mark::Done => {}
+            }
+        }
+        trail.pop();
+        marks[k] = Mark::Done;
+        None
+    }
+    let mut marks = vec![Mark::New; cases.len()];
+    (0..cases.len()).find_map(|k| {
+        if marks[k] == Mark::New { visit(k, cases, offset, &mut marks, &mut Vec::new()) } else { None }
+    })
+}
+
+/// Refuses two cases with one name: names are how cases are filtered and reported.
+fn check_unique_names(cases: &[Case], errors: &mut Vec<LoadError>) {
+    let mut seen: HashMap<&str, &Source> = HashMap::new();
+    for case in cases {
+        if let Some(first) = seen.insert(&case.name, &case.source) {
+            errors.push(LoadError::At {
+                file: case.source.file.display().to_string(),
+                line: case.source.line,
+                column: case.source.column,
+                message: format!(
+                    "duplicate case name `{}`, first defined at {first}; give one of them another `id:`",
+                    case.name
+                ),
+            });
+            seen.insert(&case.name, first);
+        }
+    }
+}
+
+fn valid_id(id: &str) -> bool {
+    id.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && id.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+}
+
+fn outside(path: &str) -> String {
+    format!("`{path}` leads outside the project root; paths are relative to the root and may not use `..` or start with `/`")
+}
+
+/// serde_yaml's message without its position (shown in front instead), with a
+/// "did you mean" for a misspelt key or value.
+fn explain(message: &str) -> String {
+    static POSITION: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r" at line \d+ column \d+").expect("constant regex"));
+    static UNKNOWN: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"unknown (?:field|variant) `([^`]*)`, expected (?:one of )?(.*)$").expect("constant regex")
+    });
+    let message = POSITION.replace_all(message, "").into_owned();
+    if message.contains("tab character") {
+        return format!("{message}; indent with spaces, never tabs");
+    }
+    let Some(caps) = UNKNOWN.captures(&message) else { return message };
+    static WORD: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"`([^`]*)`").expect("constant regex"));
+    let allowed = WORD.captures_iter(&caps[2]).filter_map(|c| c.get(1)).map(|m| m.as_str());
+    match suggest::closest(&caps[1], allowed) {
+        Some(close) => format!("{message}; did you mean `{close}`?"),
+        None => message,
+    }
+}

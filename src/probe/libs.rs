@@ -1,0 +1,24 @@
+//! `libs:` each shared library found as a file in a directory of LD_LIBRARY_PATH.
+
+use std::path::Path;
+
+use crate::outcome::{Evidence, Findings};
+use crate::shell::Environment;
+
+pub fn check(libs: &[String], env: &Environment) -> Findings {
+    let search = env.var("LD_LIBRARY_PATH");
+    let dirs: Vec<&str> = search.as_deref().unwrap_or_default().split(':').filter(|d| !d.is_empty()).collect();
+    let evidence = libs
+        .iter()
+        .map(|lib| {
+            let found = dirs.iter().find(|dir| Path::new(dir).join(lib).is_file());
+            let text = match (found, &search) {
+                (Some(dir), _) => format!("in {dir}"),
+                (None, None) => "LD_LIBRARY_PATH is unset".to_string(),
+                (None, Some(_)) => format!("in none of the {} LD_LIBRARY_PATH directories", dirs.len()),
+            };
+            Evidence::new("libs", lib, found.is_some(), "in an LD_LIBRARY_PATH directory", text)
+        })
+        .collect();
+    Findings { evidence, commands: Vec::new() }
+}

@@ -1,0 +1,107 @@
+//! `tools:` each binary resolved on the shell's PATH, its origin and its version.
+//!
+//! The version is the first `\d+(\.\d+)+` that `NAME --version` prints, on stdout or,
+//! for tools like older Pythons, on stderr. Tools are asked in parallel: a nix shell's
+//! wrappers can take a moment each.
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+use super::Context;
+use crate::outcome::{Ended, Evidence, Findings};
+use crate::spec::{Origin, ToolSpec};
+use crate::version::Version;
+
+pub fn check(tools: &[(String, ToolSpec)], ctx: &Context<'_>) -> Findings {
+    let evidence = std::thread::scope(|scope| {
+        let asks: Vec<_> =
+            tools.iter().map(|(name, spec)| scope.spawn(move || check_one(name, spec, ctx))).collect();
+        asks.into_iter()
+            .zip(tools)
+            .map(|(ask, (name, _))| {
+                ask.join().unwrap_or_else(|_| {
+                    Evidence::new("tools", name.clone(), false, "a result", "the check panicked")
+                })
+            })
+            .collect()
+    });
+    Findings { evidence, commands: Vec::new() }
+}
+
+fn check_one(name: &str, spec: &ToolSpec, ctx: &Context<'_>) -> Evidence {
+    let expected = match (spec.version.is_any(), spec.from) {
+        (true, Origin::Any) => "on PATH".to_string(),
+        (true, from) => format!("on PATH from {}", origin_name(from)),
+        (false, Origin::Any) => format!("version {}", spec.version),
+        (false, from) => format!("version {} from {}", spec.version, origin_name(from)),
+    };
+    let fail = |found: String| Evidence::new("tools", name, false, expected.clone(), found);
+    let path_var = ctx.env.var("PATH").unwrap_or_default();
+    let Some(path) = resolve(name, &path_var) else {
+        let dirs = path_var.split(':').filter(|d| !d.is_empty()).count();
+        return fail(format!("not on PATH ({dirs} directories searched)"));
+    };
+    if let Some(problem) = origin_problem(&path, spec.from, ctx) {
+        return fail(format!("{} ({problem})", path.display()));
+    }
+    let finished = ctx.run(&[path.clone().into_os_string(), "--version".into()], &format!("{name} --version"));
+    let version = [&finished.record.stdout_tail, &finished.record.stderr_tail]
+        .into_iter()
+        .find_map(|tail| Version::find(&tail.join("\n")));
+    let found = match &version {
+        Some(version) => format!("{version} at {}", path.display()),
+        None if spec.version.is_any() => format!("at {}", path.display()),
+        None => {
+            let said = match &finished.record.ended {
+                ended @ (Ended::TimedOut(_) | Ended::NotStarted(_) | Ended::Signal(_)) => ended.to_string(),
+                Ended::Exit(_) => {
+                    let first = finished.record.stdout_tail.iter().chain(&finished.record.stderr_tail).next();
+                    format!("it printed `{}`", first.map_or("", String::as_str))
+                }
+            };
+            return fail(format!("no version in `{name} --version` at {} ({said})", path.display()));
+        }
+    };
+    let passed = spec.version.is_any() || version.as_ref().is_some_and(|v| spec.version.matches(v));
+    Evidence::new("tools", name, passed, expected, found)
+}
+
+/// The first executable file named `name` in the directories of `path_var`.
+pub fn resolve(name: &str, path_var: &str) -> Option<PathBuf> {
+    if name.contains('/') {
+        return None;
+    }
+    path_var
+        .split(':')
+        .filter(|dir| !dir.is_empty())
+        .map(|dir| Path::new(dir).join(name))
+        .find(|candidate| {
+            candidate.metadata().is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        })
+}
+
+fn origin_name(origin: Origin) -> &'static str {
+    match origin {
+        Origin::Any => "anywhere",
+        Origin::Nix => "/nix/store",
+        Origin::Venv => "the virtualenv",
+    }
+}
+
+/// Why `path` is not where `from` requires, if it is not.
+fn origin_problem(path: &Path, from: Origin, ctx: &Context<'_>) -> Option<String> {
+    let real = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    match from {
+        Origin::Any => None,
+        Origin::Nix if path.starts_with("/nix/store") || real.starts_with("/nix/store") => None,
+        Origin::Nix => Some(format!("resolves to {}, outside /nix/store", real.display())),
+        Origin::Venv => {
+            let venv = ctx.env.var("VIRTUAL_ENV").map(PathBuf::from).unwrap_or_else(|| ctx.root.join(".venv"));
+            if path.starts_with(&venv) {
+                None
+            } else {
+                Some(format!("outside the virtualenv {}", venv.display()))
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+//! The failure message of a case, as printed by the test runner.
+//!
+//! Written to be acted on in ten seconds: the truth and where it is defined first,
+//! then each failed item with what was expected and what was found, then the commands
+//! with their exit status, duration and the tail of their output.
+
+use std::fmt::Write;
+
+use console::style;
+
+use crate::case::Case;
+use crate::duration;
+use crate::outcome::{Ended, Outcome, Status};
+
+/// The message for a failed or blocked case.
+pub fn render(case: &Case, outcome: &Outcome) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", style(&case.title).bold());
+    let _ = writeln!(out, "  defined at {}", style(&case.source).cyan());
+    if let Some(shell) = &outcome.shell {
+        let _ = writeln!(out, "  shell: {shell}");
+    }
+    if let Status::Blocked { dependency } = &outcome.status {
+        let _ = writeln!(
+            out,
+            "  {} blocked: it runs after `{dependency}`, which did not pass; fix that one first",
+            style("✗").red()
+        );
+        return out;
+    }
+    for item in &outcome.findings.evidence {
+        let mark = if item.passed { style("✓").green() } else { style("✗").red() };
+        let _ = writeln!(
+            out,
+            "  {mark} {} {}: expected {}, found {}",
+            item.probe,
+            style(&item.item).bold(),
+            item.expected,
+            if item.passed { style(&item.found) } else { style(&item.found).red() }
+        );
+    }
+    for command in &outcome.findings.commands {
+        let _ = writeln!(out, "  $ {}", command.command);
+        match command.ended {
+            Ended::TimedOut(_) => writeln!(out, "    {}", style(&command.ended).red()),
+            _ => writeln!(out, "    {} after {}", command.ended, duration::display(command.duration)),
+        }
+        .ok();
+        if command.killed_leftovers {
+            let _ = writeln!(out, "    (it left processes running in its group; they were killed)");
+        }
+        for (stream, tail) in [("stdout", &command.stdout_tail), ("stderr", &command.stderr_tail)] {
+            if tail.is_empty() {
+                continue;
+            }
+            let _ = writeln!(out, "    {stream}{}:", if tail.len() >= 20 { " (last 20 lines)" } else { "" });
+            for line in tail {
+                let _ = writeln!(out, "    {} {line}", style("│").dim());
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,3 @@
+//! Reports: how outcomes are shown. A report never runs anything.
+
+pub mod message;
