@@ -87,7 +87,10 @@ mod tests {
 
     #[test]
     fn slugs_collapse_and_trim() {
-        assert_eq!(slug("`uv sync` installs all Python packages without errors"), "uv-sync-installs-all-python-packages-without-errors");
+        assert_eq!(
+            slug("`uv sync` installs all Python packages without errors"),
+            "uv-sync-installs-all-python-packages-without-errors"
+        );
         assert_eq!(slug("  LD_LIBRARY_PATH includes libstdc++!  "), "ld-library-path-includes-libstdc");
         assert_eq!(slug("Ünïcode ✓ only"), "n-code-only");
         assert_eq!(slug("✓✓"), "");

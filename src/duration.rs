@@ -19,9 +19,8 @@ pub fn parse(text: &str) -> Result<Duration, String> {
         if digits == 0 {
             return Err(format!("invalid duration `{text}`; {hint}"));
         }
-        let number: u64 = rest[..digits]
-            .parse()
-            .map_err(|_| format!("duration `{text}` is too large; {hint}"))?;
+        let number: u64 =
+            rest[..digits].parse().map_err(|_| format!("duration `{text}` is too large; {hint}"))?;
         rest = &rest[digits..];
         let unit_len = rest.find(|c: char| c.is_ascii_digit()).unwrap_or(rest.len());
         let unit = match &rest[..unit_len] {
@@ -37,9 +36,7 @@ pub fn parse(text: &str) -> Result<Duration, String> {
             .ok()
             .and_then(|n| unit.checked_mul(n))
             .ok_or_else(|| format!("duration `{text}` is too large; {hint}"))?;
-        total = total
-            .checked_add(part)
-            .ok_or_else(|| format!("duration `{text}` is too large; {hint}"))?;
+        total = total.checked_add(part).ok_or_else(|| format!("duration `{text}` is too large; {hint}"))?;
     }
     Ok(total)
 }
@@ -49,7 +46,7 @@ pub fn display(duration: Duration) -> String {
     let ms = duration.as_millis();
     if ms < 1000 {
         format!("{ms}ms")
-    } else if ms < 60_000 && ms % 1000 != 0 {
+    } else if ms < 60_000 && !ms.is_multiple_of(1000) {
         format!("{:.2}s", duration.as_secs_f64())
     } else if ms < 60_000 {
         format!("{}s", ms / 1000)

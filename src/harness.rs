@@ -14,7 +14,7 @@ use libtest_mimic::{Completion, Failed, Trial};
 
 use crate::case::{Case, Check};
 use crate::outcome::{Evidence, Findings, Outcome, Status};
-use crate::probe::{artifact, key_link, Context};
+use crate::probe::{Context, artifact, key_link};
 use crate::report::message;
 use crate::shell::{self, Shells};
 use crate::spec::ShellSpec;
@@ -96,7 +96,13 @@ impl Run {
                     (findings, Some(env.label.clone()))
                 }
                 Err(err) => {
-                    let item = Evidence::new("shell", shell::label(&shell), false, "an environment", err.to_string());
+                    let item = Evidence::new(
+                        "shell",
+                        shell::label(&shell),
+                        false,
+                        "an environment",
+                        err.to_string(),
+                    );
                     (Findings { evidence: vec![item], commands: Vec::new() }, Some(shell::label(&shell)))
                 }
             },

@@ -12,9 +12,9 @@ use std::time::Duration;
 use regex::Regex;
 use thiserror::Error;
 
-use crate::case::{slug, Case, Check, Source};
+use crate::case::{Case, Check, Source, slug};
 use crate::locate::Locations;
-use crate::probe::{stays_inside, Probe};
+use crate::probe::{Probe, stays_inside};
 use crate::spec::{CheckFile, ShellSpec, TruthSpec};
 use crate::suggest;
 
@@ -45,7 +45,9 @@ pub enum LoadError {
         reason: String,
     },
     /// Nothing to run: a gate never passes on zero cases.
-    #[error("no cases: {looked} define no truths, artifacts or key links; add a check file with `truths:` (see README)")]
+    #[error(
+        "no cases: {looked} define no truths, artifacts or key links; add a check file with `truths:` (see README)"
+    )]
     NoCases {
         /// Where envtruth looked.
         looked: String,
@@ -69,10 +71,9 @@ impl Loader<'_> {
         for file in &files {
             let shown = self.show(file);
             match std::fs::read(file) {
-                Err(err) => errors.push(LoadError::Unreadable {
-                    path: shown,
-                    reason: format!("cannot read: {err}"),
-                }),
+                Err(err) => {
+                    errors.push(LoadError::Unreadable { path: shown, reason: format!("cannot read: {err}") })
+                }
                 Ok(bytes) => match FileLoader::new(&shown, file, &bytes) {
                     Err(error) => errors.push(error),
                     Ok(loader) => loader.load(&mut cases, &mut errors),
@@ -111,7 +112,9 @@ impl Loader<'_> {
             let mut yaml: Vec<PathBuf> = entries
                 .filter_map(Result::ok)
                 .map(|entry| entry.path())
-                .filter(|p| p.is_file() && matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
+                .filter(|p| {
+                    p.is_file() && matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
+                })
                 .collect();
             yaml.sort();
             found.extend(yaml);
@@ -135,7 +138,8 @@ struct FileLoader<'a> {
 
 impl<'a> FileLoader<'a> {
     fn new(shown: &'a str, path: &Path, bytes: &[u8]) -> Result<FileLoader<'a>, LoadError> {
-        let error = |line, column, message: String| LoadError::At { file: shown.to_string(), line, column, message };
+        let error =
+            |line, column, message: String| LoadError::At { file: shown.to_string(), line, column, message };
         let text = std::str::from_utf8(bytes).map_err(|err| {
             let before = &bytes[..err.valid_up_to()];
             let line = before.iter().filter(|b| **b == b'\n').count() + 1;
@@ -186,11 +190,15 @@ impl<'a> FileLoader<'a> {
                 None => slug(&truth.truth),
             };
             if truth.truth.trim().is_empty() {
-                errors.push(self.error(&path, "the truth text is empty; write the statement this truth proves"));
+                errors.push(
+                    self.error(&path, "the truth text is empty; write the statement this truth proves"),
+                );
                 continue;
             }
             if id.is_empty() {
-                errors.push(self.error(&path, "the truth text has no letters or digits to name it by; add `id:`"));
+                errors.push(
+                    self.error(&path, "the truth text has no letters or digits to name it by; add `id:`"),
+                );
                 continue;
             }
             let check = match self.check(truth, &path) {
@@ -259,7 +267,10 @@ impl<'a> FileLoader<'a> {
 
     fn require_items(&self, empty: bool, path: &str, key: &str) -> Result<(), LoadError> {
         match empty {
-            true => Err(self.error(&format!("{path}/{key}"), format!("`{key}` is empty; list at least one item or remove it"))),
+            true => Err(self.error(
+                &format!("{path}/{key}"),
+                format!("`{key}` is empty; list at least one item or remove it"),
+            )),
             false => Ok(()),
         }
     }
@@ -273,7 +284,8 @@ impl<'a> FileLoader<'a> {
                 return Err(self.error(&format!("{path}/files/{name}"), outside(name)));
             }
             for (name, spec) in &files.0 {
-                let has_content = !(spec.contains.0.is_empty() && spec.excludes.0.is_empty() && spec.matches.0.is_empty());
+                let has_content =
+                    !(spec.contains.0.is_empty() && spec.excludes.0.is_empty() && spec.matches.0.is_empty());
                 if !spec.exists && (has_content || spec.executable.is_some()) {
                     return Err(self.error(
                         &format!("{path}/files/{name}"),
@@ -297,14 +309,20 @@ impl<'a> FileLoader<'a> {
         }
         match (&truth.imports, &truth.python) {
             (None, Some(_)) => {
-                return Err(self.error(&format!("{path}/python"), "`python` is only used by `imports`; add `imports:` or remove it"));
+                return Err(self.error(
+                    &format!("{path}/python"),
+                    "`python` is only used by `imports`; add `imports:` or remove it",
+                ));
             }
             (Some(modules), python) => {
                 self.require_items(modules.is_empty(), path, "imports")?;
                 let python: Vec<String> =
                     python.as_deref().unwrap_or("python3").split_whitespace().map(String::from).collect();
                 if python.is_empty() {
-                    return Err(self.error(&format!("{path}/python"), "`python` is empty; name an interpreter, e.g. `python3` or `uv run python`"));
+                    return Err(self.error(
+                        &format!("{path}/python"),
+                        "`python` is empty; name an interpreter, e.g. `python3` or `uv run python`",
+                    ));
                 }
                 probes.push(Probe::Imports { modules: modules.clone(), python });
             }
@@ -345,7 +363,12 @@ impl FileLoader<'_> {
                         )));
                     }
                     Some(k) if k == i => {
-                        errors.push(self.error(&at, format!("`{wanted}` is this truth itself; remove it from `after`")));
+                        errors.push(
+                            self.error(
+                                &at,
+                                format!("`{wanted}` is this truth itself; remove it from `after`"),
+                            ),
+                        );
                     }
                     Some(k) => cases[i].after.push(offset + k),
                     None => {
@@ -353,7 +376,8 @@ impl FileLoader<'_> {
                             Some(close) => format!("did you mean `{close}`?"),
                             None => format!("the ids in this file are: {}", ids.join(", ")),
                         };
-                        errors.push(self.error(&at, format!("unknown truth id `{wanted}` in `after`; {hint}")));
+                        errors
+                            .push(self.error(&at, format!("unknown truth id `{wanted}` in `after`; {hint}")));
                     }
                 }
             }
@@ -379,7 +403,13 @@ fn find_cycle(cases: &[Case], offset: usize) -> Option<Vec<usize>> {
         Open,
         Done,
     }
-    fn visit(k: usize, cases: &[Case], offset: usize, marks: &mut [Mark], trail: &mut Vec<usize>) -> Option<Vec<usize>> {
+    fn visit(
+        k: usize,
+        cases: &[Case],
+        offset: usize,
+        marks: &mut [Mark],
+        trail: &mut Vec<usize>,
+    ) -> Option<Vec<usize>> {
         marks[k] = Mark::Open;
         trail.push(k);
         for &dep in &cases[k].after {
@@ -434,7 +464,9 @@ fn valid_id(id: &str) -> bool {
 }
 
 fn outside(path: &str) -> String {
-    format!("`{path}` leads outside the project root; paths are relative to the root and may not use `..` or start with `/`")
+    format!(
+        "`{path}` leads outside the project root; paths are relative to the root and may not use `..` or start with `/`"
+    )
 }
 
 /// serde_yaml's message without its position (shown in front instead), with a
@@ -443,9 +475,13 @@ fn explain(message: &str) -> String {
     static POSITION: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r" at line \d+ column \d+").expect("constant regex"));
     static UNKNOWN: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"unknown (?:field|variant) `([^`]*)`, expected (?:one of )?(.*)$").expect("constant regex")
+        Regex::new(r"unknown (?:field|variant) `([^`]*)`, expected (?:one of )?(.*)$")
+            .expect("constant regex")
     });
-    let message = POSITION.replace_all(message, "").into_owned();
+    let message = POSITION
+        .replace_all(message, "")
+        .replace("expected i32", "expected an integer")
+        .replace("expected u64", "expected a whole number");
     if message.contains("tab character") {
         return format!("{message}; indent with spaces, never tabs");
     }

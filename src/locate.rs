@@ -51,9 +51,16 @@ impl Locations {
 }
 
 enum Frame {
-    Sequence { path: String, next: usize },
+    Sequence {
+        path: String,
+        next: usize,
+    },
     /// `keys`: how many keys were seen, since the first one places the mapping itself.
-    Mapping { path: String, key: Option<String>, keys: usize },
+    Mapping {
+        path: String,
+        key: Option<String>,
+        keys: usize,
+    },
 }
 
 #[derive(Default)]

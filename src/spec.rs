@@ -10,8 +10,8 @@ use std::marker::PhantomData;
 use std::time::Duration;
 
 use regex::Regex;
-use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
+use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use crate::duration;
 use crate::version::VersionReq;
@@ -177,13 +177,13 @@ struct RunMap {
     #[serde(default)]
     exit: i32,
     #[serde(default)]
-    stdout: Vec<Pattern>,
+    stdout: OneOrMany<Pattern>,
     #[serde(default)]
-    stdout_excludes: Vec<Pattern>,
+    stdout_excludes: OneOrMany<Pattern>,
     #[serde(default)]
-    stderr: Vec<Pattern>,
+    stderr: OneOrMany<Pattern>,
     #[serde(default)]
-    stderr_excludes: Vec<Pattern>,
+    stderr_excludes: OneOrMany<Pattern>,
     #[serde(default)]
     max_duration: Option<Span>,
 }
@@ -203,8 +203,7 @@ impl RunSpec {
 }
 
 impl Shaped for RunSpec {
-    const EXPECTING: &'static str =
-        "a command string, an argv list, or a map with `cmd` and expectations";
+    const EXPECTING: &'static str = "a command string, an argv list, or a map with `cmd` and expectations";
     type Map = RunMap;
 
     fn from_str(text: &str) -> Result<Self, String> {
@@ -219,10 +218,10 @@ impl Shaped for RunSpec {
         Ok(RunSpec {
             command: map.cmd,
             exit: map.exit,
-            stdout: map.stdout,
-            stdout_excludes: map.stdout_excludes,
-            stderr: map.stderr,
-            stderr_excludes: map.stderr_excludes,
+            stdout: map.stdout.0,
+            stdout_excludes: map.stdout_excludes.0,
+            stderr: map.stderr.0,
+            stderr_excludes: map.stderr_excludes.0,
             max_duration: map.max_duration.map(|s| s.0),
         })
     }
@@ -329,8 +328,7 @@ struct EnvMap {
 }
 
 impl Shaped for EnvSpec {
-    const EXPECTING: &'static str =
-        "`set`, `unset`, or a map with `equals`, `contains` or `matches`";
+    const EXPECTING: &'static str = "`set`, `unset`, or a map with `equals`, `contains` or `matches`";
     type Map = EnvMap;
 
     fn from_str(text: &str) -> Result<Self, String> {
@@ -397,20 +395,23 @@ pub struct KeyLinkSpec {
 #[derive(Debug, Clone)]
 pub struct Pattern(pub Regex);
 
-impl<'de> Deserialize<'de> for Pattern {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        Regex::new(&text).map(Pattern).map_err(|err| {
+impl Pattern {
+    fn parse(text: &str) -> Result<Pattern, String> {
+        Regex::new(text).map(Pattern).map_err(|err| {
             let reason = match &err {
                 regex::Error::Syntax(detail) => {
                     detail.lines().last().unwrap_or("").trim_start_matches("error: ").to_string()
                 }
                 other => other.to_string(),
             };
-            de::Error::custom(format!(
-                "invalid regex `{text}`: {reason}; escape special characters with `\\`"
-            ))
+            format!("invalid regex `{text}`: {reason}; escape special characters with `\\`")
         })
+    }
+}
+
+impl<'de> Deserialize<'de> for Pattern {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ParseVisitor { expecting: "a regex", parse: Pattern::parse })
     }
 }
 
@@ -426,8 +427,34 @@ pub struct Span(pub Duration);
 
 impl<'de> Deserialize<'de> for Span {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = Text::deserialize(deserializer)?;
-        duration::parse(&text.0).map(Span).map_err(de::Error::custom)
+        let parse = |text: &str| duration::parse(text).map(Span);
+        deserializer.deserialize_any(ParseVisitor { expecting: "a duration like `30s` or `5m`", parse })
+    }
+}
+
+/// Parses a scalar inside the deserializer, so serde_yaml's error names the exact
+/// key and position rather than the enclosing map.
+struct ParseVisitor<T> {
+    expecting: &'static str,
+    parse: fn(&str) -> Result<T, String>,
+}
+
+impl<T> Visitor<'_> for ParseVisitor<T> {
+    type Value = T;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.expecting)
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+        (self.parse)(v).map_err(E::custom)
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<T, E> {
+        self.visit_str(&v.to_string())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<T, E> {
+        self.visit_str(&v.to_string())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<T, E> {
+        Err(quote_the_number(v))
     }
 }
 
@@ -482,16 +509,38 @@ impl<T> Default for OneOrMany<T> {
     }
 }
 
-impl<'de, T: DeserializeOwned> Deserialize<'de> for OneOrMany<T> {
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrMany<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_yaml::Value::deserialize(deserializer)?;
-        let result = match value {
-            serde_yaml::Value::Sequence(items) => {
-                items.into_iter().map(serde_yaml::from_value).collect::<Result<_, _>>()
+        struct OneOrManyVisitor<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for OneOrManyVisitor<T> {
+            type Value = OneOrMany<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("one value or a list of them")
             }
-            one => serde_yaml::from_value(one).map(|item| vec![item]),
-        };
-        result.map(OneOrMany).map_err(de::Error::custom)
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<OneOrMany<T>, E> {
+                T::deserialize(de::value::StrDeserializer::new(v)).map(|one| OneOrMany(vec![one]))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<OneOrMany<T>, E> {
+                T::deserialize(de::value::I64Deserializer::new(v)).map(|one| OneOrMany(vec![one]))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<OneOrMany<T>, E> {
+                T::deserialize(de::value::U64Deserializer::new(v)).map(|one| OneOrMany(vec![one]))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<OneOrMany<T>, E> {
+                T::deserialize(de::value::BoolDeserializer::new(v)).map(|one| OneOrMany(vec![one]))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<OneOrMany<T>, E> {
+                T::deserialize(de::value::F64Deserializer::new(v)).map(|one| OneOrMany(vec![one]))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<OneOrMany<T>, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(OneOrMany(items))
+            }
+        }
+        deserializer.deserialize_any(OneOrManyVisitor(PhantomData))
     }
 }
 

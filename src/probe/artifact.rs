@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::{locate, Located};
+use super::{Located, locate};
 use crate::outcome::{Evidence, Findings};
 use crate::spec::ArtifactSpec;
 
@@ -25,12 +25,15 @@ pub fn check(spec: &ArtifactSpec, root: &Path) -> Findings {
     };
     let content = match std::fs::read(&path) {
         Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
-        Err(err) => return findings(vec![item(&spec.path, false, "exists".into(), format!("unreadable: {err}"))]),
+        Err(err) => {
+            return findings(vec![item(&spec.path, false, "exists".into(), format!("unreadable: {err}"))]);
+        }
     };
     let mut evidence = vec![item(&spec.path, true, "exists".into(), "exists".into())];
     if let Some(min) = spec.min_lines {
         let lines = content.split('\n').count() as u64;
-        let found = if lines < min { format!("Only {lines} lines, need {min}") } else { format!("{lines} lines") };
+        let found =
+            if lines < min { format!("Only {lines} lines, need {min}") } else { format!("{lines} lines") };
         evidence.push(item("min_lines", lines >= min, format!("at least {min} lines"), found));
     }
     if let Some(text) = &spec.contains {

@@ -2,7 +2,7 @@
 
 use super::shorten;
 use crate::outcome::{Evidence, Findings};
-use crate::secret::{is_secret_name, MASK};
+use crate::secret::{MASK, is_secret_name};
 use crate::shell::Environment;
 use crate::spec::EnvSpec;
 

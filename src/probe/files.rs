@@ -3,7 +3,7 @@
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
-use super::{locate, shorten, Located};
+use super::{Located, locate, shorten};
 use crate::outcome::{Evidence, Findings};
 use crate::spec::FileSpec;
 
@@ -14,7 +14,8 @@ pub fn check(files: &[(String, FileSpec)], root: &Path) -> Findings {
 
 fn check_one(relative: &str, spec: &FileSpec, root: &Path) -> Evidence {
     let expected = describe(spec);
-    let item = |passed: bool, found: String| Evidence::new("files", relative, passed, expected.clone(), found);
+    let item =
+        |passed: bool, found: String| Evidence::new("files", relative, passed, expected.clone(), found);
     let path = match locate(root, relative) {
         Located::Outside(real) => {
             return item(false, format!("leads outside the project root, to {}", real.display()));
@@ -32,7 +33,8 @@ fn check_one(relative: &str, spec: &FileSpec, root: &Path) -> Evidence {
             problems.push(if is { "is executable" } else { "is not executable" }.to_string());
         }
     }
-    let needs_content = !(spec.contains.0.is_empty() && spec.excludes.0.is_empty() && spec.matches.0.is_empty());
+    let needs_content =
+        !(spec.contains.0.is_empty() && spec.excludes.0.is_empty() && spec.matches.0.is_empty());
     if needs_content {
         match std::fs::read(&path) {
             Err(err) => problems.push(format!("unreadable: {err}")),
@@ -45,11 +47,16 @@ fn check_one(relative: &str, spec: &FileSpec, root: &Path) -> Evidence {
                 }
                 for text in &spec.excludes.0 {
                     if let Some(line) = content.lines().find(|l| l.contains(text.0.as_str())) {
-                        problems.push(format!("contains `{}` in line `{}`", text.0, shorten(line.trim(), 120)));
+                        problems.push(format!(
+                            "contains `{}` in line `{}`",
+                            text.0,
+                            shorten(line.trim(), 120)
+                        ));
                     }
                 }
                 for pattern in &spec.matches.0 {
-                    if !pattern.0.is_match(&content) {
+                    // Like grep, `^` and `$` also match at each line's start and end.
+                    if !pattern.0.is_match(&content) && !content.lines().any(|l| pattern.0.is_match(l)) {
                         problems.push(format!("does not match {pattern}"));
                     }
                 }

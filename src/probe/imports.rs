@@ -8,7 +8,7 @@ use std::ffi::OsString;
 
 use serde::Deserialize;
 
-use super::{shorten, Context};
+use super::{Context, shorten};
 use crate::outcome::{Evidence, Findings};
 
 const MARK: &str = "\u{1e}envtruth ";

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use super::{locate, Located};
+use super::{Located, locate};
 use crate::outcome::{Evidence, Findings};
 use crate::spec::KeyLinkSpec;
 
@@ -26,7 +26,10 @@ pub fn check(spec: &KeyLinkSpec, root: &Path) -> Findings {
             },
         },
     };
-    Findings { evidence: vec![Evidence::new("key_link", &spec.from, passed, expected, found)], commands: Vec::new() }
+    Findings {
+        evidence: vec![Evidence::new("key_link", &spec.from, passed, expected, found)],
+        commands: Vec::new(),
+    }
 }
 
 fn read(root: &Path, relative: &str) -> Result<String, String> {

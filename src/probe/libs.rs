@@ -7,7 +7,8 @@ use crate::shell::Environment;
 
 pub fn check(libs: &[String], env: &Environment) -> Findings {
     let search = env.var("LD_LIBRARY_PATH");
-    let dirs: Vec<&str> = search.as_deref().unwrap_or_default().split(':').filter(|d| !d.is_empty()).collect();
+    let dirs: Vec<&str> =
+        search.as_deref().unwrap_or_default().split(':').filter(|d| !d.is_empty()).collect();
     let evidence = libs
         .iter()
         .map(|lib| {

@@ -98,8 +98,7 @@ pub enum Located {
 /// Whether `relative` stays inside the root without looking at the disk.
 pub fn stays_inside(relative: &str) -> bool {
     let path = Path::new(relative);
-    !relative.is_empty()
-        && path.components().all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
+    !relative.is_empty() && path.components().all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
 }
 
 /// Resolves a root-relative path, following symlinks to make sure it stays inside.

@@ -2,7 +2,7 @@
 
 use std::ffi::OsString;
 
-use super::{shorten, Context};
+use super::{Context, shorten};
 use crate::duration;
 use crate::exec::Capture;
 use crate::outcome::{Ended, Evidence, Findings};

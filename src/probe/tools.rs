@@ -44,7 +44,8 @@ fn check_one(name: &str, spec: &ToolSpec, ctx: &Context<'_>) -> Evidence {
     if let Some(problem) = origin_problem(&path, spec.from, ctx) {
         return fail(format!("{} ({problem})", path.display()));
     }
-    let finished = ctx.run(&[path.clone().into_os_string(), "--version".into()], &format!("{name} --version"));
+    let finished =
+        ctx.run(&[path.clone().into_os_string(), "--version".into()], &format!("{name} --version"));
     let version = [&finished.record.stdout_tail, &finished.record.stderr_tail]
         .into_iter()
         .find_map(|tail| Version::find(&tail.join("\n")));
@@ -71,13 +72,9 @@ pub fn resolve(name: &str, path_var: &str) -> Option<PathBuf> {
     if name.contains('/') {
         return None;
     }
-    path_var
-        .split(':')
-        .filter(|dir| !dir.is_empty())
-        .map(|dir| Path::new(dir).join(name))
-        .find(|candidate| {
-            candidate.metadata().is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-        })
+    path_var.split(':').filter(|dir| !dir.is_empty()).map(|dir| Path::new(dir).join(name)).find(|candidate| {
+        candidate.metadata().is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+    })
 }
 
 fn origin_name(origin: Origin) -> &'static str {
@@ -96,7 +93,8 @@ fn origin_problem(path: &Path, from: Origin, ctx: &Context<'_>) -> Option<String
         Origin::Nix if path.starts_with("/nix/store") || real.starts_with("/nix/store") => None,
         Origin::Nix => Some(format!("resolves to {}, outside /nix/store", real.display())),
         Origin::Venv => {
-            let venv = ctx.env.var("VIRTUAL_ENV").map(PathBuf::from).unwrap_or_else(|| ctx.root.join(".venv"));
+            let venv =
+                ctx.env.var("VIRTUAL_ENV").map(PathBuf::from).unwrap_or_else(|| ctx.root.join(".venv"));
             if path.starts_with(&venv) {
                 None
             } else {

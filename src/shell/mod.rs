@@ -52,11 +52,14 @@ pub fn label(spec: &ShellSpec) -> String {
     }
 }
 
+/// A shell's environment, filled by its first user.
+type Slot = Arc<OnceLock<Result<Arc<Environment>, ShellError>>>;
+
 /// Environments captured so far in this run, one per distinct shell, each filled on
 /// first use.
 #[derive(Default)]
 pub struct Shells {
-    captured: Mutex<HashMap<String, Arc<OnceLock<Result<Arc<Environment>, ShellError>>>>>,
+    captured: Mutex<HashMap<String, Slot>>,
 }
 
 impl Shells {

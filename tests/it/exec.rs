@@ -1,0 +1,77 @@
+//! Running commands: time limits that kill whole groups, closed stdin, bounded memory.
+
+use std::time::{Duration, Instant};
+
+use crate::support::Project;
+
+/// Processes whose command line contains `needle`.
+fn processes_running(needle: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        if let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) {
+            let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+            if cmdline.contains(needle) {
+                found.push(cmdline);
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn a_timeout_kills_the_whole_group_within_seconds() {
+    let started = Instant::now();
+    let out = Project::new()
+        .check("truths:\n  - truth: hangs\n    timeout: 2s\n    run: 'sleep 3017 & sleep 3018'\n")
+        .run(&[]);
+    let elapsed = started.elapsed();
+    let failed = out.failure("env::truth::hangs");
+    assert!(failed.contains("✗ run exit status: expected exit 0, found timed out after 2s"), "{failed}");
+    assert!(failed.contains("  $ sleep 3017 & sleep 3018\n    timed out after 2s"), "{failed}");
+    assert!(elapsed < Duration::from_secs(20), "took {elapsed:?}: the run waited for the group");
+    assert_eq!(processes_running("sleep 3017"), Vec::<String>::new());
+    assert_eq!(processes_running("sleep 3018"), Vec::<String>::new());
+}
+
+#[test]
+fn processes_left_behind_are_killed_when_the_command_ends() {
+    let out = Project::new()
+        .check("truths:\n  - truth: leaves a daemon\n    run: 'sleep 3019 & echo started; exit 1'\n")
+        .run(&[]);
+    let failed = out.failure("env::truth::leaves-a-daemon");
+    assert!(failed.contains("(it left processes running in its group; they were killed)"), "{failed}");
+    assert_eq!(processes_running("sleep 3019"), Vec::<String>::new());
+}
+
+#[test]
+fn stdin_is_closed() {
+    let started = Instant::now();
+    let out = Project::new().check("truths:\n  - truth: prompts\n    run: 'read answer'\n").run(&[]);
+    assert!(out.failure("env::truth::prompts").contains("found exit 1"), "{}", out.all());
+    assert!(started.elapsed() < Duration::from_secs(20));
+}
+
+#[test]
+#[expect(clippy::zombie_processes, reason = "reaped by wait4, which also reports its peak memory")]
+fn two_gigabytes_of_output_keep_memory_under_100_mb() {
+    let project = Project::new().check(
+        "truths:\n  - truth: floods\n    run: {cmd: 'head -c 2000000000 /dev/zero; echo; echo last line; exit 1', stdout_excludes: ['never']}\n",
+    );
+    let child = project.command(&[]).stdout(std::process::Stdio::piped()).spawn().expect("spawn");
+    let pid = child.id() as libc::pid_t;
+    let mut stdout = child.stdout.expect("stdout");
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut stdout, &mut text).expect("read");
+    let mut status = 0;
+    // SAFETY: plain FFI calls on our own child; rusage is a zeroed POD struct.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(waited, pid);
+    let peak_mb = usage.ru_maxrss / 1024;
+    assert!(text.contains("│ last line"), "{text}");
+    assert!(
+        text.contains("✓ run stdout: expected no line matching /never/, found no line matches"),
+        "{text}"
+    );
+    assert!(peak_mb < 100, "peak RSS {peak_mb} MB");
+}

@@ -1,0 +1,67 @@
+//! Loading: listing runs nothing, zero cases fail, problems are reported together.
+
+use crate::support::Project;
+
+#[test]
+fn listing_a_thousand_truths_runs_nothing() {
+    let mut yaml = String::from("truths:\n");
+    for i in 0..1000 {
+        yaml.push_str(&format!("  - truth: \"truth number {i} holds\"\n    run: touch ran-{i}\n"));
+    }
+    let project = Project::new().check(&yaml);
+    let out = project.run(&["--list"]);
+    assert_eq!(out.code, 0, "{}", out.all());
+    let lines: Vec<&str> = out.stdout.lines().filter(|l| l.ends_with(": test")).collect();
+    assert_eq!(lines.len(), 1000);
+    assert_eq!(lines[7], "env::truth::truth-number-7-holds: test");
+    let ran = std::fs::read_dir(project.root())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("ran-"))
+        .count();
+    assert_eq!(ran, 0);
+}
+
+#[test]
+fn zero_cases_is_an_error_not_a_pass() {
+    let project = Project::new().file("checks/README", "no check files here");
+    let out = project.run(&[]);
+    assert_eq!(out.code, 2);
+    assert_eq!(
+        out.stderr,
+        "error: no cases: checks define no truths, artifacts or key links; add a check file with `truths:` (see README)\n"
+    );
+    let out = Project::new().run(&[]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.starts_with("error: checks: cannot read the check directory: No such file or directory"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("create it with a check file or pass --checks DIR"), "{}", out.stderr);
+}
+
+#[test]
+fn every_problem_of_every_file_is_reported_once() {
+    let out = Project::new()
+        .file("checks/a.yaml", "truths:\n  - truth: x\n    tols: {}\n")
+        .file("checks/b.yaml", "truths:\n  - truth: y\n    run: 'true'\n    after: [z]\n  - truth: w\n")
+        .run(&[]);
+    assert_eq!(out.code, 2);
+    assert_eq!(
+        out.stderr,
+        "error: checks/a.yaml:3:5: truths[0]: unknown field `tols`, expected one of `truth`, `id`, `after`, `manual`, `timeout`, `run`, `tools`, `imports`, `python`, `files`, `env`, `libs`; did you mean `tools`?\n\
+         error: checks/b.yaml:5:5: this truth has no probe; add one of `run`, `tools`, `imports`, `files`, `env`, `libs`, or `manual: REASON`\n"
+    );
+}
+
+#[test]
+fn checks_can_be_files_and_come_from_the_environment() {
+    let project = Project::new()
+        .file("elsewhere/one.yaml", "truths:\n  - {truth: one, run: 'true'}\n")
+        .file("elsewhere/two.yml", "truths:\n  - {truth: two, run: 'true'}\n");
+    let out = project.run(&["run", "--checks", "elsewhere/one.yaml", "--list"]);
+    assert_eq!(out.stdout, "one::truth::one: test\n");
+    let out = project.env("ENVTRUTH_CHECKS", "elsewhere").run(&["--list"]);
+    assert_eq!(out.stdout, "one::truth::one: test\ntwo::truth::two: test\n");
+}

@@ -1,0 +1,7 @@
+//! End-to-end tests: the real binary on fixture projects in temp dirs.
+
+mod after;
+mod exec;
+mod load;
+mod probes;
+mod support;

@@ -1,0 +1,327 @@
+//! Every probe, passing and failing, asserting the evidence text.
+
+use crate::support::Project;
+
+#[test]
+fn run_passes_and_fails_with_exit_output_and_duration_evidence() {
+    let out = Project::new()
+        .check(
+            r#"
+truths:
+  - truth: greeting works
+    run: {cmd: "echo hello; echo fine >&2", stdout: ["^hello$"], stderr_excludes: ["error"]}
+  - truth: broken command
+    id: broken
+    run: {cmd: "echo partial; echo 'error: boom' >&2; exit 3", stdout: ["^done$"], stderr_excludes: ["^error"]}
+  - truth: argv form
+    run: [sh, -c, "exit 4"]
+  - truth: slow
+    run: {cmd: "sleep 0.3", max_duration: 100ms}
+  - truth: missing program
+    run: [definitely-not-a-program-xyz]
+"#,
+        )
+        .run(&["run"]);
+    assert_eq!(out.code, 101, "{}", out.all());
+    assert_eq!(out.status("env::truth::greeting-works"), "ok");
+    let broken = out.failure("env::truth::broken");
+    for line in [
+        "broken command",
+        "  defined at checks/env.yaml:5",
+        "  shell: host",
+        "  ✗ run exit status: expected exit 0, found exit 3",
+        "  ✗ run stdout: expected a line matching /^done$/, found no line matches",
+        "  ✗ run stderr: expected no line matching /^error/, found line `error: boom`",
+        "  $ echo partial; echo 'error: boom' >&2; exit 3",
+        "    stdout:\n    │ partial",
+        "    stderr:\n    │ error: boom",
+    ] {
+        assert!(broken.contains(line), "missing {line:?} in:\n{broken}");
+    }
+    assert!(
+        out.failure("env::truth::argv-form").contains("✗ run exit status: expected exit 0, found exit 4")
+    );
+    assert!(out.failure("env::truth::argv-form").contains("  $ sh -c 'exit 4'"));
+    let slow = out.failure("env::truth::slow");
+    assert!(slow.contains("✓ run exit status: expected exit 0, found exit 0"), "{slow}");
+    assert!(slow.contains("✗ run duration: expected at most 100ms, found 3"), "{slow}");
+    let missing = out.failure("env::truth::missing-program");
+    assert!(
+        missing
+            .contains("found could not start: `definitely-not-a-program-xyz` not found on the shell's PATH"),
+        "{missing}"
+    );
+}
+
+#[test]
+fn tools_resolve_on_path_and_compare_versions() {
+    let project = Project::new()
+        .script("bin/fake-tool", "echo 'fake-tool version 1.2.3 (build 2024-01-01)'")
+        .script("bin/stderr-tool", "echo 'Python 3.12.7' >&2")
+        .script("bin/silent-tool", "echo 'no number here'")
+        .check(
+            r#"
+truths:
+  - truth: tools in range
+    tools:
+      fake-tool: ">=1.2, <2"
+      stderr-tool: "3.12"
+      silent-tool: any
+  - truth: tools out of range
+    tools:
+      fake-tool: "1.3"
+      stderr-tool: {version: ">=3.13"}
+      silent-tool: "1"
+      absent-tool: any
+  - truth: tools from nix
+    tools:
+      fake-tool: {from: nix}
+"#,
+        );
+    let bin = project.path("bin");
+    let path = project.path_with("bin");
+    let out = project.env("PATH", path).run(&[]);
+    assert_eq!(out.status("env::truth::tools-in-range"), "ok", "{}", out.all());
+    let failed = out.failure("env::truth::tools-out-of-range");
+    for line in [
+        format!("✗ tools fake-tool: expected version 1.3, found 1.2.3 at {}/fake-tool", bin.display()),
+        format!(
+            "✗ tools stderr-tool: expected version >=3.13, found 3.12.7 at {}/stderr-tool",
+            bin.display()
+        ),
+        format!(
+            "✗ tools silent-tool: expected version 1, found no version in `silent-tool --version` at {}/silent-tool (it printed `no number here`)",
+            bin.display()
+        ),
+        "✗ tools absent-tool: expected on PATH, found not on PATH (".to_string(),
+    ] {
+        assert!(failed.contains(&line), "missing {line:?} in:\n{failed}");
+    }
+    let nix = out.failure("env::truth::tools-from-nix");
+    assert!(nix.contains("✗ tools fake-tool: expected on PATH from /nix/store, found"), "{nix}");
+    assert!(nix.contains("outside /nix/store)"), "{nix}");
+}
+
+#[test]
+fn imports_report_each_module_with_its_version_or_error() {
+    let out = Project::new()
+        .file("pkg_ok/__init__.py", "__version__ = '4.5.6'\nprint('noise from the module')\n")
+        .file("pkg_broken/__init__.py", "raise OSError('libgomp.so.1: cannot open shared object file')\n")
+        .check(
+            r#"
+truths:
+  - truth: modules load
+    imports: [json, pkg_ok]
+  - truth: modules break
+    imports: [pkg_ok, pkg_broken, not_a_module_xyz]
+  - truth: interpreter missing
+    imports: [json]
+    python: no-such-python --quiet
+"#,
+        )
+        .run(&[]);
+    assert_eq!(out.status("env::truth::modules-load"), "ok", "{}", out.all());
+    let broken = out.failure("env::truth::modules-break");
+    for line in [
+        "✓ imports pkg_ok: expected imports, found imported, version 4.5.6",
+        "✗ imports pkg_broken: expected imports, found OSError: libgomp.so.1: cannot open shared object file",
+        "✗ imports not_a_module_xyz: expected imports, found ModuleNotFoundError: No module named 'not_a_module_xyz'",
+        "    stdout:\n    │ noise from the module",
+    ] {
+        assert!(broken.contains(line), "missing {line:?} in:\n{broken}");
+    }
+    let missing = out.failure("env::truth::interpreter-missing");
+    assert!(
+        missing.contains("✗ imports json: expected imports, found no result: the interpreter ended with could not start: `no-such-python` not found"),
+        "{missing}"
+    );
+}
+
+#[test]
+fn files_check_existence_content_and_mode() {
+    let project = Project::new()
+        .file(".envrc", "use flake\n")
+        .script("run.sh", "echo hi")
+        .file("notes.txt", "TODO: fix\nall good\n")
+        .check(
+            r#"
+truths:
+  - truth: files hold
+    files:
+      .envrc: {contains: "use flake", excludes: "use nix", matches: "^use \\w+$"}
+      run.sh: {executable: true}
+      gone.txt: {exists: false}
+  - truth: files do not hold
+    files:
+      .envrc: {contains: ["use flake", "watch_file"], executable: true}
+      notes.txt: {excludes: "TODO", matches: "^done"}
+      missing.txt: {}
+      run.sh: {exists: false}
+      link-out: {}
+"#,
+        );
+    std::os::unix::fs::symlink("/etc/hostname", project.path("link-out")).expect("symlink");
+    let out = project.run(&[]);
+    assert_eq!(out.status("env::truth::files-hold"), "ok", "{}", out.all());
+    let failed = out.failure("env::truth::files-do-not-hold");
+    for line in [
+        "✗ files .envrc: expected exists, contains `use flake`, contains `watch_file`, executable, found is not executable; does not contain `watch_file`",
+        "✗ files notes.txt: expected exists, excludes `TODO`, matches /^done/, found contains `TODO` in line `TODO: fix`; does not match /^done/",
+        "✗ files missing.txt: expected exists, found absent",
+        "✗ files run.sh: expected absent, found exists",
+        "✗ files link-out: expected exists, found leads outside the project root, to /etc/hostname",
+    ] {
+        assert!(failed.contains(line), "missing {line:?} in:\n{failed}");
+    }
+}
+
+#[test]
+fn env_checks_values_and_never_shows_secrets() {
+    let out = Project::new()
+        .env("ENVTRUTH_TEST_MODE", "strict-mode")
+        .env("ENVTRUTH_API_TOKEN", "tok-very-secret-123")
+        .check(
+            r#"
+truths:
+  - truth: env holds
+    env:
+      ENVTRUTH_TEST_MODE: {equals: strict-mode}
+      HOME: set
+      ENVTRUTH_NEVER_SET: unset
+  - truth: env does not hold
+    env:
+      ENVTRUTH_TEST_MODE: {contains: lax, matches: "^x"}
+      ENVTRUTH_NEVER_SET: set
+      HOME: unset
+      ENVTRUTH_API_TOKEN: {equals: something-else}
+  - truth: output hides secrets
+    run: "echo token is $ENVTRUTH_API_TOKEN; exit 1"
+"#,
+        )
+        .run(&[]);
+    assert_eq!(out.status("env::truth::env-holds"), "ok", "{}", out.all());
+    let failed = out.failure("env::truth::env-does-not-hold");
+    for line in [
+        "✗ env ENVTRUTH_TEST_MODE: expected set, containing `lax`, matching /^x/, found `strict-mode`",
+        "✗ env ENVTRUTH_NEVER_SET: expected set, found unset",
+        "✗ env HOME: expected unset, found `",
+        "✗ env ENVTRUTH_API_TOKEN: expected set, equal to `***`, found `***`",
+    ] {
+        assert!(failed.contains(line), "missing {line:?} in:\n{failed}");
+    }
+    assert!(out.failure("env::truth::output-hides-secrets").contains("│ token is ***"));
+    assert!(!out.all().contains("tok-very-secret-123"), "secret leaked:\n{}", out.all());
+}
+
+#[test]
+fn libs_are_found_in_ld_library_path_directories() {
+    let project = Project::new()
+        .file("lib/libfoo.so.1", "")
+        .file("checks/env.yaml", "truths:\n  - truth: libs\n    libs: [libfoo.so.1, libbar.so.2]\n");
+    let lib = project.path("lib");
+    let out = project.env("LD_LIBRARY_PATH", format!("/nonexistent:{}", lib.display())).run(&[]);
+    let failed = out.failure("env::truth::libs");
+    assert!(
+        failed.contains(&format!(
+            "✓ libs libfoo.so.1: expected in an LD_LIBRARY_PATH directory, found in {}",
+            lib.display()
+        )),
+        "{failed}"
+    );
+    assert!(failed.contains("✗ libs libbar.so.2: expected in an LD_LIBRARY_PATH directory, found in none of the 2 LD_LIBRARY_PATH directories"), "{failed}");
+
+    let unset = Project::new().check("truths:\n  - truth: libs\n    libs: [libfoo.so.1]\n");
+    let mut command = unset.command(&[]);
+    let out = command.env_remove("LD_LIBRARY_PATH").output().expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains(
+            "✗ libs libfoo.so.1: expected in an LD_LIBRARY_PATH directory, found LD_LIBRARY_PATH is unset"
+        ),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn artifacts_follow_gsd_semantics() {
+    let out = Project::new()
+        .file("flake.nix", "{\n  devShells = python312;\n}")
+        .check(
+            r#"
+artifacts:
+  - {path: flake.nix, provides: "dev shell", contains: python312, min_lines: 3, exports: [devShells]}
+  - {path: flake.nix, contains: Python312, min_lines: 4, exports: [devShells, packages]}
+  - {path: pyproject.toml, contains: polars}
+"#,
+        )
+        .run(&[]);
+    // The first and second share a path and so a name: the second is refused at load.
+    assert_eq!(out.code, 2, "{}", out.all());
+    assert!(out.stderr.contains("error: checks/env.yaml:4:5: duplicate case name `env::artifact::flake.nix`, first defined at checks/env.yaml:3"), "{}", out.stderr);
+
+    let out = Project::new()
+        .file("flake.nix", "{\n  devShells = python312;\n}")
+        .file("checks/good.yaml", "artifacts:\n  - {path: flake.nix, provides: dev shell, contains: python312, min_lines: 3, exports: [devShells]}\n")
+        .file("checks/bad.yaml", "artifacts:\n  - {path: flake.nix, contains: Python312, min_lines: 4, exports: [devShells, packages]}\n  - {path: pyproject.toml, contains: polars}\n")
+        .run(&[]);
+    assert_eq!(out.status("good::artifact::flake.nix"), "ok", "{}", out.all());
+    let stub = out.failure("bad::artifact::flake.nix");
+    for line in [
+        "✓ artifact flake.nix: expected exists, found exists",
+        "✗ artifact min_lines: expected at least 4 lines, found Only 3 lines, need 4",
+        "✗ artifact contains: expected contains `Python312`, found Missing pattern: Python312",
+        "✓ artifact exports: expected exports `devShells`, found present",
+        "✗ artifact exports: expected exports `packages`, found Missing export: packages",
+    ] {
+        assert!(stub.contains(line), "missing {line:?} in:\n{stub}");
+    }
+    assert!(!stub.contains("shell:"), "{stub}");
+    let missing = out.failure("bad::artifact::pyproject.toml");
+    assert!(
+        missing.contains("✗ artifact pyproject.toml: expected exists, found File not found"),
+        "{missing}"
+    );
+}
+
+#[test]
+fn key_links_follow_gsd_semantics() {
+    let out = Project::new()
+        .file("flake.nix", "env.LD_LIBRARY_PATH = makeLibraryPath runtimeLibs;\n")
+        .file("pyproject.toml", "dependencies = [\"polars\"]\n")
+        .check(
+            r#"
+key_links:
+  - {from: flake.nix, to: LD_LIBRARY_PATH, via: env attribute, pattern: "LD_LIBRARY_PATH\\s*="}
+  - {from: flake.nix, to: pyproject.toml, pattern: "depend\\w+"}
+  - {from: flake.nix, to: runtimeLibs}
+  - {from: flake.nix, to: libgcc.lib, pattern: "libgcc"}
+  - {from: flake.nix, to: zlib}
+  - {from: missing.nix, to: anything}
+"#,
+        )
+        .run(&[]);
+    assert_eq!(out.status("env::key_link::flake.nix->LD_LIBRARY_PATH"), "ok", "{}", out.all());
+    assert_eq!(out.status("env::key_link::flake.nix->pyproject.toml"), "ok");
+    assert_eq!(out.status("env::key_link::flake.nix->runtimeLibs"), "ok");
+    assert!(out
+        .failure("env::key_link::flake.nix->libgcc.lib")
+        .contains("✗ key_link flake.nix: expected /libgcc/ in flake.nix or libgcc.lib, found Pattern not found in source or target"));
+    assert!(out.failure("env::key_link::flake.nix->zlib").contains(
+        "✗ key_link flake.nix: expected `zlib` referenced in flake.nix, found Target not referenced in source"
+    ));
+    assert!(out.failure("env::key_link::missing.nix->anything").contains(
+        "✗ key_link missing.nix: expected `anything` referenced in missing.nix, found Source file not found"
+    ));
+}
+
+#[test]
+fn manual_truths_are_ignored_with_their_reason() {
+    let project = Project::new().check("truths:\n  - truth: docs read well\n    manual: needs a human reader\n  - truth: t\n    run: 'true'\n");
+    let out = project.run(&[]);
+    assert_eq!(out.code, 0, "{}", out.all());
+    assert_eq!(out.status("env::truth::docs-read-well"), "ignored");
+    let out = project.run(&["--include-ignored"]);
+    assert_eq!(out.status("env::truth::docs-read-well"), "ignored (manual: needs a human reader)");
+    let listed = project.run(&["--list", "--ignored"]);
+    assert_eq!(listed.stdout.trim(), "env::truth::docs-read-well: test");
+}

@@ -1,0 +1,108 @@
+//! A fixture project in a temp dir and the real `envtruth` binary run on it.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub struct Project {
+    dir: tempfile::TempDir,
+    env: Vec<(String, String)>,
+}
+
+pub struct Output {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Output {
+    /// stdout and stderr together, for asserting on a message wherever it went.
+    pub fn all(&self) -> String {
+        format!("{}\n{}", self.stdout, self.stderr)
+    }
+
+    /// The failure message of one case.
+    pub fn failure(&self, name: &str) -> String {
+        let header = format!("---- {name} ----\n");
+        let start =
+            self.stdout.find(&header).unwrap_or_else(|| panic!("no failure for {name} in:\n{}", self.all()));
+        let rest = &self.stdout[start + header.len()..];
+        rest[..rest.find("\n\n").unwrap_or(rest.len())].to_string()
+    }
+
+    /// The status word libtest printed for one case (`ok`, `FAILED`, `ignored`).
+    pub fn status(&self, name: &str) -> String {
+        let prefix = format!("test {name} ");
+        let line = self
+            .stdout
+            .lines()
+            .find(|l| l.starts_with(&prefix) && l[prefix.len()..].trim_start().starts_with("..."))
+            .unwrap_or_else(|| panic!("no result for {name} in:\n{}", self.all()));
+        line.rsplit("... ").next().unwrap_or_default().to_string()
+    }
+}
+
+impl Project {
+    pub fn new() -> Project {
+        Project { dir: tempfile::tempdir().expect("temp dir"), env: Vec::new() }
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn path(&self, relative: &str) -> PathBuf {
+        self.dir.path().join(relative)
+    }
+
+    /// Writes a file under the root, creating its directories.
+    pub fn file(self, relative: &str, content: impl AsRef<[u8]>) -> Project {
+        let path = self.path(relative);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&path, content).expect("write");
+        self
+    }
+
+    /// Writes `checks/env.yaml`, so its cases are named `env::...`.
+    pub fn check(self, yaml: &str) -> Project {
+        self.file("checks/env.yaml", yaml)
+    }
+
+    /// An executable script under the root.
+    pub fn script(self, relative: &str, body: &str) -> Project {
+        let project = self.file(relative, format!("#!/bin/sh\n{body}\n"));
+        let path = project.path(relative);
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        project
+    }
+
+    /// Sets a variable for the envtruth process (and so for the host shell).
+    pub fn env(mut self, name: &str, value: impl Into<String>) -> Project {
+        self.env.push((name.to_string(), value.into()));
+        self
+    }
+
+    /// PATH with `relative` under the root in front.
+    pub fn path_with(&self, relative: &str) -> String {
+        format!("{}:{}", self.path(relative).display(), std::env::var("PATH").unwrap_or_default())
+    }
+
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_envtruth"));
+        command.current_dir(self.root()).args(args).args(["--color", "never"]);
+        command.env_remove("ENVTRUTH_CHECKS").env_remove("ENVTRUTH_SHELL");
+        for (name, value) in &self.env {
+            command.env(name, value);
+        }
+        command
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        let output = self.command(args).output().expect("run envtruth");
+        Output {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+}
