@@ -15,8 +15,9 @@ use std::collections::HashMap;
 use std::ffi::OsString;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
+use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::outcome::{CommandRecord, Ended};
@@ -142,21 +143,20 @@ fn tail_of(file: &File, secrets: &Secrets) -> io::Result<Vec<String>> {
         .collect())
 }
 
+/// The first executable file named `name` in the directories of `path_var`.
+pub fn which(name: &str, path_var: &str) -> Option<PathBuf> {
+    if name.contains('/') {
+        return None;
+    }
+    path_var.split(':').filter(|dir| !dir.is_empty()).map(|dir| Path::new(dir).join(name)).find(|candidate| {
+        candidate.metadata().is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+    })
+}
+
 /// Runs `argv` and waits for it, at most until the deadline.
 pub fn run(argv: &[OsString], shown: &str, exec: &Exec<'_>) -> Finished {
     let started = Instant::now();
-    let not_started = |reason: String| Finished {
-        record: CommandRecord {
-            command: shown.to_string(),
-            ended: Ended::NotStarted(reason),
-            duration: started.elapsed(),
-            stdout_tail: Vec::new(),
-            stderr_tail: Vec::new(),
-            killed_leftovers: false,
-        },
-        stdout: Capture { file: None },
-        stderr: Capture { file: None },
-    };
+    let not_started = |reason: String| not_started(shown, reason);
     let (stdout, stderr) = match (tempfile::tempfile(), tempfile::tempfile()) {
         (Ok(out), Ok(err)) => (out, err),
         (Err(e), _) | (_, Err(e)) => {
@@ -234,6 +234,22 @@ pub fn run(argv: &[OsString], shown: &str, exec: &Exec<'_>) -> Finished {
         },
         stdout,
         stderr,
+    }
+}
+
+/// A command that could not be started, and why.
+pub fn not_started(shown: &str, reason: String) -> Finished {
+    Finished {
+        record: CommandRecord {
+            command: shown.to_string(),
+            ended: Ended::NotStarted(reason),
+            duration: Duration::ZERO,
+            stdout_tail: Vec::new(),
+            stderr_tail: Vec::new(),
+            killed_leftovers: false,
+        },
+        stdout: Capture { file: None },
+        stderr: Capture { file: None },
     }
 }
 

@@ -30,9 +30,10 @@ pub struct Run {
 
 impl Run {
     /// A run of `cases` under `root`, every suite in `shell_override` when set.
-    pub fn new(cases: Vec<Case>, root: PathBuf, shell_override: Option<ShellSpec>) -> Run {
+    pub fn new(cases: Vec<Case>, root: PathBuf, shell_override: Option<ShellSpec>, refresh: bool) -> Run {
         let results = cases.iter().map(|_| OnceLock::new()).collect();
-        Run { cases, root, shell_override, shells: Shells::default(), results }
+        let shells = Shells::new(root.clone(), refresh);
+        Run { cases, root, shell_override, shells, results }
     }
 
     /// One trial per case, in load order.
@@ -63,7 +64,7 @@ impl Run {
 
     fn compute(&self, i: usize) -> Outcome {
         let case = &self.cases[i];
-        let shell = self.shell_override.unwrap_or(case.shell);
+        let shell = self.shell_override.clone().unwrap_or_else(|| case.shell.clone());
         let ended = |status, findings, started: Instant, shell: Option<String>| Outcome {
             status,
             findings,

@@ -41,12 +41,13 @@ pub struct Harness {
     root: PathBuf,
     checks: Vec<PathBuf>,
     shell: Option<ShellSpec>,
+    refresh: bool,
 }
 
 impl Harness {
     /// A harness for the project at `root`, reading `root/checks` unless told otherwise.
     pub fn new(root: impl Into<PathBuf>) -> Harness {
-        Harness { root: root.into(), checks: Vec::new(), shell: None }
+        Harness { root: root.into(), checks: Vec::new(), shell: None, refresh: false }
     }
 
     /// Adds a check file or a directory of them (relative paths are taken from the root).
@@ -58,6 +59,12 @@ impl Harness {
     /// Runs every suite in `shell`, whatever its check file says.
     pub fn shell(mut self, shell: Option<ShellSpec>) -> Harness {
         self.shell = shell;
+        self
+    }
+
+    /// Ignores cached nix environments and evaluates again (the cache is rewritten).
+    pub fn refresh(mut self, refresh: bool) -> Harness {
+        self.refresh = refresh;
         self
     }
 
@@ -80,19 +87,20 @@ impl Harness {
                 return ExitCode::from(2);
             }
         };
-        let run = Arc::new(harness::Run::new(cases, self.root, self.shell));
+        let run = Arc::new(harness::Run::new(cases, self.root, self.shell, self.refresh));
         libtest_mimic::run(args, run.trials()).exit_code()
     }
 }
 
-/// Parses a shell name (`host`), as given to `--shell` or `ENVTRUTH_SHELL`.
+/// Parses a shell (`nix`, `direnv`, `host`), as given to `--shell` or `ENVTRUTH_SHELL`.
 pub fn parse_shell(name: &str) -> Result<ShellSpec, String> {
     spec::parse_shell(name)
 }
 
 /// The body of a `harness = false` test target: runs the package's `checks/`.
 ///
-/// Reads `ENVTRUTH_CHECKS` (check directories, `:`-separated) and `ENVTRUTH_SHELL`,
+/// Reads `ENVTRUTH_CHECKS` (check directories, `:`-separated), `ENVTRUTH_SHELL` and
+/// `ENVTRUTH_REFRESH=1`,
 /// since `cargo test` cannot pass flags of its own to the target.
 pub fn main() -> ExitCode {
     let root = std::env::var_os("CARGO_MANIFEST_DIR")
@@ -110,6 +118,9 @@ pub fn main() -> ExitCode {
             eprintln!("{} ENVTRUTH_SHELL: {err}", console::style("error:").red().bold());
             ExitCode::from(2)
         }
-        shell => harness.shell(shell.and_then(Result::ok)).run(&Arguments::from_args()),
+        shell => harness
+            .shell(shell.and_then(Result::ok))
+            .refresh(std::env::var("ENVTRUTH_REFRESH").is_ok_and(|v| v == "1"))
+            .run(&Arguments::from_args()),
     }
 }

@@ -174,7 +174,11 @@ impl<'a> FileLoader<'a> {
 
     fn load(self, cases: &mut Vec<Case>, errors: &mut Vec<LoadError>) {
         let first = cases.len();
-        let shell = self.file.shell.unwrap_or(ShellSpec::Host);
+        let shells = match self.shells() {
+            Ok(shells) => shells,
+            Err(error) => return errors.push(error),
+        };
+        let shell = shells[0].clone();
         let timeout = self.file.timeout.map_or(DEFAULT_TIMEOUT, |s| s.0);
         let mut ids: Vec<String> = Vec::new();
         for (i, truth) in self.file.truths.iter().enumerate() {
@@ -213,7 +217,7 @@ impl<'a> FileLoader<'a> {
                 name: format!("{}::truth::{id}", self.suite),
                 title: truth.truth.clone(),
                 source: self.source(&path),
-                shell,
+                shell: shell.clone(),
                 timeout: truth.timeout.map_or(timeout, |s| s.0),
                 check,
                 after: Vec::new(),
@@ -221,6 +225,9 @@ impl<'a> FileLoader<'a> {
         }
         if errors.is_empty() {
             self.resolve_after(&mut cases[first..], first, &ids, errors);
+        }
+        if let Some(installables) = &self.file.shells {
+            expand_matrix(cases, first, &shells, installables);
         }
         for (i, artifact) in self.file.artifacts.iter().enumerate() {
             let path = format!("artifacts/{i}");
@@ -235,7 +242,7 @@ impl<'a> FileLoader<'a> {
                     None => artifact.path.clone(),
                 },
                 source: self.source(&path),
-                shell,
+                shell: shell.clone(),
                 timeout,
                 check: Check::Artifact(artifact.clone()),
                 after: Vec::new(),
@@ -254,7 +261,7 @@ impl<'a> FileLoader<'a> {
                     None => format!("{} -> {}", link.from, link.to),
                 },
                 source: self.source(&path),
-                shell,
+                shell: shell.clone(),
                 timeout,
                 check: Check::KeyLink(link.clone()),
                 after: Vec::new(),
@@ -262,6 +269,24 @@ impl<'a> FileLoader<'a> {
         }
         if cases.len() == first && errors.is_empty() {
             errors.push(self.error("", "this file defines no truths, artifacts or key links; add `truths:`"));
+        }
+    }
+
+    /// The shells of this file: one, or the `shells:` matrix.
+    fn shells(&self) -> Result<Vec<ShellSpec>, LoadError> {
+        match (&self.file.shell, &self.file.shells) {
+            (Some(_), Some(_)) => Err(self.error(
+                "shells",
+                "`shell` and `shells` cannot both be set; `shells` lists the nix installables of a matrix",
+            )),
+            (_, Some(list)) if list.is_empty() || list.iter().any(|i| i.trim().is_empty()) => {
+                Err(self.error("shells", "`shells` needs nix installables, e.g. `[\".#default\", \".#ci\"]`"))
+            }
+            (_, Some(list)) => {
+                Ok(list.iter().map(|i| ShellSpec::Nix { installable: i.clone(), pure: false }).collect())
+            }
+            (Some(shell), None) => Ok(vec![shell.clone()]),
+            (None, None) => Ok(vec![ShellSpec::default()]),
         }
     }
 
@@ -391,6 +416,22 @@ impl FileLoader<'_> {
                 &format!("truths/{}/after", cycle[0]),
                 format!("`after` forms a cycle: {}; remove one of these dependencies", names.join(" -> ")),
             ));
+        }
+    }
+}
+
+/// Replaces each truth of a file (`cases[first..]`) by one case per shell of the
+/// matrix, named `NAME@INSTALLABLE`; `after` stays within the same shell.
+fn expand_matrix(cases: &mut Vec<Case>, first: usize, shells: &[ShellSpec], installables: &[String]) {
+    let truths: Vec<Case> = cases.drain(first..).collect();
+    let width = shells.len();
+    for case in truths {
+        for (s, (shell, installable)) in shells.iter().zip(installables).enumerate() {
+            let mut variant = case.clone();
+            variant.name = format!("{}@{installable}", case.name);
+            variant.shell = shell.clone();
+            variant.after = case.after.iter().map(|&dep| first + (dep - first) * width + s).collect();
+            cases.push(variant);
         }
     }
 }

@@ -33,6 +33,9 @@ struct RunArgs {
     /// Run every suite in this shell, whatever its check file says.
     #[arg(long, value_name = "SHELL", env = "ENVTRUTH_SHELL", value_parser = envtruth::parse_shell)]
     shell: Option<ShellSpec>,
+    /// Ignore cached nix environments and evaluate again.
+    #[arg(long, env = "ENVTRUTH_REFRESH", value_parser = clap::builder::BoolishValueParser::new())]
+    refresh: bool,
     #[command(flatten)]
     libtest: Arguments,
 }
@@ -43,7 +46,7 @@ fn main() -> ExitCode {
         Some(Command::Run(args)) => args,
         None => cli.run,
     };
-    let mut harness = Harness::new(args.root).shell(args.shell);
+    let mut harness = Harness::new(args.root).shell(args.shell).refresh(args.refresh);
     for path in args.checks {
         harness = harness.checks(path);
     }

@@ -23,6 +23,9 @@ pub struct CheckFile {
     /// Where the commands of this suite run.
     #[serde(default)]
     pub shell: Option<ShellSpec>,
+    /// A matrix of nix installables: every truth runs once in each.
+    #[serde(default)]
+    pub shells: Option<Vec<String>>,
     /// Default time limit of each truth.
     #[serde(default)]
     pub timeout: Option<Span>,
@@ -37,11 +40,29 @@ pub struct CheckFile {
     pub key_links: Vec<KeyLinkSpec>,
 }
 
-/// Where a suite's commands run. `host` is the harness's own environment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Where a suite's commands run.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ShellSpec {
     /// The environment envtruth itself was started in.
     Host,
+    /// `nix develop INSTALLABLE`, captured once and cached by content.
+    Nix {
+        /// Any flake installable: `.`, `.#ci`, `path:sub`, `github:o/r?dir=sub`.
+        installable: String,
+        /// Capture with `--ignore-environment`, so host-only tools are caught.
+        pure: bool,
+    },
+    /// `direnv exec DIR`, for a project whose `.envrc` has been allowed.
+    Direnv {
+        /// The directory holding `.envrc`, relative to the root.
+        dir: String,
+    },
+}
+
+impl Default for ShellSpec {
+    fn default() -> ShellSpec {
+        ShellSpec::Nix { installable: ".".into(), pure: false }
+    }
 }
 
 /// Parses a shell name as written after `shell:`.
@@ -49,14 +70,46 @@ pub fn parse_shell(name: &str) -> Result<ShellSpec, String> {
     <ShellSpec as Shaped>::from_str(name)
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ShellMap {
+    #[serde(default)]
+    nix: Option<String>,
+    #[serde(default)]
+    pure: bool,
+    #[serde(default)]
+    direnv: Option<String>,
+}
+
 impl Shaped for ShellSpec {
-    const EXPECTING: &'static str = "a shell name: `host`";
-    type Map = de::IgnoredAny;
+    const EXPECTING: &'static str =
+        "`nix`, `direnv`, `host`, `{nix: INSTALLABLE, pure: true}` or `{direnv: DIR}`";
+    type Map = ShellMap;
 
     fn from_str(text: &str) -> Result<Self, String> {
         match text {
             "host" => Ok(ShellSpec::Host),
-            other => Err(format!("unknown shell `{other}`; expected `host`")),
+            "nix" => Ok(ShellSpec::default()),
+            "direnv" => Ok(ShellSpec::Direnv { dir: ".".into() }),
+            other => {
+                let hint = match crate::suggest::closest(other, ["nix", "direnv", "host"]) {
+                    Some(close) => format!("; did you mean `{close}`?"),
+                    None => String::new(),
+                };
+                Err(format!("unknown shell `{other}`; expected {}{hint}", Self::EXPECTING))
+            }
+        }
+    }
+
+    fn from_map(map: ShellMap) -> Result<Self, String> {
+        match (map.nix, map.direnv) {
+            (Some(installable), None) if !installable.trim().is_empty() => {
+                Ok(ShellSpec::Nix { installable, pure: map.pure })
+            }
+            (None, Some(dir)) if !map.pure => Ok(ShellSpec::Direnv { dir }),
+            (None, Some(_)) => Err("`pure` applies to `nix` shells only; remove it".into()),
+            (Some(_), None) => Err("`nix` needs an installable, e.g. `.` or `.#ci`".into()),
+            _ => Err(format!("write exactly one of `nix` and `direnv`; expected {}", Self::EXPECTING)),
         }
     }
 }

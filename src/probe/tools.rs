@@ -4,10 +4,10 @@
 //! for tools like older Pythons, on stderr. Tools are asked in parallel: a nix shell's
 //! wrappers can take a moment each.
 
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use super::Context;
+use crate::exec::which;
 use crate::outcome::{Ended, Evidence, Findings};
 use crate::spec::{Origin, ToolSpec};
 use crate::version::Version;
@@ -37,7 +37,7 @@ fn check_one(name: &str, spec: &ToolSpec, ctx: &Context<'_>) -> Evidence {
     };
     let fail = |found: String| Evidence::new("tools", name, false, expected.clone(), found);
     let path_var = ctx.env.var("PATH").unwrap_or_default();
-    let Some(path) = resolve(name, &path_var) else {
+    let Some(path) = which(name, &path_var) else {
         let dirs = path_var.split(':').filter(|d| !d.is_empty()).count();
         return fail(format!("not on PATH ({dirs} directories searched)"));
     };
@@ -65,16 +65,6 @@ fn check_one(name: &str, spec: &ToolSpec, ctx: &Context<'_>) -> Evidence {
     };
     let passed = spec.version.is_any() || version.as_ref().is_some_and(|v| spec.version.matches(v));
     Evidence::new("tools", name, passed, expected, found)
-}
-
-/// The first executable file named `name` in the directories of `path_var`.
-pub fn resolve(name: &str, path_var: &str) -> Option<PathBuf> {
-    if name.contains('/') {
-        return None;
-    }
-    path_var.split(':').filter(|dir| !dir.is_empty()).map(|dir| Path::new(dir).join(name)).find(|candidate| {
-        candidate.metadata().is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-    })
 }
 
 fn origin_name(origin: Origin) -> &'static str {

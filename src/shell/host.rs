@@ -1,8 +1,8 @@
 //! The `host` shell: the environment envtruth itself runs in.
 
-use super::Environment;
+use super::Vars;
 
 /// The process's own environment.
-pub fn capture() -> Environment {
-    Environment::new("host", std::env::vars_os().collect())
+pub fn capture() -> Vars {
+    std::env::vars_os().collect()
 }

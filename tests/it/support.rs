@@ -6,6 +6,7 @@ use std::process::Command;
 pub struct Project {
     dir: tempfile::TempDir,
     env: Vec<(String, String)>,
+    shell: Option<&'static str>,
 }
 
 pub struct Output {
@@ -43,7 +44,7 @@ impl Output {
 
 impl Project {
     pub fn new() -> Project {
-        Project { dir: tempfile::tempdir().expect("temp dir"), env: Vec::new() }
+        Project { dir: tempfile::tempdir().expect("temp dir"), env: Vec::new(), shell: Some("host") }
     }
 
     pub fn root(&self) -> &Path {
@@ -90,6 +91,9 @@ impl Project {
     pub fn command(&self, args: &[&str]) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_envtruth"));
         command.current_dir(self.root()).args(args).args(["--color", "never"]);
+        if let Some(shell) = self.shell {
+            command.args(["--shell", shell]);
+        }
         command.env_remove("ENVTRUTH_CHECKS").env_remove("ENVTRUTH_SHELL");
         for (name, value) in &self.env {
             command.env(name, value);

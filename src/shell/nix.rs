@@ -1,0 +1,78 @@
+//! The `nix` shell: `nix develop INSTALLABLE`, evaluated once and cached by content.
+
+use std::ffi::OsString;
+use std::path::Path;
+
+use super::cache::{self, Cache};
+use super::{ShellError, Vars, dump, failed};
+use crate::exec::which;
+
+/// The environment of `nix develop INSTALLABLE`, from the cache when its key matches.
+pub fn capture(root: &Path, installable: &str, pure: bool, refresh: bool) -> Result<Vars, ShellError> {
+    let host_path = std::env::var("PATH").unwrap_or_default();
+    let nix = which("nix", &host_path).ok_or(ShellError::Missing {
+        program: "nix",
+        hint: "install Nix (Debian: `apt-get install nix-bin`), or run with `--shell host` / ENVTRUTH_SHELL=host",
+    })?;
+    check_tracked(root, installable)?;
+    let key = || cache::key(root, installable, pure, &nix);
+    let cache = Cache::open();
+    let cached = |cache: &Cache| if refresh { None } else { cache.get(&key()) };
+    if let Some(vars) = cache.as_ref().and_then(cached) {
+        return Ok(vars);
+    }
+    // One process evaluates; the others (nextest runs a process per case) wait here,
+    // then find the entry it wrote.
+    let _lock = cache.as_ref().and_then(|cache| cache.lock(&key()));
+    if let Some(vars) = cache.as_ref().and_then(cached) {
+        return Ok(vars);
+    }
+    let mut argv: Vec<OsString> = vec![
+        nix.clone().into_os_string(),
+        "--extra-experimental-features".into(),
+        "nix-command flakes".into(),
+        "develop".into(),
+        installable.into(),
+    ];
+    if pure {
+        for keep in ["HOME", "USER", "TERM"] {
+            argv.extend(["--keep".into(), keep.into()]);
+        }
+        argv.push("--ignore-environment".into());
+    }
+    argv.push("--command".into());
+    let shown = format!("nix develop {installable}{}", if pure { " --ignore-environment" } else { "" });
+    let (vars, _) = dump(root, &argv, &shown).map_err(|finished| failed(&finished))?;
+    // Keyed after evaluation: nix may have just written flake.lock.
+    if let Some(cache) = &cache {
+        cache.put(&key(), &vars);
+    }
+    Ok(vars)
+}
+
+/// Refuses a local flake whose flake.nix git does not track: nix would not see it.
+fn check_tracked(root: &Path, installable: &str) -> Result<(), ShellError> {
+    let path = installable.split('#').next().unwrap_or_default();
+    if !(path == "." || path.starts_with("./")) {
+        return Ok(());
+    }
+    let dir = root.join(path);
+    if !dir.join("flake.nix").is_file() {
+        return Ok(());
+    }
+    let listed = std::process::Command::new("git")
+        .arg("-C")
+        .arg(&dir)
+        .args(["ls-files", "--error-unmatch", "flake.nix"])
+        .stdin(std::process::Stdio::null())
+        .output();
+    match listed {
+        // Exit 1 inside a work tree: untracked. 128 (not a repository) or no git: nix copes.
+        Ok(output) if output.status.code() == Some(1) => {
+            let file = Path::new(path).join("flake.nix");
+            let file = file.strip_prefix(".").unwrap_or(&file);
+            Err(ShellError::Untracked { file: file.display().to_string() })
+        }
+        _ => Ok(()),
+    }
+}
