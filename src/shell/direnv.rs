@@ -16,12 +16,12 @@ pub fn capture(root: &Path, dir: &str) -> Result<Vars, ShellError> {
     })?;
     let argv: Vec<OsString> = vec![direnv.into_os_string(), "exec".into(), root.join(dir).into_os_string()];
     match dump(root, &argv, &format!("direnv exec {dir}")) {
-        Ok((vars, _)) => Ok(vars),
-        Err(finished) if finished.record.stderr_tail.iter().any(|line| line.contains("is blocked")) => {
+        Ok(vars) => Ok(vars),
+        Err(record) if record.stderr_tail.iter().any(|line| line.contains("is blocked")) => {
             let envrc = Path::new(dir).join(".envrc");
             let envrc = envrc.strip_prefix(".").unwrap_or(&envrc);
             Err(ShellError::Blocked { envrc: envrc.display().to_string(), dir: dir.to_string() })
         }
-        Err(finished) => Err(failed(&finished)),
+        Err(record) => Err(failed(&record)),
     }
 }

@@ -19,7 +19,8 @@ use std::time::{Duration, Instant};
 
 use thiserror::Error;
 
-use crate::exec::{self, Exec, Finished};
+use crate::exec::{self, Exec};
+use crate::outcome::{CommandRecord, Ended};
 use crate::secret::Secrets;
 use crate::spec::ShellSpec;
 
@@ -149,11 +150,12 @@ impl Shells {
 
 /// Runs a capture command (`argv` followed by `sh -c DUMP sh FILE`) with the host's
 /// environment, and reads the environment it dumped.
-fn dump(root: &Path, argv: &[OsString], shown: &str) -> Result<(Vars, Finished), Finished> {
+fn dump(root: &Path, argv: &[OsString], shown: &str) -> Result<Vars, Box<CommandRecord>> {
     let file = match tempfile::NamedTempFile::new() {
         Ok(file) => file,
         Err(err) => {
-            return Err(exec::not_started(shown, format!("cannot create a temp file: {err}; check TMPDIR")));
+            let reason = format!("cannot create a temp file: {err}; check TMPDIR");
+            return Err(Box::new(exec::not_started(shown, reason).record));
         }
     };
     let mut argv = argv.to_vec();
@@ -167,13 +169,13 @@ fn dump(root: &Path, argv: &[OsString], shown: &str) -> Result<(Vars, Finished),
         deadline: Instant::now() + CAPTURE_LIMIT,
         limit: CAPTURE_LIMIT,
     };
-    let finished = exec::run(&argv, shown, &exec);
-    if finished.record.ended != crate::outcome::Ended::Exit(0) {
-        return Err(finished);
+    let record = exec::run(&argv, shown, &exec).record;
+    if record.ended != Ended::Exit(0) {
+        return Err(Box::new(record));
     }
     match std::fs::read(file.path()) {
-        Ok(bytes) if !bytes.is_empty() => Ok((parse_env(&bytes), finished)),
-        _ => Err(finished),
+        Ok(bytes) if !bytes.is_empty() => Ok(parse_env(&bytes)),
+        _ => Err(Box::new(record)),
     }
 }
 
@@ -193,8 +195,7 @@ fn parse_env(bytes: &[u8]) -> Vars {
 }
 
 /// A failed capture command as a [`ShellError`], with the last lines of its stderr.
-fn failed(finished: &Finished) -> ShellError {
-    let record = &finished.record;
+fn failed(record: &CommandRecord) -> ShellError {
     let lines: Vec<&String> = record.stderr_tail.iter().rev().take(12).rev().collect();
     ShellError::Failed {
         command: record.command.clone(),

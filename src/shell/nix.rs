@@ -42,7 +42,7 @@ pub fn capture(root: &Path, installable: &str, pure: bool, refresh: bool) -> Res
     }
     argv.push("--command".into());
     let shown = format!("nix develop {installable}{}", if pure { " --ignore-environment" } else { "" });
-    let (vars, _) = dump(root, &argv, &shown).map_err(|finished| failed(&finished))?;
+    let vars = dump(root, &argv, &shown).map_err(|record| failed(&record))?;
     // Keyed after evaluation: nix may have just written flake.lock.
     if let Some(cache) = &cache {
         cache.put(&key(), &vars);
