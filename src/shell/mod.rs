@@ -85,7 +85,7 @@ pub enum ShellError {
         dir: String,
     },
     /// The shell command itself failed.
-    #[error("`{command}` failed ({ended}):\n{tail}\nfix the error above, then run again")]
+    #[error("`{command}` failed ({ended}):\n{tail}\n      fix the error above, then run again")]
     Failed {
         /// The command as shown.
         command: String,
@@ -177,6 +177,21 @@ fn dump(root: &Path, argv: &[OsString], shown: &str) -> Result<Vars, Box<Command
         Ok(bytes) if !bytes.is_empty() => Ok(parse_env(&bytes)),
         _ => Err(Box::new(record)),
     }
+}
+
+/// Variables that name the capture's own session: nix develop points the temp
+/// variables at a build directory it deletes on exit, and the working directory is
+/// the capture's. Later commands get the host's values instead.
+const SESSION: [&str; 7] = ["TMPDIR", "TEMPDIR", "TMP", "TEMP", "NIX_BUILD_TOP", "PWD", "OLDPWD"];
+
+fn reusable(mut vars: Vars, host: &Vars) -> Vars {
+    for name in SESSION {
+        match host.get(std::ffi::OsStr::new(name)) {
+            Some(value) => vars.insert(name.into(), value.clone()),
+            None => vars.remove(std::ffi::OsStr::new(name)),
+        };
+    }
+    vars
 }
 
 /// Parses `env -0` output.

@@ -1,4 +1,7 @@
 //! A fixture project in a temp dir and the real `envtruth` binary run on it.
+//!
+//! Shared by the `it` and `shells` test binaries, each using a part of it.
+#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -45,6 +48,20 @@ impl Output {
 impl Project {
     pub fn new() -> Project {
         Project { dir: tempfile::tempdir().expect("temp dir"), env: Vec::new(), shell: Some("host") }
+    }
+
+    /// A copy of `fixtures/projects/NAME`, run in the shells its check files declare.
+    pub fn fixture(name: &str) -> Project {
+        let project = Project { shell: None, ..Project::new() };
+        let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/projects").join(name);
+        copy_dir(&source, project.root());
+        project
+    }
+
+    /// Runs in the shells the check files declare, not the host.
+    pub fn declared_shells(mut self) -> Project {
+        self.shell = None;
+        self
     }
 
     pub fn root(&self) -> &Path {
@@ -107,6 +124,18 @@ impl Project {
             code: output.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("fixture dir").flatten() {
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
         }
     }
 }

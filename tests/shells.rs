@@ -1,0 +1,318 @@
+//! The `nix` and `direnv` shells with the real programs, offline, on input-less fixture
+//! flakes copied to temp dirs. nix calls are counted by a logging wrapper on PATH.
+//!
+//! A test whose program is missing is ignored with that reason, except under `CI=true`,
+//! where it fails: CI must never skip these silently.
+
+#[path = "it/support.rs"]
+mod support;
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use libtest_mimic::{Arguments, Completion, Failed, Trial};
+use support::Project;
+
+type Check = fn() -> Result<(), Failed>;
+
+fn main() -> std::process::ExitCode {
+    let tests: [(&str, &str, Check); 9] = [
+        (
+            "nix::one_evaluation_per_shell_cached_by_content",
+            "nix",
+            one_evaluation_per_shell_cached_by_content,
+        ),
+        ("nix::concurrent_runs_evaluate_once", "nix", concurrent_runs_evaluate_once),
+        ("nix::installables_and_the_matrix", "nix", installables_and_the_matrix),
+        ("nix::pure_catches_a_host_only_tool", "nix", pure_catches_a_host_only_tool),
+        ("nix::untracked_flake_fails_with_the_fix", "nix", untracked_flake_fails_with_the_fix),
+        ("nix::evaluation_error_shows_nix_stderr", "nix", evaluation_error_shows_nix_stderr),
+        ("nix::missing_nix_fails_with_the_fix", "git", missing_nix_fails_with_the_fix),
+        ("nix::list_never_calls_nix", "nix", list_never_calls_nix),
+        ("direnv::blocked_then_allowed", "direnv", blocked_then_allowed),
+    ];
+    let trials = tests
+        .into_iter()
+        .map(|(name, program, check)| {
+            Trial::ignorable_test(name, move || match which(program) {
+                Some(_) => check().map(|()| Completion::Completed),
+                None if std::env::var("CI").is_ok_and(|v| v == "true") => Err(format!(
+                    "`{program}` is not on PATH, and CI=true never skips: install it (.ci/run does)"
+                )
+                .into()),
+                None => Ok(Completion::ignored_with(format!("needs `{program}` on PATH"))),
+            })
+        })
+        .collect();
+    libtest_mimic::run(&Arguments::from_args(), trials).exit_code()
+}
+
+fn which(program: &str) -> Option<PathBuf> {
+    std::env::split_paths(&std::env::var_os("PATH")?).map(|dir| dir.join(program)).find(|p| p.is_file())
+}
+
+fn ensure(condition: bool, what: impl FnOnce() -> String) -> Result<(), Failed> {
+    if condition { Ok(()) } else { Err(what().into()) }
+}
+
+/// Offline nix: a wrapper that logs every call, an empty registry, no substituters,
+/// and a cache directory shared by the runs of one test.
+struct Nix {
+    dir: tempfile::TempDir,
+}
+
+impl Nix {
+    fn new() -> Nix {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let real = which("nix").expect("nix on PATH");
+        let bin = dir.path().join("bin");
+        std::fs::create_dir_all(&bin).expect("mkdir");
+        let wrapper = bin.join("nix");
+        let log = dir.path().join("nix-calls.log");
+        std::fs::write(
+            &wrapper,
+            format!("#!/bin/sh\necho \"$*\" >> '{}'\nexec '{}' \"$@\"\n", log.display(), real.display()),
+        )
+        .expect("wrapper");
+        std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        std::fs::write(dir.path().join("registry.json"), r#"{"flakes":[],"version":2}"#).expect("registry");
+        Nix { dir }
+    }
+
+    fn cache(&self) -> PathBuf {
+        self.dir.path().join("cache")
+    }
+
+    /// The project with nix's offline settings, the wrapper first on PATH, and git
+    /// tracking every file.
+    fn project(&self, project: Project) -> Project {
+        git(project.root(), &["init", "-q"]);
+        git(project.root(), &["add", "-A"]);
+        self.configure(project)
+    }
+
+    fn configure(&self, project: Project) -> Project {
+        let config = format!(
+            "experimental-features = nix-command flakes\nsandbox = false\nsubstituters =\nflake-registry = {}\n",
+            self.dir.path().join("registry.json").display()
+        );
+        let path = format!(
+            "{}:{}",
+            self.dir.path().join("bin").display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        project
+            .env("NIX_CONFIG", config)
+            .env("XDG_CACHE_HOME", self.cache().display().to_string())
+            .env("PATH", path)
+    }
+
+    /// How many times `nix develop` ran so far.
+    fn evaluations(&self) -> usize {
+        let log = std::fs::read_to_string(self.dir.path().join("nix-calls.log")).unwrap_or_default();
+        log.lines().filter(|line| line.split(' ').any(|word| word == "develop")).count()
+    }
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let status = Command::new("git").arg("-C").arg(dir).args(args).status().expect("git");
+    assert!(status.success(), "git {args:?} failed");
+}
+
+fn one_evaluation_per_shell_cached_by_content() -> Result<(), Failed> {
+    let nix = Nix::new();
+    let project = nix.project(Project::fixture("nix-shells"));
+    let out = project.run(&[]);
+    ensure(out.code == 0, || format!("first run failed:\n{}", out.all()))?;
+    ensure(out.stdout.contains("5 passed; 0 failed"), || out.all())?;
+    ensure(nix.evaluations() == 1, || format!("cold: {} evaluations, expected 1", nix.evaluations()))?;
+
+    let entries: Vec<_> =
+        std::fs::read_dir(nix.cache().join("envtruth"))?.flatten().map(|e| e.path()).collect();
+    let env_file =
+        entries.iter().find(|p| p.extension().is_some_and(|e| e == "env")).ok_or("no cache entry")?;
+    let mode = env_file.metadata()?.permissions().mode() & 0o777;
+    ensure(mode == 0o600, || format!("cache entry mode {mode:o}, expected 600"))?;
+    let cached = String::from_utf8_lossy(&std::fs::read(env_file)?).into_owned();
+    let entries: Vec<&str> = cached.split('\0').collect();
+    ensure(
+        entries.contains(&"FROM_HOOK=hook-ran") && !entries.iter().any(|e| e.starts_with("welcome")),
+        || format!("shellHook output leaked into the capture:\n{cached}"),
+    )?;
+
+    let out = project.run(&[]);
+    ensure(out.stdout.contains("5 passed; 0 failed"), || out.all())?;
+    ensure(nix.evaluations() == 1, || format!("warm: {} evaluations, expected still 1", nix.evaluations()))?;
+
+    let flake = project.path("flake.nix");
+    let file = std::fs::File::options().append(true).open(&flake)?;
+    file.set_modified(std::time::SystemTime::now() + std::time::Duration::from_secs(3600))?;
+    let out = project.run(&[]);
+    ensure(out.code == 0, || out.all())?;
+    ensure(nix.evaluations() == 1, || {
+        format!("after touch: {} evaluations, expected still 1", nix.evaluations())
+    })?;
+
+    let text =
+        std::fs::read_to_string(&flake)?.replace("SHELL_NAME = \"default\"", "SHELL_NAME = \"edited\"");
+    std::fs::write(&flake, text)?;
+    git(project.root(), &["add", "-A"]);
+    let out = project.run(&[]);
+    ensure(nix.evaluations() == 2, || {
+        format!("after an edit: {} evaluations, expected 2", nix.evaluations())
+    })?;
+    let failed = out.failure("shell::truth::commands-run-inside-the-dev-shell");
+    ensure(failed.contains("shell: nix develop ."), || failed.clone())?;
+    ensure(failed.contains("found no line matches"), || failed.clone())?;
+
+    let out = project.run(&["--refresh", "--list"]);
+    ensure(out.code == 0 && nix.evaluations() == 2, || "--list evaluated".to_string())?;
+    project.run(&["--refresh"]);
+    ensure(nix.evaluations() == 3, || format!("--refresh: {} evaluations, expected 3", nix.evaluations()))
+}
+
+fn concurrent_runs_evaluate_once() -> Result<(), Failed> {
+    let nix = Nix::new();
+    let project = nix.project(Project::fixture("nix-shells"));
+    // As `cargo nextest run` does: one process per case, all at once, on a cold cache.
+    let names = [
+        "shell::truth::the-shellhook-s-exports-are-visible",
+        "shell::truth::commands-run-inside-the-dev-shell",
+        "shell::truth::the-shell-s-path-comes-first",
+    ];
+    let children: Vec<_> = names
+        .iter()
+        .map(|name| project.command(&[name, "--exact"]).stdout(std::process::Stdio::piped()).spawn())
+        .collect::<Result<_, _>>()?;
+    for child in children {
+        let output = child.wait_with_output()?;
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        ensure(output.status.success() && stdout.contains("1 passed"), || stdout.into_owned())?;
+    }
+    ensure(nix.evaluations() == 1, || format!("{} evaluations by 3 processes, expected 1", nix.evaluations()))
+}
+
+fn installables_and_the_matrix() -> Result<(), Failed> {
+    let nix = Nix::new();
+    let project = Project::fixture("nix-shells")
+        .file("checks/ci.yaml", "shell: {nix: \".#ci\"}\ntruths:\n  - truth: ci shell\n    env: {SHELL_NAME: {equals: ci}, FROM_HOOK: {equals: ci-hook}}\n")
+        .file(
+            "checks/matrix.yaml",
+            "shells: [\".#default\", \".#ci\"]\ntruths:\n  - truth: a named shell\n    id: named\n    env: {SHELL_NAME: {matches: \"^(default|ci)$\"}}\n  - truth: the default shell\n    id: default-only\n    after: [named]\n    env: {SHELL_NAME: {equals: default}}\n",
+        );
+    let project = nix.project(project);
+    let out = project.run(&[]);
+    ensure(out.status("ci::truth::ci-shell") == "ok", || out.all())?;
+    ensure(out.status("matrix::truth::named@.#default") == "ok", || out.all())?;
+    ensure(out.status("matrix::truth::named@.#ci") == "ok", || out.all())?;
+    ensure(out.status("matrix::truth::default-only@.#default") == "ok", || out.all())?;
+    let failed = out.failure("matrix::truth::default-only@.#ci");
+    ensure(failed.contains("shell: nix develop .#ci"), || failed.clone())?;
+    ensure(failed.contains("✗ env SHELL_NAME: expected set, equal to `default`, found `ci`"), || {
+        failed.clone()
+    })?;
+    // `.`, `.#ci` and `.#default` are three installables, each evaluated once.
+    ensure(nix.evaluations() == 3, || format!("{} evaluations, expected 3", nix.evaluations()))
+}
+
+fn pure_catches_a_host_only_tool() -> Result<(), Failed> {
+    let nix = Nix::new();
+    let project = Project::fixture("nix-shells")
+        .script("host-bin/host-only-tool", "echo host-only-tool 1.0.0")
+        .file("checks/impure.yaml", "truths:\n  - truth: tool found\n    tools: {host-only-tool: any}\n")
+        .file("checks/pure.yaml", "shell: {nix: \".\", pure: true}\ntruths:\n  - truth: tool found\n    tools: {host-only-tool: any}\n");
+    let project = nix.project(project);
+    let path =
+        format!("{}:{}", project.path("host-bin").display(), std::env::var("PATH").unwrap_or_default());
+    let project =
+        nix.configure(project).env("PATH", format!("{}:{path}", nix.dir.path().join("bin").display()));
+    let out = project.run(&[]);
+    ensure(out.status("impure::truth::tool-found") == "ok", || out.all())?;
+    let failed = out.failure("pure::truth::tool-found");
+    ensure(failed.contains("shell: nix develop . --ignore-environment"), || failed.clone())?;
+    ensure(failed.contains("✗ tools host-only-tool: expected on PATH, found not on PATH"), || {
+        failed.clone()
+    })
+}
+
+fn untracked_flake_fails_with_the_fix() -> Result<(), Failed> {
+    let nix = Nix::new();
+    let project = Project::fixture("nix-shells");
+    git(project.root(), &["init", "-q"]);
+    let out = nix.configure(project).run(&[]);
+    ensure(out.code == 101, || out.all())?;
+    let failed = out.failure("shell::truth::commands-run-inside-the-dev-shell");
+    ensure(
+        failed.contains("✗ shell nix develop .: expected an environment, found flake.nix is not tracked by git, and nix only sees tracked files: git add flake.nix"),
+        || failed.clone(),
+    )?;
+    ensure(out.status("shell::artifact::flake.nix") == "ok", || out.all())?;
+    ensure(nix.evaluations() == 0, || "nix ran on an untracked flake".into())
+}
+
+fn evaluation_error_shows_nix_stderr() -> Result<(), Failed> {
+    let nix = Nix::new();
+    let project = Project::fixture("nix-shells")
+        .file("flake.nix", "{\n  outputs = { self }: throw \"this flake is broken on purpose\";\n}\n");
+    let out = nix.project(project).run(&[]);
+    let failed = out.failure("shell::truth::commands-run-inside-the-dev-shell");
+    ensure(failed.contains("found `nix develop .` failed (exit 1):"), || failed.clone())?;
+    ensure(failed.contains("this flake is broken on purpose"), || failed.clone())?;
+    ensure(failed.contains("fix the error above, then run again"), || failed.clone())?;
+    // Evaluated once for the whole run, and a failure is never cached.
+    ensure(nix.evaluations() == 1, || format!("{} evaluations, expected 1", nix.evaluations()))?;
+    let cached = std::fs::read_dir(nix.cache().join("envtruth"))?
+        .flatten()
+        .any(|e| e.path().extension().is_some_and(|x| x == "env"));
+    ensure(!cached, || "a failed evaluation was cached".into())
+}
+
+fn missing_nix_fails_with_the_fix() -> Result<(), Failed> {
+    let project = Project::fixture("nix-shells");
+    git(project.root(), &["init", "-q"]);
+    git(project.root(), &["add", "-A"]);
+    let out = project.env("PATH", "/nonexistent").run(&[]);
+    let failed = out.failure("shell::truth::commands-run-inside-the-dev-shell");
+    ensure(
+        failed.contains("found `nix` is not on PATH; install Nix (Debian: `apt-get install nix-bin`), or run with `--shell host` / ENVTRUTH_SHELL=host"),
+        || failed.clone(),
+    )?;
+    ensure(out.status("shell::artifact::flake.nix") == "ok", || out.all())
+}
+
+fn list_never_calls_nix() -> Result<(), Failed> {
+    let nix = Nix::new();
+    let out = nix.project(Project::fixture("nix-shells")).run(&["--list"]);
+    ensure(out.stdout.lines().count() == 5, || out.all())?;
+    ensure(nix.evaluations() == 0 && !nix.dir.path().join("nix-calls.log").exists(), || {
+        "nix was called".into()
+    })
+}
+
+fn blocked_then_allowed() -> Result<(), Failed> {
+    let data = tempfile::tempdir()?;
+    let project = Project::new()
+        .declared_shells()
+        .file(".envrc", "export FROM_ENVRC=loaded\n")
+        .file("checks/direnv.yaml", "shell: direnv\ntruths:\n  - truth: the envrc is loaded\n    env: {FROM_ENVRC: {equals: loaded}}\n")
+        .env("XDG_DATA_HOME", data.path().join("data").display().to_string())
+        .env("XDG_CONFIG_HOME", data.path().join("config").display().to_string());
+    let out = project.run(&[]);
+    let failed = out.failure("direnv::truth::the-envrc-is-loaded");
+    ensure(
+        failed.contains(
+            "found .envrc is blocked: read it, then run `direnv allow .` (envtruth never allows it for you)",
+        ),
+        || failed.clone(),
+    )?;
+    let allowed = Command::new("direnv")
+        .arg("allow")
+        .arg(project.root())
+        .env("XDG_DATA_HOME", data.path().join("data"))
+        .env("XDG_CONFIG_HOME", data.path().join("config"))
+        .status()?;
+    ensure(allowed.success(), || "direnv allow failed".into())?;
+    let out = project.run(&[]);
+    ensure(out.status("direnv::truth::the-envrc-is-loaded") == "ok", || out.all())
+}
