@@ -137,14 +137,15 @@ impl Shells {
 
     fn capture(&self, spec: &ShellSpec) -> Result<Environment, ShellError> {
         let label = label(spec);
+        let host = host::capture();
         let vars = match spec {
-            ShellSpec::Host => host::capture(),
+            ShellSpec::Host => return Ok(Environment::new(label, host)),
             ShellSpec::Nix { installable, pure } => {
                 nix::capture(&self.root, installable, *pure, self.refresh)?
             }
             ShellSpec::Direnv { dir } => direnv::capture(&self.root, dir)?,
         };
-        Ok(Environment::new(label, vars))
+        Ok(Environment::new(label, reusable(vars, &host)))
     }
 }
 
