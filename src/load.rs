@@ -174,6 +174,8 @@ impl<'a> FileLoader<'a> {
 
     fn load(self, cases: &mut Vec<Case>, errors: &mut Vec<LoadError>) {
         let first = cases.len();
+        // Problems of earlier files must not stop this file's own checks.
+        let earlier_errors = errors.len();
         let shells = match self.shells() {
             Ok(shells) => shells,
             Err(error) => return errors.push(error),
@@ -223,7 +225,7 @@ impl<'a> FileLoader<'a> {
                 after: Vec::new(),
             });
         }
-        if errors.is_empty() {
+        if errors.len() == earlier_errors {
             self.resolve_after(&mut cases[first..], first, &ids, errors);
         }
         if let Some(installables) = &self.file.shells {
@@ -267,7 +269,7 @@ impl<'a> FileLoader<'a> {
                 after: Vec::new(),
             });
         }
-        if cases.len() == first && errors.is_empty() {
+        if cases.len() == first && errors.len() == earlier_errors {
             errors.push(self.error("", "this file defines no truths, artifacts or key links; add `truths:`"));
         }
     }
@@ -378,6 +380,7 @@ impl FileLoader<'_> {
     /// Resolves `after` ids of this file's truths (`cases`, starting at `offset` in the
     /// run) to case indices, refusing unknown ids, manual dependencies and cycles.
     fn resolve_after(&self, cases: &mut [Case], offset: usize, ids: &[String], errors: &mut Vec<LoadError>) {
+        let before = errors.len();
         for (i, truth) in self.file.truths.iter().enumerate() {
             for (j, wanted) in truth.after.iter().enumerate() {
                 let at = format!("truths/{i}/after/{j}");
@@ -407,7 +410,7 @@ impl FileLoader<'_> {
                 }
             }
         }
-        if !errors.is_empty() {
+        if errors.len() > before {
             return;
         }
         if let Some(cycle) = find_cycle(cases, offset) {
