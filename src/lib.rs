@@ -47,7 +47,10 @@ pub struct Harness {
 impl Harness {
     /// A harness for the project at `root`, reading `root/checks` unless told otherwise.
     pub fn new(root: impl Into<PathBuf>) -> Harness {
-        Harness { root: root.into(), checks: Vec::new(), shell: None, refresh: false }
+        let root = root.into();
+        // Absolute, so that paths resolved on PATH compare with paths under the root.
+        let root = std::path::absolute(&root).unwrap_or(root);
+        Harness { root, checks: Vec::new(), shell: None, refresh: false }
     }
 
     /// Adds a check file or a directory of them (relative paths are taken from the root).

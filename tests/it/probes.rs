@@ -59,6 +59,7 @@ fn tools_resolve_on_path_and_compare_versions() {
         .script("bin/fake-tool", "echo 'fake-tool version 1.2.3 (build 2024-01-01)'")
         .script("bin/stderr-tool", "echo 'Python 3.12.7' >&2")
         .script("bin/silent-tool", "echo 'no number here'")
+        .script(".venv/bin/venv-tool", "echo 'venv-tool 0.4.0'")
         .check(
             r#"
 truths:
@@ -76,10 +77,17 @@ truths:
   - truth: tools from nix
     tools:
       fake-tool: {from: nix}
+  - truth: tools from the venv
+    tools:
+      venv-tool: {version: "0.4", from: venv}
+  - truth: tools outside the venv
+    tools:
+      fake-tool: {from: venv}
 "#,
         );
     let bin = project.path("bin");
-    let path = project.path_with("bin");
+    let project_root = project.root().to_path_buf();
+    let path = format!("{}:{}", project.path(".venv/bin").display(), project.path_with("bin"));
     let out = project.env("PATH", path).run(&[]);
     assert_eq!(out.status("env::truth::tools-in-range"), "ok", "{}", out.all());
     let failed = out.failure("env::truth::tools-out-of-range");
@@ -97,6 +105,16 @@ truths:
     ] {
         assert!(failed.contains(&line), "missing {line:?} in:\n{failed}");
     }
+    assert_eq!(out.status("env::truth::tools-from-the-venv"), "ok", "{}", out.all());
+    let outside = out.failure("env::truth::tools-outside-the-venv");
+    assert!(
+        outside.contains(&format!(
+            "✗ tools fake-tool: expected on PATH from the virtualenv, found {}/fake-tool (outside the virtualenv {})",
+            bin.display(),
+            project_root.join(".venv").display()
+        )),
+        "{outside}"
+    );
     let nix = out.failure("env::truth::tools-from-nix");
     assert!(nix.contains("✗ tools fake-tool: expected on PATH from /nix/store, found"), "{nix}");
     assert!(nix.contains("outside /nix/store)"), "{nix}");
