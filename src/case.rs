@@ -38,6 +38,11 @@ pub enum Check {
     Artifact(ArtifactSpec),
     /// Wiring between artifacts.
     KeyLink(KeyLinkSpec),
+    /// A plan truth that no check file mirrors: always fails.
+    Unmirrored {
+        /// The check file it should be added to.
+        check_file: String,
+    },
 }
 
 /// One runnable case.
@@ -57,6 +62,8 @@ pub struct Case {
     pub check: Check,
     /// Indices (in the run's case list) of the cases it runs after.
     pub after: Vec<usize>,
+    /// The plan its check file mirrors (absolute), if any.
+    pub plan: Option<PathBuf>,
 }
 
 /// The default id of a truth: lowercase ASCII letters and digits, every other run of

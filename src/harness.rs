@@ -57,6 +57,28 @@ impl Run {
         }
     }
 
+    /// The cases of the run.
+    pub fn cases(&self) -> &[Case] {
+        &self.cases
+    }
+
+    /// The outcomes of the cases at `indices`, computed in parallel.
+    pub fn outcomes(&self, indices: &[usize]) -> Vec<&Outcome> {
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let workers = std::thread::available_parallelism().map_or(4, |n| n.get()).min(indices.len().max(1));
+        std::thread::scope(|scope| {
+            for _ in 0..workers {
+                scope.spawn(|| {
+                    while let Some(&i) = indices.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+                    {
+                        self.outcome(i);
+                    }
+                });
+            }
+        });
+        indices.iter().map(|&i| self.outcome(i)).collect()
+    }
+
     /// The outcome of case `i`, computed on first request.
     pub fn outcome(&self, i: usize) -> &Outcome {
         self.results[i].get_or_init(|| self.compute(i))
@@ -109,6 +131,16 @@ impl Run {
             },
             Check::Artifact(spec) => (artifact::check(spec, &self.root), None),
             Check::KeyLink(spec) => (key_link::check(spec, &self.root), None),
+            Check::Unmirrored { check_file } => {
+                let item = Evidence::new(
+                    "plan",
+                    "mirror",
+                    false,
+                    format!("a truth with this text in {check_file}"),
+                    "none; copy the truth there exactly, with a probe or `manual: REASON`",
+                );
+                (Findings { evidence: vec![item], commands: Vec::new() }, None)
+            }
         };
         let status = if findings.passed() { Status::Passed } else { Status::Failed };
         ended(status, findings, started, shell_label)

@@ -19,20 +19,24 @@ mod harness;
 mod load;
 mod locate;
 mod outcome;
+mod phase;
+mod plan;
 mod probe;
 mod report;
+mod scaffold;
 mod secret;
 mod shell;
 mod spec;
 mod suggest;
 mod version;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
 pub use libtest_mimic::Arguments;
 pub use load::LoadError;
+pub use phase::PhaseError;
 pub use spec::ShellSpec;
 
 /// Runs the check files of a project as libtest-mimic trials.
@@ -71,6 +75,10 @@ impl Harness {
         self
     }
 
+    fn check_paths(&self) -> Vec<PathBuf> {
+        if self.checks.is_empty() { vec![self.root.join("checks")] } else { self.checks.clone() }
+    }
+
     /// Loads, runs and reports. Exit code 0 when all passed, 101 when a case failed,
     /// 2 when the check files could not be loaded.
     pub fn run(self, args: &Arguments) -> ExitCode {
@@ -79,7 +87,7 @@ impl Harness {
             Some(libtest_mimic::ColorSetting::Never) => console::set_colors_enabled(false),
             _ => {}
         }
-        let checks = if self.checks.is_empty() { vec![self.root.join("checks")] } else { self.checks };
+        let checks = self.check_paths();
         let loader = load::Loader { checks: &checks, root: &self.root };
         let cases = match loader.load() {
             Ok(cases) => cases,
@@ -92,6 +100,39 @@ impl Harness {
         };
         let run = Arc::new(harness::Run::new(cases, self.root, self.shell, self.refresh));
         libtest_mimic::run(args, run.trials()).exit_code()
+    }
+}
+
+impl Harness {
+    /// `envtruth signoff`: runs every check mirroring the plans of a phase (`phase`, a
+    /// directory of `*-PLAN.md`) or of one `plan`, and writes the phase's
+    /// `VERIFICATION.md` (or `out`). Exit code 0 when passed or human_needed, 1 when
+    /// gaps were found, 2 when nothing could be run.
+    pub fn signoff(self, phase: Option<&Path>, plan: Option<&Path>, out: Option<&Path>) -> ExitCode {
+        let checks = self.check_paths();
+        let signoff = phase::Signoff {
+            root: &self.root,
+            checks: &checks,
+            phase,
+            plan,
+            out,
+            shell: self.shell.clone(),
+            refresh: self.refresh,
+        };
+        phase::exit_code(signoff.run())
+    }
+}
+
+/// `envtruth init`: writes a check file mirroring `plan` under `root` (default
+/// `checks/{plan stem}.yaml`; `-` prints it). Exit code 2 when it cannot.
+pub fn init(root: &Path, plan: &Path, out: Option<&Path>) -> ExitCode {
+    let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+    match phase::init(&root, plan, out) {
+        Ok(summary) => {
+            eprintln!("{summary}");
+            ExitCode::SUCCESS
+        }
+        Err(error) => phase::exit_code(Err(error)),
     }
 }
 

@@ -14,8 +14,9 @@ use thiserror::Error;
 
 use crate::case::{Case, Check, Source, slug};
 use crate::locate::Locations;
+use crate::plan::Plan;
 use crate::probe::{Probe, stays_inside};
-use crate::spec::{CheckFile, ShellSpec, TruthSpec};
+use crate::spec::{ArtifactSpec, CheckFile, KeyLinkSpec, ShellSpec, TruthSpec};
 use crate::suggest;
 
 /// The time limit of a truth when neither it nor its file sets one.
@@ -67,6 +68,7 @@ impl Loader<'_> {
     pub fn load(&self) -> Result<Vec<Case>, Vec<LoadError>> {
         let mut errors = Vec::new();
         let mut cases = Vec::new();
+        let mut plans = Vec::new();
         let files = self.discover(&mut errors);
         for file in &files {
             let shown = self.show(file);
@@ -76,9 +78,12 @@ impl Loader<'_> {
                 }
                 Ok(bytes) => match FileLoader::new(&shown, file, &bytes) {
                     Err(error) => errors.push(error),
-                    Ok(loader) => loader.load(&mut cases, &mut errors),
+                    Ok(loader) => loader.load(self, &mut cases, &mut plans, &mut errors),
                 },
             }
+        }
+        for mirror in &plans {
+            mirror.add_cases(&mut cases);
         }
         if errors.is_empty() {
             check_unique_names(&cases, &mut errors);
@@ -128,6 +133,77 @@ impl Loader<'_> {
     }
 }
 
+/// A plan and the check file that mirrors it (the first, when several do).
+struct Mirror {
+    plan: Plan,
+    suite: String,
+    check_file: String,
+    shell: ShellSpec,
+    timeout: Duration,
+    /// Where each plan truth is mirrored, if it is.
+    mirrored: Vec<Option<Source>>,
+}
+
+impl Mirror {
+    /// The plan's artifacts and key links, and a failing case per unmirrored truth.
+    fn add_cases(&self, cases: &mut Vec<Case>) {
+        let case = |name: String, title: String, source: Source, check: Check| Case {
+            name,
+            title,
+            source,
+            shell: self.shell.clone(),
+            timeout: self.timeout,
+            check,
+            after: Vec::new(),
+            plan: Some(self.plan.path.clone()),
+        };
+        for (k, truth) in self.plan.truths.iter().enumerate() {
+            if self.mirrored[k].is_none() {
+                cases.push(case(
+                    format!("{}::truth::{}", self.suite, slug(truth)),
+                    truth.clone(),
+                    self.plan.source(&format!("must_haves/truths/{k}")),
+                    Check::Unmirrored { check_file: self.check_file.clone() },
+                ));
+            }
+        }
+        for (i, artifact) in self.plan.artifacts.iter().enumerate() {
+            cases.push(case(
+                format!("{}::artifact::{}", self.suite, artifact.path),
+                artifact_title(artifact),
+                self.plan.source(&format!("must_haves/artifacts/{i}")),
+                Check::Artifact(artifact.clone()),
+            ));
+        }
+        for (i, link) in self.plan.key_links.iter().enumerate() {
+            cases.push(case(
+                key_link_name(&self.suite, link),
+                key_link_title(link),
+                self.plan.source(&format!("must_haves/key_links/{i}")),
+                Check::KeyLink(link.clone()),
+            ));
+        }
+    }
+}
+
+fn artifact_title(artifact: &ArtifactSpec) -> String {
+    match &artifact.provides {
+        Some(provides) => format!("{}: {provides}", artifact.path),
+        None => artifact.path.clone(),
+    }
+}
+
+fn key_link_name(suite: &str, link: &KeyLinkSpec) -> String {
+    format!("{suite}::key_link::{}->{}", link.from, link.to)
+}
+
+fn key_link_title(link: &KeyLinkSpec) -> String {
+    match &link.via {
+        Some(via) => format!("{} -> {} via {via}", link.from, link.to),
+        None => format!("{} -> {}", link.from, link.to),
+    }
+}
+
 /// Loads one file.
 struct FileLoader<'a> {
     shown: &'a str,
@@ -172,7 +248,13 @@ impl<'a> FileLoader<'a> {
         Source { file: PathBuf::from(self.shown), line: position.line, column: position.column }
     }
 
-    fn load(self, cases: &mut Vec<Case>, errors: &mut Vec<LoadError>) {
+    fn load(
+        self,
+        run: &Loader<'_>,
+        cases: &mut Vec<Case>,
+        plans: &mut Vec<Mirror>,
+        errors: &mut Vec<LoadError>,
+    ) {
         let first = cases.len();
         // Problems of earlier files must not stop this file's own checks.
         let earlier_errors = errors.len();
@@ -182,6 +264,14 @@ impl<'a> FileLoader<'a> {
         };
         let shell = shells[0].clone();
         let timeout = self.file.timeout.map_or(DEFAULT_TIMEOUT, |s| s.0);
+        let plan_path = self.file.plan.as_ref().map(|plan| run.root.join(plan));
+        let mirror = match &self.file.plan {
+            None => None,
+            Some(plan) => match self.mirror(run, plan, plans, &shell, timeout) {
+                Ok(mirror) => Some(mirror),
+                Err(error) => return errors.push(error),
+            },
+        };
         let mut ids: Vec<String> = Vec::new();
         for (i, truth) in self.file.truths.iter().enumerate() {
             let path = format!("truths/{i}");
@@ -207,6 +297,10 @@ impl<'a> FileLoader<'a> {
                 );
                 continue;
             }
+            if let Err(error) = self.mirror_truth(truth, &path, mirror.map(|m| &mut plans[m])) {
+                errors.push(error);
+                continue;
+            }
             let check = match self.check(truth, &path) {
                 Ok(check) => check,
                 Err(error) => {
@@ -223,6 +317,7 @@ impl<'a> FileLoader<'a> {
                 timeout: truth.timeout.map_or(timeout, |s| s.0),
                 check,
                 after: Vec::new(),
+                plan: plan_path.clone(),
             });
         }
         if errors.len() == earlier_errors {
@@ -239,15 +334,13 @@ impl<'a> FileLoader<'a> {
             }
             cases.push(Case {
                 name: format!("{}::artifact::{}", self.suite, artifact.path),
-                title: match &artifact.provides {
-                    Some(provides) => format!("{}: {provides}", artifact.path),
-                    None => artifact.path.clone(),
-                },
+                title: artifact_title(artifact),
                 source: self.source(&path),
                 shell: shell.clone(),
                 timeout,
                 check: Check::Artifact(artifact.clone()),
                 after: Vec::new(),
+                plan: plan_path.clone(),
             });
         }
         for (i, link) in self.file.key_links.iter().enumerate() {
@@ -257,20 +350,95 @@ impl<'a> FileLoader<'a> {
                 continue;
             }
             cases.push(Case {
-                name: format!("{}::key_link::{}->{}", self.suite, link.from, link.to),
-                title: match &link.via {
-                    Some(via) => format!("{} -> {} via {via}", link.from, link.to),
-                    None => format!("{} -> {}", link.from, link.to),
-                },
+                name: key_link_name(&self.suite, link),
+                title: key_link_title(link),
                 source: self.source(&path),
                 shell: shell.clone(),
                 timeout,
                 check: Check::KeyLink(link.clone()),
                 after: Vec::new(),
+                plan: plan_path.clone(),
             });
         }
-        if cases.len() == first && errors.len() == earlier_errors {
+        let mirrors_a_plan = mirror.is_some_and(|m| plans[m].suite == self.suite);
+        if cases.len() == first && errors.len() == earlier_errors && !mirrors_a_plan {
             errors.push(self.error("", "this file defines no truths, artifacts or key links; add `truths:`"));
+        }
+    }
+
+    /// The index in `plans` of the plan this file mirrors, read on first use.
+    fn mirror(
+        &self,
+        run: &Loader<'_>,
+        plan: &str,
+        plans: &mut Vec<Mirror>,
+        shell: &ShellSpec,
+        timeout: Duration,
+    ) -> Result<usize, LoadError> {
+        if !stays_inside(plan) {
+            return Err(self.error("plan", outside(plan)));
+        }
+        let path = run.root.join(plan);
+        if let Some(known) = plans.iter().position(|m| m.plan.path == path) {
+            return Ok(known);
+        }
+        let plan = Plan::read(&path, &run.show(&path)).map_err(|error| match error {
+            LoadError::Unreadable { path, reason } => self.error("plan", format!("`{path}`: {reason}")),
+            other => other,
+        })?;
+        plans.push(Mirror {
+            mirrored: vec![None; plan.truths.len()],
+            plan,
+            suite: self.suite.clone(),
+            check_file: self.shown.to_string(),
+            shell: shell.clone(),
+            timeout,
+        });
+        Ok(plans.len() - 1)
+    }
+
+    /// Marks the plan truth this truth mirrors, or says why it cannot.
+    fn mirror_truth(
+        &self,
+        truth: &TruthSpec,
+        path: &str,
+        mirror: Option<&mut Mirror>,
+    ) -> Result<(), LoadError> {
+        let Some(mirror) = mirror else {
+            return match truth.extra {
+                true => Err(self.error(
+                    &format!("{path}/extra"),
+                    "`extra` only applies to a file with `plan:`; remove it",
+                )),
+                false => Ok(()),
+            };
+        };
+        match mirror.plan.find_truth(&truth.truth) {
+            Some(k) => match &mirror.mirrored[k] {
+                Some(first) => Err(self.error(
+                    path,
+                    format!("this plan truth is already mirrored at {first}; a plan truth is mirrored exactly once"),
+                )),
+                None => {
+                    mirror.mirrored[k] = Some(self.source(path));
+                    Ok(())
+                }
+            },
+            None if truth.extra => Ok(()),
+            None => {
+                let closest = suggest::nearest(&truth.truth, mirror.plan.truths.iter().map(String::as_str));
+                let hint = match closest {
+                    Some(close) => format!("the closest plan truth is \"{close}\"; copy it exactly"),
+                    None => "the plan has no truths".to_string(),
+                };
+                Err(self.error(
+                    path,
+                    format!(
+                        "this truth is not in the plan {}; {hint}, or mark this one `extra: true`",
+                        mirror.plan.shown
+                    ),
+                ))
+            }
         }
     }
 

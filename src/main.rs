@@ -20,10 +20,37 @@ struct Cli {
 enum Command {
     /// Run the check files (the default).
     Run(RunArgs),
+    /// Write a check file mirroring a plan's must_haves.
+    Init {
+        /// The PLAN.md to mirror.
+        #[arg(long, value_name = "PLAN.md")]
+        plan: PathBuf,
+        /// The project root; `plan:` is written relative to it.
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        root: PathBuf,
+        /// Where to write [default: ROOT/checks/{plan stem}.yaml]; `-` prints it.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Run the checks of a phase and write its VERIFICATION.md.
+    Signoff {
+        /// A phase directory: every *-PLAN.md in it.
+        #[arg(long, value_name = "DIR", required_unless_present = "plan", conflicts_with = "plan")]
+        phase: Option<PathBuf>,
+        /// One plan.
+        #[arg(long, value_name = "FILE")]
+        plan: Option<PathBuf>,
+        /// Where to write [default: PHASE_DIR/{NN}-VERIFICATION.md].
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        project: Project,
+    },
 }
 
+/// Where the project and its checks are, and how they run.
 #[derive(Args)]
-struct RunArgs {
+struct Project {
     /// A check file or a directory of them; repeatable [default: ROOT/checks].
     #[arg(long, value_name = "PATH", env = "ENVTRUTH_CHECKS", value_delimiter = ':')]
     checks: Vec<PathBuf>,
@@ -36,19 +63,34 @@ struct RunArgs {
     /// Ignore cached nix environments and evaluate again.
     #[arg(long, env = "ENVTRUTH_REFRESH", value_parser = clap::builder::BoolishValueParser::new())]
     refresh: bool,
+}
+
+impl Project {
+    fn harness(self) -> Harness {
+        let mut harness = Harness::new(self.root).shell(self.shell).refresh(self.refresh);
+        for path in self.checks {
+            harness = harness.checks(path);
+        }
+        harness
+    }
+}
+
+#[derive(Args)]
+struct RunArgs {
+    #[command(flatten)]
+    project: Project,
     #[command(flatten)]
     libtest: Arguments,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let args = match cli.command {
-        Some(Command::Run(args)) => args,
-        None => cli.run,
-    };
-    let mut harness = Harness::new(args.root).shell(args.shell).refresh(args.refresh);
-    for path in args.checks {
-        harness = harness.checks(path);
+    match cli.command {
+        None => cli.run.project.harness().run(&cli.run.libtest),
+        Some(Command::Run(args)) => args.project.harness().run(&args.libtest),
+        Some(Command::Init { plan, root, out }) => envtruth::init(&root, &plan, out.as_deref()),
+        Some(Command::Signoff { phase, plan, out, project }) => {
+            project.harness().signoff(phase.as_deref(), plan.as_deref(), out.as_deref())
+        }
     }
-    harness.run(&args.libtest)
 }

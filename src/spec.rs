@@ -20,6 +20,9 @@ use crate::version::VersionReq;
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CheckFile {
+    /// The PLAN.md whose `must_haves` this file mirrors, relative to the root.
+    #[serde(default)]
+    pub plan: Option<String>,
     /// Where the commands of this suite run.
     #[serde(default)]
     pub shell: Option<ShellSpec>,
@@ -153,6 +156,9 @@ pub struct TruthSpec {
     /// Shared libraries that must be found in an LD_LIBRARY_PATH directory.
     #[serde(default)]
     pub libs: Option<Vec<String>>,
+    /// With `plan:`, a truth of this file only, not in the plan.
+    #[serde(default)]
+    pub extra: bool,
 }
 
 /// `run:` — a command and what its result must look like.

@@ -1,0 +1,247 @@
+//! The phase sign-off: a `VERIFICATION.md` in GSD's format, from outcomes.
+//!
+//! GSD reads the frontmatter (`status`, `score`, `gaps`, `human_verification`) to decide
+//! whether a phase is done, and people read the three tables. Every status here is the
+//! result of running a check, never of reading the code.
+
+use std::fmt::Write;
+
+use serde::Serialize;
+
+use crate::case::{Case, Check};
+use crate::outcome::{Outcome, Status};
+
+/// What a sign-off covers, besides the cases.
+pub struct Header {
+    /// The phase, as the plan names it.
+    pub phase: String,
+    /// When, UTC RFC 3339.
+    pub verified: String,
+    /// The plans, as shown.
+    pub plans: Vec<String>,
+    /// Where and with what it ran.
+    pub environment: Environment,
+}
+
+/// The environment fingerprint of a sign-off.
+#[derive(Serialize)]
+pub struct Environment {
+    /// The shells the checks ran in.
+    pub installable: String,
+    /// `sha256:...` of flake.lock, or `none`.
+    pub flake_lock: String,
+    /// `nix --version`, or `not installed`.
+    pub nix_version: String,
+    /// `x86_64-linux`.
+    pub system: String,
+    /// `git rev-parse HEAD`, `-dirty` when the tree has changes.
+    pub git_revision: String,
+}
+
+/// How a sign-off ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Every must-have verified.
+    Passed,
+    /// Something failed.
+    GapsFound,
+    /// Nothing failed, but a human must judge some truths.
+    HumanNeeded,
+}
+
+impl Verdict {
+    fn word(self) -> &'static str {
+        match self {
+            Verdict::Passed => "passed",
+            Verdict::GapsFound => "gaps_found",
+            Verdict::HumanNeeded => "human_needed",
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Frontmatter<'a> {
+    phase: &'a str,
+    verified: &'a str,
+    status: &'a str,
+    score: String,
+    gaps: Vec<Gap>,
+    human_verification: Vec<Human>,
+    verifier: String,
+    environment: &'a Environment,
+}
+
+#[derive(Serialize)]
+struct Gap {
+    truth: String,
+    status: &'static str,
+    reason: String,
+}
+
+#[derive(Serialize)]
+struct Human {
+    test: String,
+    expected: String,
+    why_human: String,
+}
+
+/// How one case counts in the sign-off.
+enum Judgement {
+    Verified,
+    Failed(String),
+    Human(String),
+}
+
+fn judge(case: &Case, outcome: &Outcome) -> Judgement {
+    match &outcome.status {
+        Status::Passed => Judgement::Verified,
+        Status::Manual { reason } => Judgement::Human(reason.clone()),
+        Status::Blocked { dependency } => Judgement::Failed(format!("blocked: `{dependency}` did not pass")),
+        Status::Failed => {
+            let failed: Vec<String> = outcome
+                .findings
+                .evidence
+                .iter()
+                .filter(|e| !e.passed)
+                .map(|e| match &case.check {
+                    Check::Truth { .. } => {
+                        format!("{} {}: expected {}, found {}", e.probe, e.item, e.expected, e.found)
+                    }
+                    _ => e.found.clone(),
+                })
+                .collect();
+            Judgement::Failed(failed.join("; "))
+        }
+    }
+}
+
+/// The evidence of a verified case, in a sentence: what each item found, and each
+/// command with how it ended (which says its exit status better than the item does).
+fn evidence(case: &Case, outcome: &Outcome) -> String {
+    let mut parts: Vec<String> = outcome
+        .findings
+        .evidence
+        .iter()
+        .filter(|e| !(e.probe == "run" && e.item == "exit status"))
+        .map(|e| match case.check {
+            Check::Artifact(_) => e.expected.clone(),
+            _ => format!("{} {}: {}", e.probe, e.item, e.found),
+        })
+        .collect();
+    parts.extend(outcome.findings.commands.iter().map(|c| format!("`{}` {}", c.command, c.ended)));
+    parts.join("; ")
+}
+
+/// The report and its verdict.
+pub fn render(header: &Header, cases: &[(&Case, &Outcome)]) -> (String, Verdict) {
+    let judged: Vec<(&Case, &Outcome, Judgement)> =
+        cases.iter().map(|(c, o)| (*c, *o, judge(c, o))).collect();
+    let verified = judged.iter().filter(|(_, _, j)| matches!(j, Judgement::Verified)).count();
+    let score = format!("{verified}/{} must-haves verified", judged.len());
+    let gaps: Vec<Gap> = judged
+        .iter()
+        .filter_map(|(case, _, j)| match j {
+            Judgement::Failed(reason) => {
+                Some(Gap { truth: case.title.clone(), status: "failed", reason: reason.clone() })
+            }
+            _ => None,
+        })
+        .collect();
+    let humans: Vec<Human> = judged
+        .iter()
+        .filter_map(|(case, _, j)| match j {
+            Judgement::Human(reason) => Some(Human {
+                test: case.title.clone(),
+                expected: "the truth holds".into(),
+                why_human: reason.clone(),
+            }),
+            _ => None,
+        })
+        .collect();
+    let verdict = match (gaps.is_empty(), humans.is_empty()) {
+        (false, _) => Verdict::GapsFound,
+        (true, false) => Verdict::HumanNeeded,
+        (true, true) => Verdict::Passed,
+    };
+    let frontmatter = Frontmatter {
+        phase: &header.phase,
+        verified: &header.verified,
+        status: verdict.word(),
+        score: score.clone(),
+        gaps,
+        human_verification: humans,
+        verifier: format!("envtruth {}", env!("CARGO_PKG_VERSION")),
+        environment: &header.environment,
+    };
+    let mut out = String::from("---\n");
+    out.push_str(&serde_yaml::to_string(&frontmatter).unwrap_or_default());
+    out.push_str("---\n\n");
+    let _ = writeln!(out, "# Phase {}: Verification Report\n", header.phase);
+    let _ = writeln!(out, "**Verified:** {}", header.verified);
+    let _ = writeln!(out, "**Status:** {}", verdict.word());
+    let _ = writeln!(out, "**Score:** {score}");
+    let plans: Vec<String> = header.plans.iter().map(|p| format!("`{p}`")).collect();
+    let _ = writeln!(out, "**Plans:** {}", plans.join(", "));
+    let _ = writeln!(
+        out,
+        "**Verifier:** envtruth {}: every status below is the result of running its check.\n",
+        env!("CARGO_PKG_VERSION")
+    );
+    out.push_str("## Goal Achievement\n\n### Observable Truths\n\n| # | Truth | Status | Evidence |\n|---|-------|--------|----------|\n");
+    let truths =
+        judged.iter().filter(|(c, _, _)| matches!(c.check, Check::Truth { .. } | Check::Unmirrored { .. }));
+    for (n, (case, outcome, judgement)) in truths.enumerate() {
+        let (status, detail) = match judgement {
+            Judgement::Verified => ("✓ VERIFIED", evidence(case, outcome)),
+            Judgement::Failed(reason) => ("✗ FAILED", reason.clone()),
+            Judgement::Human(reason) => ("? UNCERTAIN", format!("needs a human: {reason}")),
+        };
+        let _ = writeln!(out, "| {} | {} | {status} | {} |", n + 1, cell(&case.title), cell(&detail));
+    }
+    out.push_str("\n### Required Artifacts\n\n| Artifact | Expected | Status | Details |\n|----------|----------|--------|---------|\n");
+    for (case, outcome, judgement) in &judged {
+        let Check::Artifact(spec) = &case.check else { continue };
+        let expected =
+            spec.provides.clone().or_else(|| spec.contains.clone()).unwrap_or_else(|| "exists".into());
+        let (status, detail) = match judgement {
+            Judgement::Verified => ("✓ VERIFIED", evidence(case, outcome)),
+            Judgement::Failed(reason) if outcome.findings.evidence.first().is_some_and(|e| !e.passed) => {
+                ("✗ MISSING", reason.clone())
+            }
+            Judgement::Failed(reason) | Judgement::Human(reason) => ("⚠️ STUB", reason.clone()),
+        };
+        let _ =
+            writeln!(out, "| `{}` | {} | {status} | {} |", cell(&spec.path), cell(&expected), cell(&detail));
+    }
+    out.push_str("\n### Key Link Verification\n\n| From | To | Via | Status | Details |\n|------|----|-----|--------|---------|\n");
+    for (case, outcome, judgement) in &judged {
+        let Check::KeyLink(spec) = &case.check else { continue };
+        let status = if matches!(judgement, Judgement::Verified) { "✓ WIRED" } else { "✗ NOT_WIRED" };
+        let detail = outcome.findings.evidence.iter().map(|e| e.found.clone()).collect::<Vec<_>>().join("; ");
+        let _ = writeln!(
+            out,
+            "| `{}` | `{}` | {} | {status} | {} |",
+            cell(&spec.from),
+            cell(&spec.to),
+            cell(spec.via.as_deref().unwrap_or("")),
+            cell(&detail)
+        );
+    }
+    let env = &header.environment;
+    let _ = write!(
+        out,
+        "\n## Environment\n\n| Installable | flake.lock | Nix | System | Git revision |\n|---|---|---|---|---|\n| {} | {} | {} | {} | {} |\n",
+        cell(&env.installable),
+        cell(&env.flake_lock),
+        cell(&env.nix_version),
+        cell(&env.system),
+        cell(&env.git_revision)
+    );
+    (out, verdict)
+}
+
+/// Text made safe for one Markdown table cell, and kept short.
+fn cell(text: &str) -> String {
+    let flat = text.replace('|', "\\|").replace(['\n', '\r'], " ");
+    crate::probe::shorten(&flat, 400)
+}
