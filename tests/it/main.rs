@@ -3,5 +3,6 @@
 mod after;
 mod exec;
 mod load;
+mod plan;
 mod probes;
 mod support;

@@ -107,8 +107,13 @@ impl Project {
 
     pub fn command(&self, args: &[&str]) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_envtruth"));
-        command.current_dir(self.root()).args(args).args(["--color", "never"]);
-        if let Some(shell) = self.shell {
+        command.current_dir(self.root()).args(args);
+        // `init` takes neither flag; `signoff` takes no libtest flags.
+        let subcommand = args.first().copied().unwrap_or_default();
+        if !matches!(subcommand, "init" | "signoff") {
+            command.args(["--color", "never"]);
+        }
+        if let Some(shell) = self.shell.filter(|_| subcommand != "init") {
             command.args(["--shell", shell]);
         }
         command.env_remove("ENVTRUTH_CHECKS").env_remove("ENVTRUTH_SHELL");
