@@ -64,6 +64,24 @@ pub struct Case {
     pub after: Vec<usize>,
     /// The plan its check file mirrors (absolute), if any.
     pub plan: Option<PathBuf>,
+    /// Where each probe item is defined: `(probe, item, source)`; `*` stands for every
+    /// item of a probe.
+    pub items: Vec<(&'static str, String, Source)>,
+}
+
+impl Case {
+    /// The check file's stem (the part of the name before `::`).
+    pub fn suite(&self) -> &str {
+        self.name.split("::").next().unwrap_or_default()
+    }
+
+    /// Where an evidence item's requirement is defined; the case's own line if not known.
+    pub fn item_source(&self, probe: &str, item: &str) -> &Source {
+        self.items
+            .iter()
+            .find(|(p, i, _)| *p == probe && (i == item || i == "*"))
+            .map_or(&self.source, |(_, _, source)| source)
+    }
 }
 
 /// The default id of a truth: lowercase ASCII letters and digits, every other run of

@@ -57,6 +57,19 @@ impl Run {
         }
     }
 
+    /// The results of the cases at `selected` that have one: those that ran, and the
+    /// manual ones (whose outcome costs nothing).
+    pub fn reported(&self, selected: &[usize]) -> Vec<(&Case, &Outcome)> {
+        selected
+            .iter()
+            .filter_map(|&i| {
+                let manual = matches!(self.cases[i].check, Check::Truth { manual: Some(_), .. });
+                let outcome = if manual { Some(self.outcome(i)) } else { self.results[i].get() };
+                outcome.map(|outcome| (&self.cases[i], outcome))
+            })
+            .collect()
+    }
+
     /// The cases of the run.
     pub fn cases(&self) -> &[Case] {
         &self.cases

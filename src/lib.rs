@@ -46,6 +46,8 @@ pub struct Harness {
     checks: Vec<PathBuf>,
     shell: Option<ShellSpec>,
     refresh: bool,
+    junit: Option<PathBuf>,
+    json: Option<PathBuf>,
 }
 
 impl Harness {
@@ -54,7 +56,7 @@ impl Harness {
         let root = root.into();
         // Absolute, so that paths resolved on PATH compare with paths under the root.
         let root = std::path::absolute(&root).unwrap_or(root);
-        Harness { root, checks: Vec::new(), shell: None, refresh: false }
+        Harness { root, checks: Vec::new(), shell: None, refresh: false, junit: None, json: None }
     }
 
     /// Adds a check file or a directory of them (relative paths are taken from the root).
@@ -72,6 +74,18 @@ impl Harness {
     /// Ignores cached nix environments and evaluates again (the cache is rewritten).
     pub fn refresh(mut self, refresh: bool) -> Harness {
         self.refresh = refresh;
+        self
+    }
+
+    /// Also writes a JUnit XML report to `path`.
+    pub fn junit(mut self, path: Option<PathBuf>) -> Harness {
+        self.junit = path;
+        self
+    }
+
+    /// Also writes the JSON results document to `path`.
+    pub fn json(mut self, path: Option<PathBuf>) -> Harness {
+        self.json = path;
         self
     }
 
@@ -98,8 +112,48 @@ impl Harness {
                 return ExitCode::from(2);
             }
         };
-        let run = Arc::new(harness::Run::new(cases, self.root, self.shell, self.refresh));
-        libtest_mimic::run(args, run.trials()).exit_code()
+        let run = Arc::new(harness::Run::new(cases, self.root.clone(), self.shell.clone(), self.refresh));
+        let trials = run.trials();
+        let selected: Vec<usize> = (0..trials.len()).filter(|&i| !args.is_filtered_out(&trials[i])).collect();
+        let conclusion = libtest_mimic::run(args, trials);
+        if args.list {
+            return conclusion.exit_code();
+        }
+        match self.write_reports(&run.reported(&selected)) {
+            Ok(()) => conclusion.exit_code(),
+            Err(error) => {
+                eprintln!("{} {error}", console::style("error:").red().bold());
+                ExitCode::from(2)
+            }
+        }
+    }
+
+    /// JUnit, JSON, and under GitHub Actions the annotations and the step summary.
+    fn write_reports(&self, results: &[(&case::Case, &outcome::Outcome)]) -> Result<(), String> {
+        let write = |path: &Path, text: String| {
+            std::fs::write(path, text)
+                .map_err(|e| format!("{}: cannot write the report: {e}", path.display()))
+        };
+        if let Some(path) = &self.junit {
+            let xml = report::junit::render(results).map_err(|e| format!("{}: {e}", path.display()))?;
+            write(path, xml)?;
+        }
+        if let Some(path) = &self.json {
+            write(path, report::json::render(results))?;
+        }
+        if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
+            print!("{}", report::github::annotations(results));
+            if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
+                use std::io::Write;
+                std::fs::OpenOptions::new()
+                    .append(true)
+                    .create(true)
+                    .open(&path)
+                    .and_then(|mut file| file.write_all(report::github::step_summary(results).as_bytes()))
+                    .map_err(|e| format!("GITHUB_STEP_SUMMARY {}: {e}", Path::new(&path).display()))?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -143,8 +197,8 @@ pub fn parse_shell(name: &str) -> Result<ShellSpec, String> {
 
 /// The body of a `harness = false` test target: runs the package's `checks/`.
 ///
-/// Reads `ENVTRUTH_CHECKS` (check directories, `:`-separated), `ENVTRUTH_SHELL` and
-/// `ENVTRUTH_REFRESH=1`,
+/// Reads `ENVTRUTH_CHECKS` (check directories, `:`-separated), `ENVTRUTH_SHELL`,
+/// `ENVTRUTH_REFRESH=1`, `ENVTRUTH_JUNIT` and `ENVTRUTH_JSON`,
 /// since `cargo test` cannot pass flags of its own to the target.
 pub fn main() -> ExitCode {
     let root = std::env::var_os("CARGO_MANIFEST_DIR")
@@ -165,6 +219,8 @@ pub fn main() -> ExitCode {
         shell => harness
             .shell(shell.and_then(Result::ok))
             .refresh(std::env::var("ENVTRUTH_REFRESH").is_ok_and(|v| v == "1"))
+            .junit(std::env::var_os("ENVTRUTH_JUNIT").filter(|v| !v.is_empty()).map(PathBuf::from))
+            .json(std::env::var_os("ENVTRUTH_JSON").filter(|v| !v.is_empty()).map(PathBuf::from))
             .run(&Arguments::from_args()),
     }
 }

@@ -156,6 +156,7 @@ impl Mirror {
             check,
             after: Vec::new(),
             plan: Some(self.plan.path.clone()),
+            items: Vec::new(),
         };
         for (k, truth) in self.plan.truths.iter().enumerate() {
             if self.mirrored[k].is_none() {
@@ -318,6 +319,7 @@ impl<'a> FileLoader<'a> {
                 check,
                 after: Vec::new(),
                 plan: plan_path.clone(),
+                items: self.item_sources(truth, &path),
             });
         }
         if errors.len() == earlier_errors {
@@ -341,6 +343,7 @@ impl<'a> FileLoader<'a> {
                 check: Check::Artifact(artifact.clone()),
                 after: Vec::new(),
                 plan: plan_path.clone(),
+                items: Vec::new(),
             });
         }
         for (i, link) in self.file.key_links.iter().enumerate() {
@@ -358,6 +361,7 @@ impl<'a> FileLoader<'a> {
                 check: Check::KeyLink(link.clone()),
                 after: Vec::new(),
                 plan: plan_path.clone(),
+                items: Vec::new(),
             });
         }
         let mirrors_a_plan = mirror.is_some_and(|m| plans[m].suite == self.suite);
@@ -458,6 +462,29 @@ impl<'a> FileLoader<'a> {
             (Some(shell), None) => Ok(vec![shell.clone()]),
             (None, None) => Ok(vec![ShellSpec::default()]),
         }
+    }
+
+    /// Where each item of a truth's probes is written.
+    fn item_sources(&self, truth: &TruthSpec, path: &str) -> Vec<(&'static str, String, Source)> {
+        let mut items = Vec::new();
+        let mut keyed = |probe: &'static str, names: Vec<&String>| {
+            for name in names {
+                items.push((probe, name.clone(), self.source(&format!("{path}/{probe}/{name}"))));
+            }
+        };
+        keyed("files", truth.files.iter().flat_map(|e| e.0.iter().map(|(n, _)| n)).collect());
+        keyed("env", truth.env.iter().flat_map(|e| e.0.iter().map(|(n, _)| n)).collect());
+        keyed("tools", truth.tools.iter().flat_map(|e| e.0.iter().map(|(n, _)| n)).collect());
+        let listed = [("libs", &truth.libs), ("imports", &truth.imports)];
+        for (probe, list) in listed {
+            for (j, name) in list.iter().flatten().enumerate() {
+                items.push((probe, name.clone(), self.source(&format!("{path}/{probe}/{j}"))));
+            }
+        }
+        if truth.run.is_some() {
+            items.push(("run", "*".to_string(), self.source(&format!("{path}/run"))));
+        }
+        items
     }
 
     fn require_items(&self, empty: bool, path: &str, key: &str) -> Result<(), LoadError> {

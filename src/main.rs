@@ -75,10 +75,22 @@ impl Project {
     }
 }
 
+impl RunArgs {
+    fn run(self) -> ExitCode {
+        self.project.harness().junit(self.junit).json(self.json).run(&self.libtest)
+    }
+}
+
 #[derive(Args)]
 struct RunArgs {
     #[command(flatten)]
     project: Project,
+    /// Also write a JUnit XML report.
+    #[arg(long, value_name = "FILE", env = "ENVTRUTH_JUNIT")]
+    junit: Option<PathBuf>,
+    /// Also write the JSON results document.
+    #[arg(long, value_name = "FILE", env = "ENVTRUTH_JSON")]
+    json: Option<PathBuf>,
     #[command(flatten)]
     libtest: Arguments,
 }
@@ -86,8 +98,8 @@ struct RunArgs {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        None => cli.run.project.harness().run(&cli.run.libtest),
-        Some(Command::Run(args)) => args.project.harness().run(&args.libtest),
+        None => cli.run.run(),
+        Some(Command::Run(args)) => args.run(),
         Some(Command::Init { plan, root, out }) => envtruth::init(&root, &plan, out.as_deref()),
         Some(Command::Signoff { phase, plan, out, project }) => {
             project.harness().signoff(phase.as_deref(), plan.as_deref(), out.as_deref())

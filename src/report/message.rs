@@ -61,3 +61,30 @@ pub fn render(case: &Case, outcome: &Outcome) -> String {
     }
     out
 }
+
+/// One line saying why a case failed: its first failed item, or its blocking dependency.
+pub fn summary(outcome: &Outcome) -> String {
+    match &outcome.status {
+        Status::Passed => "passed".into(),
+        Status::Manual { reason } => format!("manual: {reason}"),
+        Status::Blocked { dependency } => {
+            format!("blocked: it runs after `{dependency}`, which did not pass")
+        }
+        Status::Failed => {
+            let failed: Vec<&crate::outcome::Evidence> =
+                outcome.findings.evidence.iter().filter(|e| !e.passed).collect();
+            let first = failed.first().map_or("failed".to_string(), |e| {
+                format!("{} {}: expected {}, found {}", e.probe, e.item, e.expected, e.found)
+            });
+            match failed.len() {
+                0 | 1 => first,
+                n => format!("{first} (and {} more)", n - 1),
+            }
+        }
+    }
+}
+
+/// The failure message without colour, for files.
+pub fn plain(case: &Case, outcome: &Outcome) -> String {
+    console::strip_ansi_codes(&render(case, outcome)).into_owned()
+}

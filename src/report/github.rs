@@ -1,0 +1,71 @@
+//! GitHub Actions: an `::error` annotation per failed case, pointing at its definition,
+//! and a Markdown summary for `$GITHUB_STEP_SUMMARY`.
+
+use std::fmt::Write;
+
+use super::message;
+use crate::case::Case;
+use crate::outcome::{Outcome, Status};
+
+/// One `::error file=...,line=...,title=...::message` line per failed or blocked case.
+pub fn annotations(results: &[(&Case, &Outcome)]) -> String {
+    let mut out = String::new();
+    for (case, outcome) in failed(results) {
+        let _ = writeln!(
+            out,
+            "::error file={},line={},title={}::{}",
+            property(&case.source.file.display().to_string()),
+            case.source.line,
+            property(&case.name),
+            data(&format!("{}\n{}", case.title, message::summary(outcome)))
+        );
+    }
+    out
+}
+
+/// The step summary: counts, then each failure with its message.
+pub fn step_summary(results: &[(&Case, &Outcome)]) -> String {
+    let count = |f: fn(&Status) -> bool| results.iter().filter(|(_, o)| f(&o.status)).count();
+    let passed = count(|s| *s == Status::Passed);
+    let manual = count(|s| matches!(s, Status::Manual { .. }));
+    let failures: Vec<_> = failed(results).collect();
+    let mut out = format!("## envtruth: {passed} passed, {} failed, {manual} manual\n\n", failures.len());
+    if !failures.is_empty() {
+        out.push_str("| Case | Defined at | Why |\n|---|---|---|\n");
+        for (case, outcome) in &failures {
+            let _ = writeln!(
+                out,
+                "| `{}` | `{}` | {} |",
+                case.name,
+                case.source,
+                message::summary(outcome).replace('|', "\\|").replace('\n', " ")
+            );
+        }
+        for (case, outcome) in &failures {
+            let _ = write!(
+                out,
+                "\n<details><summary>{}</summary>\n\n```\n{}```\n</details>\n",
+                case.name,
+                message::plain(case, outcome)
+            );
+        }
+    }
+    out
+}
+
+fn failed<'a>(results: &'a [(&'a Case, &'a Outcome)]) -> impl Iterator<Item = (&'a Case, &'a Outcome)> {
+    results
+        .iter()
+        .filter(|(_, o)| matches!(o.status, Status::Failed | Status::Blocked { .. }))
+        .map(|(c, o)| (*c, *o))
+}
+
+/// Escapes a workflow command's message.
+fn data(text: &str) -> String {
+    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// Escapes a workflow command's property value.
+fn property(text: &str) -> String {
+    data(text).replace(':', "%3A").replace(',', "%2C")
+}

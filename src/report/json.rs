@@ -1,0 +1,166 @@
+//! The JSON results document: a stable, versioned shape for tools (README, "JSON report").
+//!
+//! Version 1. Fields are only ever added within a version; a change of meaning or a
+//! removal bumps `version`.
+
+use serde::Serialize;
+
+use crate::case::{Case, Check, Source};
+use crate::outcome::{Ended, Outcome, Status};
+
+/// The document's version.
+pub const VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Document<'a> {
+    version: u32,
+    envtruth: &'static str,
+    summary: Summary,
+    cases: Vec<CaseJson<'a>>,
+}
+
+#[derive(Serialize, Default)]
+struct Summary {
+    total: usize,
+    passed: usize,
+    failed: usize,
+    blocked: usize,
+    manual: usize,
+}
+
+#[derive(Serialize)]
+struct Location {
+    file: String,
+    line: usize,
+    column: usize,
+}
+
+impl From<&Source> for Location {
+    fn from(source: &Source) -> Self {
+        Location { file: source.file.display().to_string(), line: source.line, column: source.column }
+    }
+}
+
+#[derive(Serialize)]
+struct CaseJson<'a> {
+    name: &'a str,
+    suite: &'a str,
+    kind: &'static str,
+    truth: &'a str,
+    status: &'static str,
+    duration_ms: u128,
+    source: Location,
+    shell: Option<&'a str>,
+    blocked_by: Option<&'a str>,
+    manual_reason: Option<&'a str>,
+    evidence: Vec<EvidenceJson<'a>>,
+    commands: Vec<CommandJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct EvidenceJson<'a> {
+    probe: &'static str,
+    item: &'a str,
+    passed: bool,
+    expected: &'a str,
+    found: &'a str,
+    source: Location,
+}
+
+#[derive(Serialize)]
+struct CommandJson<'a> {
+    command: &'a str,
+    ended: String,
+    exit_code: Option<i32>,
+    signal: Option<i32>,
+    timed_out: bool,
+    duration_ms: u128,
+    stdout_tail: &'a [String],
+    stderr_tail: &'a [String],
+}
+
+/// The JSON document of a run.
+pub fn render(results: &[(&Case, &Outcome)]) -> String {
+    let mut summary = Summary { total: results.len(), ..Summary::default() };
+    let cases = results
+        .iter()
+        .map(|(case, outcome)| {
+            let status = match &outcome.status {
+                Status::Passed => {
+                    summary.passed += 1;
+                    "passed"
+                }
+                Status::Failed => {
+                    summary.failed += 1;
+                    "failed"
+                }
+                Status::Blocked { .. } => {
+                    summary.blocked += 1;
+                    "blocked"
+                }
+                Status::Manual { .. } => {
+                    summary.manual += 1;
+                    "manual"
+                }
+            };
+            CaseJson {
+                name: &case.name,
+                suite: case.suite(),
+                kind: match case.check {
+                    Check::Truth { .. } | Check::Unmirrored { .. } => "truth",
+                    Check::Artifact(_) => "artifact",
+                    Check::KeyLink(_) => "key_link",
+                },
+                truth: &case.title,
+                status,
+                duration_ms: outcome.duration.as_millis(),
+                source: (&case.source).into(),
+                shell: outcome.shell.as_deref(),
+                blocked_by: match &outcome.status {
+                    Status::Blocked { dependency } => Some(dependency),
+                    _ => None,
+                },
+                manual_reason: match &outcome.status {
+                    Status::Manual { reason } => Some(reason),
+                    _ => None,
+                },
+                evidence: outcome
+                    .findings
+                    .evidence
+                    .iter()
+                    .map(|e| EvidenceJson {
+                        probe: e.probe,
+                        item: &e.item,
+                        passed: e.passed,
+                        expected: &e.expected,
+                        found: &e.found,
+                        source: case.item_source(e.probe, &e.item).into(),
+                    })
+                    .collect(),
+                commands: outcome
+                    .findings
+                    .commands
+                    .iter()
+                    .map(|c| CommandJson {
+                        command: &c.command,
+                        ended: c.ended.to_string(),
+                        exit_code: match c.ended {
+                            Ended::Exit(code) => Some(code),
+                            _ => None,
+                        },
+                        signal: match c.ended {
+                            Ended::Signal(signal) => Some(signal),
+                            _ => None,
+                        },
+                        timed_out: matches!(c.ended, Ended::TimedOut(_)),
+                        duration_ms: c.duration.as_millis(),
+                        stdout_tail: &c.stdout_tail,
+                        stderr_tail: &c.stderr_tail,
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let document = Document { version: VERSION, envtruth: env!("CARGO_PKG_VERSION"), summary, cases };
+    serde_json::to_string_pretty(&document).unwrap_or_default()
+}

@@ -1,0 +1,41 @@
+//! JUnit XML, through quick-junit: one testsuite per check file, one testcase per case.
+
+use std::collections::BTreeMap;
+
+use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+
+use super::message;
+use crate::case::Case;
+use crate::outcome::{Outcome, Status};
+
+/// The JUnit document of a run.
+pub fn render(results: &[(&Case, &Outcome)]) -> Result<String, quick_junit::SerializeError> {
+    let mut suites: BTreeMap<&str, TestSuite> = BTreeMap::new();
+    for (case, outcome) in results {
+        let status = match &outcome.status {
+            Status::Passed => TestCaseStatus::success(),
+            Status::Manual { reason } => {
+                let mut status = TestCaseStatus::skipped();
+                status.set_message(format!("manual: {reason}"));
+                status
+            }
+            Status::Failed | Status::Blocked { .. } => {
+                let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+                status.set_message(message::summary(outcome));
+                status.set_type(if matches!(outcome.status, Status::Blocked { .. }) {
+                    "blocked"
+                } else {
+                    "failed"
+                });
+                status.set_description(message::plain(case, outcome));
+                status
+            }
+        };
+        let mut testcase = TestCase::new(case.name.as_str(), status);
+        testcase.set_classname(case.suite()).set_time(outcome.duration);
+        suites.entry(case.suite()).or_insert_with(|| TestSuite::new(case.suite())).add_test_case(testcase);
+    }
+    let mut report = Report::new("envtruth");
+    report.add_test_suites(suites.into_values());
+    report.to_string()
+}
