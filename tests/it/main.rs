@@ -5,4 +5,5 @@ mod exec;
 mod load;
 mod plan;
 mod probes;
+mod reports;
 mod support;

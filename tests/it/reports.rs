@@ -1,0 +1,182 @@
+//! Reports for CI: JUnit, JSON, GitHub annotations and step summary, parsed and asserted.
+
+use quick_junit::{Report, TestCaseStatus};
+
+use crate::support::Project;
+
+const CHECKS: &str = r##"truths:
+  - truth: the greeting prints
+    id: greet
+    run: {cmd: "echo hello", stdout: ["^hello$"]}
+  - truth: the build passes
+    id: build
+    run: "echo 'error: missing semicolon' >&2; exit 2"
+  - truth: the binary runs after the build
+    id: binary
+    after: [build]
+    run: "true"
+  - truth: the docs read well
+    id: docs
+    manual: needs a human reader
+  - truth: tools are installed
+    id: tools
+    tools:
+      sh: any
+      not-a-tool-xyz: any
+artifacts:
+  - {path: README.md, contains: "# Title"}
+"##;
+
+fn project() -> Project {
+    Project::new().file("README.md", "# Title\n").check(CHECKS)
+}
+
+#[test]
+fn junit_has_a_testcase_per_case_with_failures_and_skips() {
+    let project = project();
+    let out = project.run(&["--junit", "report.xml"]);
+    assert_eq!(out.code, 101, "{}", out.all());
+    let xml = std::fs::read_to_string(project.path("report.xml")).expect("report.xml");
+    let report = Report::deserialize_from_str(&xml).expect("valid JUnit");
+    assert_eq!(report.name.as_ref().map(|n| n.as_str()), Some("envtruth"));
+    assert_eq!((report.tests, report.failures), (6, 3));
+    assert_eq!(report.test_suites.len(), 1);
+    let suite = &report.test_suites[0];
+    assert_eq!((suite.name.as_str(), suite.tests, suite.skipped, suite.failures), ("env", 6, 1, 3));
+    let case = |name: &str| {
+        suite
+            .test_cases
+            .iter()
+            .find(|c| c.name.as_str() == name)
+            .unwrap_or_else(|| panic!("no testcase {name}"))
+    };
+    assert!(suite.test_cases.iter().all(|c| c.classname.as_ref().map(|n| n.as_str()) == Some("env")));
+    assert!(matches!(case("env::truth::greet").status, TestCaseStatus::Success { .. }));
+    assert!(matches!(case("env::artifact::README.md").status, TestCaseStatus::Success { .. }));
+    match &case("env::truth::build").status {
+        TestCaseStatus::NonSuccess { message, ty, description, .. } => {
+            assert_eq!(message.as_ref().unwrap().as_str(), "run exit status: expected exit 0, found exit 2");
+            assert_eq!(ty.as_ref().unwrap().as_str(), "failed");
+            let description = description.as_ref().unwrap().as_str();
+            assert!(
+                description.starts_with("the build passes\n  defined at checks/env.yaml:5\n"),
+                "{description}"
+            );
+            assert!(description.contains("│ error: missing semicolon"), "{description}");
+        }
+        other => panic!("build: {other:?}"),
+    }
+    match &case("env::truth::binary").status {
+        TestCaseStatus::NonSuccess { message, ty, .. } => {
+            assert_eq!(
+                message.as_ref().unwrap().as_str(),
+                "blocked: it runs after `env::truth::build`, which did not pass"
+            );
+            assert_eq!(ty.as_ref().unwrap().as_str(), "blocked");
+        }
+        other => panic!("binary: {other:?}"),
+    }
+    match &case("env::truth::tools").status {
+        TestCaseStatus::NonSuccess { message, .. } => assert!(
+            message
+                .as_ref()
+                .unwrap()
+                .as_str()
+                .starts_with("tools not-a-tool-xyz: expected on PATH, found not on PATH"),
+            "{message:?}"
+        ),
+        other => panic!("tools: {other:?}"),
+    }
+    match &case("env::truth::docs").status {
+        TestCaseStatus::Skipped { message, .. } => {
+            assert_eq!(message.as_ref().unwrap().as_str(), "manual: needs a human reader")
+        }
+        other => panic!("docs: {other:?}"),
+    }
+}
+
+#[test]
+fn json_has_every_case_with_its_source_and_evidence_lines() {
+    let project = project();
+    project.run(&["--json", "results.json"]);
+    let text = std::fs::read_to_string(project.path("results.json")).expect("results.json");
+    let json: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+    assert_eq!(json["version"], 1);
+    assert_eq!(json["envtruth"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(
+        json["summary"],
+        serde_json::json!({"total": 6, "passed": 2, "failed": 2, "blocked": 1, "manual": 1})
+    );
+    let cases = json["cases"].as_array().unwrap();
+    let case =
+        |name: &str| cases.iter().find(|c| c["name"] == name).unwrap_or_else(|| panic!("no case {name}"));
+    let build = case("env::truth::build");
+    assert_eq!(build["suite"], "env");
+    assert_eq!(build["kind"], "truth");
+    assert_eq!(build["truth"], "the build passes");
+    assert_eq!(build["status"], "failed");
+    assert_eq!(build["source"], serde_json::json!({"file": "checks/env.yaml", "line": 5, "column": 5}));
+    assert_eq!(build["shell"], "host");
+    assert_eq!(build["evidence"][0]["item"], "exit status");
+    assert_eq!(build["evidence"][0]["found"], "exit 2");
+    assert_eq!(build["evidence"][0]["source"]["line"], 7);
+    assert_eq!(build["commands"][0]["exit_code"], 2);
+    assert_eq!(build["commands"][0]["stderr_tail"], serde_json::json!(["error: missing semicolon"]));
+    let tools = case("env::truth::tools");
+    assert_eq!(tools["evidence"][0]["item"], "sh");
+    assert_eq!(tools["evidence"][0]["passed"], true);
+    assert_eq!(tools["evidence"][0]["source"]["line"], 18);
+    assert_eq!(tools["evidence"][1]["item"], "not-a-tool-xyz");
+    assert_eq!(tools["evidence"][1]["source"]["line"], 19);
+    assert_eq!(case("env::truth::binary")["status"], "blocked");
+    assert_eq!(case("env::truth::binary")["blocked_by"], "env::truth::build");
+    assert_eq!(case("env::truth::docs")["status"], "manual");
+    assert_eq!(case("env::truth::docs")["manual_reason"], "needs a human reader");
+    let artifact = case("env::artifact::README.md");
+    assert_eq!(artifact["kind"], "artifact");
+    assert_eq!(artifact["source"]["line"], 21);
+    assert_eq!(artifact["shell"], serde_json::Value::Null);
+}
+
+#[test]
+fn github_actions_get_annotations_and_a_step_summary() {
+    let project = project();
+    let summary = project.path("summary.md");
+    std::fs::write(&summary, "earlier step\n").unwrap();
+    let project =
+        project.env("GITHUB_ACTIONS", "true").env("GITHUB_STEP_SUMMARY", summary.display().to_string());
+    let out = project.run(&[]);
+    let annotations: Vec<&str> = out.stdout.lines().filter(|l| l.starts_with("::")).collect();
+    assert_eq!(annotations.len(), 3, "{}", out.stdout);
+    assert_eq!(
+        annotations[0],
+        "::error file=checks/env.yaml,line=5,title=env%3A%3Atruth%3A%3Abuild::the build passes%0Arun exit status: expected exit 0, found exit 2"
+    );
+    assert_eq!(
+        annotations[1],
+        "::error file=checks/env.yaml,line=8,title=env%3A%3Atruth%3A%3Abinary::the binary runs after the build%0Ablocked: it runs after `env::truth::build`, which did not pass"
+    );
+    assert!(
+        annotations[2].starts_with("::error file=checks/env.yaml,line=15,title=env%3A%3Atruth%3A%3Atools::tools are installed%0Atools not-a-tool-xyz: expected on PATH, found not on PATH ("),
+        "{}",
+        annotations[2]
+    );
+    let written = std::fs::read_to_string(&summary).unwrap();
+    assert!(written.starts_with("earlier step\n## envtruth: 2 passed, 3 failed, 1 manual\n"), "{written}");
+    assert!(
+        written.contains(
+            "| `env::truth::build` | `checks/env.yaml:5` | run exit status: expected exit 0, found exit 2 |"
+        ),
+        "{written}"
+    );
+    assert!(written.contains("<details><summary>env::truth::build</summary>"), "{written}");
+}
+
+#[test]
+fn listing_writes_no_reports_and_no_annotations() {
+    let project = project().env("GITHUB_ACTIONS", "true");
+    let out = project.run(&["--list", "--junit", "r.xml", "--json", "r.json"]);
+    assert_eq!(out.code, 0);
+    assert!(!out.stdout.contains("::error"));
+    assert!(!project.path("r.xml").exists() && !project.path("r.json").exists());
+}
