@@ -100,6 +100,11 @@ impl Project {
         self
     }
 
+    /// The variables set for envtruth.
+    pub fn vars(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.env.iter().map(|(name, value)| (name.as_str(), value.as_str()))
+    }
+
     /// PATH with `relative` under the root in front.
     pub fn path_with(&self, relative: &str) -> String {
         format!("{}:{}", self.path(relative).display(), std::env::var("PATH").unwrap_or_default())
