@@ -190,6 +190,11 @@ pub fn init(root: &Path, plan: &Path, out: Option<&Path>) -> ExitCode {
     }
 }
 
+/// The JSON Schema of check files (`envtruth schema`), from the types the loader reads.
+pub fn schema() -> String {
+    spec::json_schema()
+}
+
 /// Parses a shell (`nix`, `direnv`, `host`), as given to `--shell` or `ENVTRUTH_SHELL`.
 pub fn parse_shell(name: &str) -> Result<ShellSpec, String> {
     spec::parse_shell(name)

@@ -32,6 +32,8 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    /// Print the JSON Schema of check files.
+    Schema,
     /// Run the checks of a phase and write its VERIFICATION.md.
     Signoff {
         /// A phase directory: every *-PLAN.md in it.
@@ -100,6 +102,10 @@ fn main() -> ExitCode {
     match cli.command {
         None => cli.run.run(),
         Some(Command::Run(args)) => args.run(),
+        Some(Command::Schema) => {
+            print!("{}", envtruth::schema());
+            ExitCode::SUCCESS
+        }
         Some(Command::Init { plan, root, out }) => envtruth::init(&root, &plan, out.as_deref()),
         Some(Command::Signoff { phase, plan, out, project }) => {
             project.harness().signoff(phase.as_deref(), plan.as_deref(), out.as_deref())

@@ -10,6 +10,7 @@ use std::marker::PhantomData;
 use std::time::Duration;
 
 use regex::Regex;
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::Deserialize;
 use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
 
@@ -17,7 +18,7 @@ use crate::duration;
 use crate::version::VersionReq;
 
 /// One check file: a suite of truths, artifacts and key links.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CheckFile {
     /// The PLAN.md whose `must_haves` this file mirrors, relative to the root.
@@ -73,7 +74,7 @@ pub fn parse_shell(name: &str) -> Result<ShellSpec, String> {
     <ShellSpec as Shaped>::from_str(name)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct ShellMap {
     #[serde(default)]
@@ -118,7 +119,7 @@ impl Shaped for ShellSpec {
 }
 
 /// One truth: its text and the probes that must all pass.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TruthSpec {
     /// The statement, as the plan words it.
@@ -229,7 +230,7 @@ impl Shaped for CommandSpec {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RunMap {
     cmd: CommandSpec,
@@ -287,7 +288,7 @@ impl Shaped for RunSpec {
 }
 
 /// Where a tool's binary must resolve.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Origin {
     /// Anywhere on PATH.
@@ -308,7 +309,7 @@ pub struct ToolSpec {
     pub from: Origin,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct ToolMap {
     #[serde(default)]
@@ -336,7 +337,7 @@ impl Shaped for ToolSpec {
 }
 
 /// One entry of `files:`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FileSpec {
     /// Whether the file must exist (default) or must not.
@@ -373,7 +374,7 @@ pub struct EnvSpec {
     pub matches: Option<Pattern>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct EnvMap {
     #[serde(default)]
@@ -415,7 +416,7 @@ impl Shaped for EnvSpec {
 }
 
 /// A file that must exist, as in a plan's `must_haves.artifacts`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ArtifactSpec {
     /// Relative to the project root.
@@ -435,7 +436,7 @@ pub struct ArtifactSpec {
 }
 
 /// Wiring between artifacts, as in a plan's `must_haves.key_links`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct KeyLinkSpec {
     /// The file that must exist and hold the link.
@@ -700,4 +701,77 @@ impl<'de, T: Shaped> Deserialize<'de> for Shape<T> {
         }
         deserializer.deserialize_any(ShapeVisitor(PhantomData))
     }
+}
+
+/// JSON Schemas of the hand-read shapes, for `envtruth schema` and editors.
+mod schema {
+    use std::borrow::Cow;
+
+    use super::*;
+
+    /// Implements JsonSchema with a name and a schema built from the generator.
+    macro_rules! schema {
+        ($ty:ty, $name:literal, |$generator:ident| $body:expr) => {
+            impl JsonSchema for $ty {
+                fn schema_name() -> Cow<'static, str> {
+                    Cow::Borrowed($name)
+                }
+                fn json_schema($generator: &mut SchemaGenerator) -> Schema {
+                    $body
+                }
+            }
+        };
+    }
+
+    schema!(ShellSpec, "Shell", |generator| json_schema!({
+        "description": "Where the commands run: `nix` (default, `nix develop .`), `direnv`, `host`, `{nix: INSTALLABLE, pure: true}` or `{direnv: DIR}`.",
+        "anyOf": [{"enum": ["nix", "direnv", "host"]}, generator.subschema_for::<ShellMap>()]
+    }));
+    schema!(CommandSpec, "Command", |_generator| json_schema!({
+        "description": "A string runs with `bash -c`; a list is an argv.",
+        "anyOf": [{"type": "string", "minLength": 1}, {"type": "array", "items": {"type": "string"}, "minItems": 1}]
+    }));
+    schema!(RunSpec, "Run", |generator| json_schema!({
+        "description": "A command that must succeed, or a map with `cmd` and expectations.",
+        "anyOf": [generator.subschema_for::<CommandSpec>(), generator.subschema_for::<RunMap>()]
+    }));
+    schema!(ToolSpec, "Tool", |generator| json_schema!({
+        "description": "`any`, a version prefix (\"3.12\"), comparisons (\">=0.4, <1\"), or {version, from}. Quote versions.",
+        "anyOf": [{"type": "string"}, {"type": "integer"}, generator.subschema_for::<ToolMap>()]
+    }));
+    schema!(EnvSpec, "EnvCondition", |generator| json_schema!({
+        "anyOf": [{"enum": ["set", "unset"]}, generator.subschema_for::<EnvMap>()]
+    }));
+    schema!(Pattern, "Regex", |_generator| json_schema!({"type": "string", "format": "regex"}));
+    schema!(Span, "Duration", |_generator| json_schema!({
+        "type": "string",
+        "pattern": "^([0-9]+(ms|s|m|h))+$",
+        "description": "A duration with a unit: `500ms`, `30s`, `5m`, `1h`, `1m30s`."
+    }));
+    schema!(Text, "Text", |_generator| json_schema!({"type": ["string", "integer", "boolean"]}));
+
+    impl<T: JsonSchema> JsonSchema for OneOrMany<T> {
+        fn schema_name() -> Cow<'static, str> {
+            Cow::Owned(format!("OneOrMany_{}", T::schema_name()))
+        }
+        fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+            let one = generator.subschema_for::<T>();
+            json_schema!({"anyOf": [one.clone(), {"type": "array", "items": one}]})
+        }
+    }
+
+    impl<T: JsonSchema> JsonSchema for Entries<T> {
+        fn schema_name() -> Cow<'static, str> {
+            Cow::Owned(format!("Map_{}", T::schema_name()))
+        }
+        fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+            json_schema!({"type": "object", "additionalProperties": generator.subschema_for::<T>()})
+        }
+    }
+}
+
+/// The JSON Schema of check files, from the same types the loader reads.
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(CheckFile);
+    serde_json::to_string_pretty(&schema).unwrap_or_default() + "\n"
 }

@@ -6,4 +6,5 @@ mod load;
 mod plan;
 mod probes;
 mod reports;
+mod schema;
 mod support;

@@ -72,7 +72,7 @@ fn a_check_truth_missing_from_the_plan_is_a_load_error_unless_extra() {
     assert_eq!(
         out.stderr,
         format!(
-            "error: checks/tooling.yaml:6:5: this truth is not in the plan {PLAN}; the closest plan truth is \"tool.cfg   names the    release channel\"; copy it exactly, or mark this one `extra: true`\n"
+            "error: checks/tooling.yaml:7:5: this truth is not in the plan {PLAN}; the closest plan truth is \"tool.cfg   names the    release channel\"; copy it exactly, or mark this one `extra: true`\n"
         )
     );
     let extra = format!(
@@ -86,7 +86,7 @@ fn a_check_truth_missing_from_the_plan_is_a_load_error_unless_extra() {
     let out = Project::fixture("planned").file("checks/tooling.yaml", twice).run(&[]);
     assert_eq!(
         out.stderr,
-        "error: checks/tooling.yaml:11:5: this plan truth is already mirrored at checks/tooling.yaml:4; a plan truth is mirrored exactly once\n"
+        "error: checks/tooling.yaml:12:5: this plan truth is already mirrored at checks/tooling.yaml:5; a plan truth is mirrored exactly once\n"
     );
 }
 
@@ -96,7 +96,7 @@ fn bad_plans_name_the_plan_file_and_line() {
         (
             "missing",
             None,
-            "error: checks/tooling.yaml:1:1: `.planning/phases/01-tooling/01-01-PLAN.md`: cannot read the plan: No such file or directory (os error 2); `plan:` is relative to the project root\n",
+            "error: checks/tooling.yaml:2:1: `.planning/phases/01-tooling/01-01-PLAN.md`: cannot read the plan: No such file or directory (os error 2); `plan:` is relative to the project root\n",
         ),
         (
             "no frontmatter",

@@ -113,12 +113,12 @@ impl Project {
     pub fn command(&self, args: &[&str]) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_envtruth"));
         command.current_dir(self.root()).args(args);
-        // `init` takes neither flag; `signoff` takes no libtest flags.
+        // Only `run` takes libtest's flags; `init` and `schema` take no shell either.
         let subcommand = args.first().copied().unwrap_or_default();
-        if !matches!(subcommand, "init" | "signoff") {
+        if !matches!(subcommand, "init" | "signoff" | "schema") {
             command.args(["--color", "never"]);
         }
-        if let Some(shell) = self.shell.filter(|_| subcommand != "init") {
+        if let Some(shell) = self.shell.filter(|_| !matches!(subcommand, "init" | "schema")) {
             command.args(["--shell", shell]);
         }
         command.env_remove("ENVTRUTH_CHECKS").env_remove("ENVTRUTH_SHELL");
