@@ -20,6 +20,7 @@ fn check(root: &Path, fixture: &Path) -> Result<(), Failed> {
         .arg("--checks")
         .arg(relative)
         .env_remove("ENVTRUTH_CHECKS")
+        .env_remove("ENVTRUTH_SHELL")
         .output()?;
     let stderr = String::from_utf8_lossy(&output.stderr);
     if output.status.code() != Some(2) {

@@ -343,6 +343,7 @@ fn nextest(project: &Project, args: &[&str]) -> (i32, String) {
     command.arg("nextest").args(args).args(["--offline", "--color", "never"]).current_dir(project.root());
     // Shared between runs, so only the first compiles envtruth for the consumer.
     command.env("CARGO_TARGET_DIR", concat!(env!("CARGO_TARGET_TMPDIR"), "/nextest-consumer"));
+    support::isolate(&mut command);
     for (name, value) in project.vars() {
         command.env(name, value);
     }

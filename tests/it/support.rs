@@ -121,7 +121,7 @@ impl Project {
         if let Some(shell) = self.shell.filter(|_| !matches!(subcommand, "init" | "schema")) {
             command.args(["--shell", shell]);
         }
-        command.env_remove("ENVTRUTH_CHECKS").env_remove("ENVTRUTH_SHELL");
+        isolate(&mut command);
         for (name, value) in &self.env {
             command.env(name, value);
         }
@@ -135,6 +135,14 @@ impl Project {
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
         }
+    }
+}
+
+/// Keeps the settings of whoever runs the tests (`ENVTRUTH_SHELL=host` in CI) away from
+/// the envtruth under test.
+pub fn isolate(command: &mut Command) {
+    for name in ["ENVTRUTH_CHECKS", "ENVTRUTH_SHELL", "ENVTRUTH_REFRESH", "ENVTRUTH_JUNIT", "ENVTRUTH_JSON"] {
+        command.env_remove(name);
     }
 }
 
