@@ -8,7 +8,7 @@
 
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use libtest_mimic::{Completion, Failed, Trial};
 
@@ -18,6 +18,10 @@ use crate::probe::{Context, artifact, key_link};
 use crate::report::message;
 use crate::shell::{self, Shells};
 use crate::spec::ShellSpec;
+use crate::watch::Watch;
+
+/// When a running case is announced, as libtest does.
+const SLOW: Duration = Duration::from_secs(60);
 
 /// Everything a run shares between its trials.
 pub struct Run {
@@ -26,6 +30,7 @@ pub struct Run {
     shell_override: Option<ShellSpec>,
     shells: Shells,
     results: Vec<OnceLock<Outcome>>,
+    watch: Arc<Watch>,
 }
 
 impl Run {
@@ -33,7 +38,13 @@ impl Run {
     pub fn new(cases: Vec<Case>, root: PathBuf, shell_override: Option<ShellSpec>, refresh: bool) -> Run {
         let results = cases.iter().map(|_| OnceLock::new()).collect();
         let shells = Shells::new(root.clone(), refresh);
-        Run { cases, root, shell_override, shells, results }
+        Run { cases, root, shell_override, shells, results, watch: Watch::new(SLOW) }
+    }
+
+    /// Announces cases running longer than `threshold` (default 60 s).
+    pub fn slow_after(mut self, threshold: Duration) -> Run {
+        self.watch = Watch::new(threshold);
+        self
     }
 
     /// One trial per case, in load order.
@@ -49,7 +60,9 @@ impl Run {
     }
 
     fn verdict(&self, i: usize) -> Result<Completion, Failed> {
+        let watched = self.watch.guard(&self.cases[i].name);
         let outcome = self.outcome(i);
+        drop(watched);
         match &outcome.status {
             Status::Passed => Ok(Completion::Completed),
             Status::Manual { reason } => Ok(Completion::ignored_with(format!("manual: {reason}"))),

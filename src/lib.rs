@@ -29,6 +29,7 @@ mod shell;
 mod spec;
 mod suggest;
 mod version;
+mod watch;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -112,7 +113,18 @@ impl Harness {
                 return ExitCode::from(2);
             }
         };
-        let run = Arc::new(harness::Run::new(cases, self.root.clone(), self.shell.clone(), self.refresh));
+        let mut run = harness::Run::new(cases, self.root.clone(), self.shell.clone(), self.refresh);
+        // A knob for tests and impatient users; libtest's own threshold is 60 s.
+        if let Some(text) = std::env::var("ENVTRUTH_SLOW_AFTER").ok().filter(|t| !t.is_empty()) {
+            match duration::parse(&text) {
+                Ok(threshold) => run = run.slow_after(threshold),
+                Err(err) => {
+                    eprintln!("{} ENVTRUTH_SLOW_AFTER: {err}", console::style("error:").red().bold());
+                    return ExitCode::from(2);
+                }
+            }
+        }
+        let run = Arc::new(run);
         let trials = run.trials();
         let selected: Vec<usize> = (0..trials.len()).filter(|&i| !args.is_filtered_out(&trials[i])).collect();
         let conclusion = libtest_mimic::run(args, trials);

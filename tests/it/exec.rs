@@ -75,3 +75,25 @@ fn two_gigabytes_of_output_keep_memory_under_100_mb() {
     );
     assert!(peak_mb < 100, "peak RSS {peak_mb} MB");
 }
+
+#[test]
+fn a_long_case_is_announced_as_libtest_does() {
+    let project = Project::new()
+        .env("ENVTRUTH_SLOW_AFTER", "1s")
+        .check("truths:\n  - {truth: slow, run: 'sleep 2.5'}\n  - {truth: quick, run: 'true'}\n");
+    let out = project.run(&[]);
+    assert_eq!(out.code, 0, "{}", out.all());
+    assert!(
+        out.stdout.contains("test env::truth::slow has been running for over 1 seconds\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("test env::truth::quick has been running"), "{}", out.stdout);
+
+    let out = Project::new()
+        .env("ENVTRUTH_SLOW_AFTER", "soon")
+        .check("truths:\n  - {truth: t, run: 'true'}\n")
+        .run(&[]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.starts_with("error: ENVTRUTH_SLOW_AFTER: invalid duration `soon`"), "{}", out.stderr);
+}
