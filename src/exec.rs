@@ -20,6 +20,7 @@ use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crate::interrupt;
 use crate::outcome::{CommandRecord, Ended};
 use crate::secret::Secrets;
 
@@ -179,6 +180,8 @@ pub fn run(argv: &[OsString], shown: &str, exec: &Exec<'_>) -> Finished {
         .unchecked()
         .before_spawn(|command| {
             command.process_group(0);
+            // SAFETY: the hook only calls pthread_sigmask, which is async-signal-safe.
+            unsafe { command.pre_exec(interrupt::unblock_in_child) };
             Ok(())
         });
     let handle = match expression.start() {
@@ -193,6 +196,7 @@ pub fn run(argv: &[OsString], shown: &str, exec: &Exec<'_>) -> Finished {
         Err(err) => return not_started(format!("`{}`: {err}", program.to_string_lossy())),
     };
     let group = handle.pids().first().map(|pid| *pid as libc::pid_t);
+    group.into_iter().for_each(interrupt::register);
     let waited = handle.wait_deadline(exec.deadline);
     let mut timed_out = false;
     let status = match waited {
@@ -212,6 +216,8 @@ pub fn run(argv: &[OsString], shown: &str, exec: &Exec<'_>) -> Finished {
     };
     // The command is done; anything still in its group is a leftover.
     let killed_leftovers = signal_group(group, libc::SIGKILL);
+    group.into_iter().for_each(interrupt::unregister);
+    interrupt::hold_if_interrupted();
     let ended = match status {
         _ if timed_out => Ended::TimedOut(exec.limit),
         Ok(status) => match (status.code(), status.signal()) {

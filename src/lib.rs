@@ -16,6 +16,7 @@ mod case;
 mod duration;
 mod exec;
 mod harness;
+mod interrupt;
 mod load;
 mod locate;
 mod outcome;
@@ -97,6 +98,7 @@ impl Harness {
     /// Loads, runs and reports. Exit code 0 when all passed, 101 when a case failed,
     /// 2 when the check files could not be loaded.
     pub fn run(self, args: &Arguments) -> ExitCode {
+        interrupt::install();
         match args.color {
             Some(libtest_mimic::ColorSetting::Always) => console::set_colors_enabled(true),
             Some(libtest_mimic::ColorSetting::Never) => console::set_colors_enabled(false),
@@ -175,6 +177,7 @@ impl Harness {
     /// `VERIFICATION.md` (or `out`). Exit code 0 when passed or human_needed, 1 when
     /// gaps were found, 2 when nothing could be run.
     pub fn signoff(self, phase: Option<&Path>, plan: Option<&Path>, out: Option<&Path>) -> ExitCode {
+        interrupt::install();
         let checks = self.check_paths();
         let signoff = phase::Signoff {
             root: &self.root,

@@ -97,3 +97,33 @@ fn a_long_case_is_announced_as_libtest_does() {
     assert_eq!(out.code, 2);
     assert!(out.stderr.starts_with("error: ENVTRUTH_SLOW_AFTER: invalid duration `soon`"), "{}", out.stderr);
 }
+
+/// Starts envtruth on a hanging truth, sends `signal` once the command runs, and returns
+/// the exit code.
+fn interrupt_with(signal: libc::c_int, marker: &str) -> i32 {
+    let project =
+        Project::new().check(&format!("truths:\n  - {{truth: hangs, run: '{marker} & {marker}'}}\n"));
+    let mut child = project.command(&[]).stdout(std::process::Stdio::null()).spawn().expect("spawn");
+    let started = Instant::now();
+    while processes_running(marker).is_empty() {
+        assert!(started.elapsed() < Duration::from_secs(20), "{marker} never started");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // SAFETY: sends a signal to our own child.
+    unsafe { libc::kill(child.id() as libc::pid_t, signal) };
+    let status = child.wait().expect("wait");
+    assert!(started.elapsed() < Duration::from_secs(20), "envtruth did not stop");
+    status.code().unwrap_or(-1)
+}
+
+#[test]
+fn sigterm_ends_every_running_group_and_exits_143() {
+    assert_eq!(interrupt_with(libc::SIGTERM, "sleep 3025"), 143);
+    assert_eq!(processes_running("sleep 3025"), Vec::<String>::new());
+}
+
+#[test]
+fn ctrl_c_ends_every_running_group_and_exits_130() {
+    assert_eq!(interrupt_with(libc::SIGINT, "sleep 3026"), 130);
+    assert_eq!(processes_running("sleep 3026"), Vec::<String>::new());
+}
