@@ -90,24 +90,27 @@ impl Plan {
             let position = locations.find(yaml_path);
             at(position.line + offset, position.column, message)
         };
-        let artifacts = must_haves
-            .artifacts
-            .into_iter()
-            .enumerate()
-            .map(|(i, map)| {
-                known(map, &ARTIFACT_KEYS)
-                    .map_err(|e| located(&format!("must_haves/artifacts/{i}"), format!("artifact: {e}")))
-            })
-            .collect::<Result<_, _>>()?;
-        let key_links = must_haves
-            .key_links
-            .into_iter()
-            .enumerate()
-            .map(|(i, map)| {
-                known(map, &KEY_LINK_KEYS)
-                    .map_err(|e| located(&format!("must_haves/key_links/{i}"), format!("key link: {e}")))
-            })
-            .collect::<Result<_, _>>()?;
+        // Each artifact or key link, keeping only the keys envtruth reads.
+        fn items<T: serde::de::DeserializeOwned>(
+            maps: Vec<Mapping>,
+            keys: &[&str],
+            list: &str,
+            located: impl Fn(&str, String) -> LoadError,
+        ) -> Result<Vec<T>, LoadError> {
+            maps.into_iter()
+                .enumerate()
+                .map(|(i, map)| {
+                    let kept = map
+                        .into_iter()
+                        .filter(|(k, _)| k.as_str().is_some_and(|k| keys.contains(&k)))
+                        .collect();
+                    serde_yaml::from_value(Value::Mapping(kept))
+                        .map_err(|e| located(&format!("must_haves/{list}/{i}"), format!("{list}: {e}")))
+                })
+                .collect()
+        }
+        let artifacts = items(must_haves.artifacts, &ARTIFACT_KEYS, "artifacts", &located)?;
+        let key_links = items(must_haves.key_links, &KEY_LINK_KEYS, "key_links", &located)?;
         let phase = parsed.phase.map(|value| match value {
             Value::String(text) => text,
             other => serde_yaml::to_string(&other).unwrap_or_default().trim().to_string(),
@@ -152,13 +155,6 @@ fn frontmatter(text: &str) -> Option<(&str, usize)> {
         end += line.len();
     }
     None
-}
-
-/// A plan's artifact or key link, keeping only the keys envtruth reads.
-fn known<T: serde::de::DeserializeOwned>(map: Mapping, keys: &[&str]) -> Result<T, String> {
-    let kept: Mapping =
-        map.into_iter().filter(|(k, _)| k.as_str().is_some_and(|k| keys.contains(&k))).collect();
-    serde_yaml::from_value(Value::Mapping(kept)).map_err(|err| err.to_string())
 }
 
 /// Text with every run of whitespace made one space, trimmed.
