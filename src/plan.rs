@@ -109,8 +109,8 @@ impl Plan {
                 })
                 .collect()
         }
-        let artifacts = items(must_haves.artifacts, &ARTIFACT_KEYS, "artifacts", &located)?;
-        let key_links = items(must_haves.key_links, &KEY_LINK_KEYS, "key_links", &located)?;
+        let artifacts = items(must_haves.artifacts, &ARTIFACT_KEYS, "artifacts", located)?;
+        let key_links = items(must_haves.key_links, &KEY_LINK_KEYS, "key_links", located)?;
         let phase = parsed.phase.map(|value| match value {
             Value::String(text) => text,
             other => serde_yaml::to_string(&other).unwrap_or_default().trim().to_string(),
