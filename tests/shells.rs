@@ -18,13 +18,14 @@ use support::Project;
 type Check = fn() -> Result<(), Failed>;
 
 fn main() -> std::process::ExitCode {
-    let tests: [(&str, &str, Check); 11] = [
+    let tests: [(&str, &str, Check); 12] = [
         (
             "nix::one_evaluation_per_shell_cached_by_content",
             "nix",
             one_evaluation_per_shell_cached_by_content,
         ),
         ("nix::concurrent_runs_evaluate_once", "nix", concurrent_runs_evaluate_once),
+        ("nix::a_damaged_cache_entry_is_never_trusted", "nix", a_damaged_cache_entry_is_never_trusted),
         ("nix::installables_and_the_matrix", "nix", installables_and_the_matrix),
         ("nix::pure_catches_a_host_only_tool", "nix", pure_catches_a_host_only_tool),
         ("nix::untracked_flake_fails_with_the_fix", "nix", untracked_flake_fails_with_the_fix),
@@ -384,4 +385,34 @@ fn nextest_evaluates_once() -> Result<(), Failed> {
     ensure(out.contains("5 tests run: 5 passed"), || out.clone())?;
     // Five processes, one per case, on a cold cache: one evaluation, as with `cargo test`.
     ensure(nix.evaluations() == 1, || format!("{} evaluations by nextest, expected 1", nix.evaluations()))
+}
+
+fn a_damaged_cache_entry_is_never_trusted() -> Result<(), Failed> {
+    let nix = Nix::new();
+    let project = nix.project(Project::fixture("nix-shells"));
+    ensure(project.run(&[]).code == 0, || "first run failed".into())?;
+    let entry = std::fs::read_dir(nix.cache().join("envtruth"))?
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "env"))
+        .ok_or("no cache entry")?;
+    let whole = std::fs::read(&entry)?;
+    let damaged: [&[u8]; 3] = [&whole[..whole.len() / 2], b"not an envtruth cache entry", b""];
+    for (n, bytes) in damaged.iter().enumerate() {
+        std::fs::write(&entry, bytes)?;
+        let out = project.run(&[]);
+        ensure(out.code == 0, || out.all())?;
+        ensure(nix.evaluations() == n + 2, || {
+            format!("damage {n}: {} evaluations, expected {}", nix.evaluations(), n + 2)
+        })?;
+        // Rewritten whole (a new evaluation differs in its temp dir names, so not byte for byte).
+        let rewritten = std::fs::read(&entry)?;
+        ensure(
+            rewritten.starts_with(b"envtruth-env 1\n")
+                && rewritten.ends_with(b"\0")
+                && rewritten.windows(19).any(|w| w == b"FROM_HOOK=hook-ran\0"),
+            || "the entry was not rewritten whole".into(),
+        )?;
+    }
+    Ok(())
 }
