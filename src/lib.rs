@@ -133,41 +133,13 @@ impl Harness {
         if args.list {
             return conclusion.exit_code();
         }
-        match self.write_reports(&run.reported(&selected)) {
+        match report::write(&run.reported(&selected), self.junit.as_deref(), self.json.as_deref()) {
             Ok(()) => conclusion.exit_code(),
             Err(error) => {
                 eprintln!("{} {error}", console::style("error:").red().bold());
                 ExitCode::from(2)
             }
         }
-    }
-
-    /// JUnit, JSON, and under GitHub Actions the annotations and the step summary.
-    fn write_reports(&self, results: &[(&case::Case, &outcome::Outcome)]) -> Result<(), String> {
-        let write = |path: &Path, text: String| {
-            std::fs::write(path, text)
-                .map_err(|e| format!("{}: cannot write the report: {e}", path.display()))
-        };
-        if let Some(path) = &self.junit {
-            let xml = report::junit::render(results).map_err(|e| format!("{}: {e}", path.display()))?;
-            write(path, xml)?;
-        }
-        if let Some(path) = &self.json {
-            write(path, report::json::render(results))?;
-        }
-        if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
-            print!("{}", report::github::annotations(results));
-            if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
-                use std::io::Write;
-                std::fs::OpenOptions::new()
-                    .append(true)
-                    .create(true)
-                    .open(&path)
-                    .and_then(|mut file| file.write_all(report::github::step_summary(results).as_bytes()))
-                    .map_err(|e| format!("GITHUB_STEP_SUMMARY {}: {e}", Path::new(&path).display()))?;
-            }
-        }
-        Ok(())
     }
 }
 
