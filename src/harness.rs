@@ -119,12 +119,13 @@ impl Run {
             duration: started.elapsed(),
             shell,
         };
+        // Dependencies first: their time is theirs, not this case's.
+        let blocked_by = case.after.iter().find(|&&dep| !self.outcome(dep).passed());
         let started = Instant::now();
-        if let Some(&dep) = case.after.iter().find(|&&dep| !self.outcome(dep).passed()) {
+        if let Some(&dep) = blocked_by {
             let status = Status::Blocked { dependency: self.cases[dep].name.clone() };
             return ended(status, Findings::default(), started, Some(shell::label(&shell)));
         }
-        let started = Instant::now();
         let (findings, shell_label) = match &case.check {
             Check::Truth { manual: Some(reason), .. } => {
                 let status = Status::Manual { reason: reason.clone() };

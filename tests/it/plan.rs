@@ -1,6 +1,6 @@
 //! Plans: mirroring, drift in both directions, `init`, and the sign-off report.
 
-use crate::support::Project;
+use crate::support::{Project, assert_has_lines};
 
 const PLAN: &str = ".planning/phases/01-tooling/01-01-PLAN.md";
 
@@ -201,17 +201,18 @@ fn signoff_human_needed_when_only_manual_truths_remain() {
     assert_eq!(front["environment"]["git_revision"], "not a git repository");
     let verified = front["verified"].as_str().unwrap();
     assert!(verified.len() == 20 && verified.ends_with('Z'), "{verified}");
-    for row in [
-        "| 1 | `sh -c true` succeeds in the project root | ✓ VERIFIED | `sh -c true` exit 0 |",
-        "| 2 | tool.cfg names the release channel | ✓ VERIFIED | files tool.cfg: exists, as required |",
-        "| 3 | Release notes read well to a human | ? UNCERTAIN | needs a human: a person reads the release notes |",
-        "| `tool.cfg` | tool configuration | ✓ VERIFIED | exists; at least 2 lines; contains `channel = stable` |",
-        "| `build.sh` | the build entry point | ✓ VERIFIED | exists; exports `build()`; exports `release()` |",
-        "| `build.sh` | `tool.cfg` | sources the configuration | ✓ WIRED | Pattern found in source |",
-        "| `build.sh` | `release()` |  | ✓ WIRED | Target referenced in source |",
-    ] {
-        assert!(report.contains(row), "missing row {row}\n{report}");
-    }
+    assert_has_lines(
+        &report,
+        &[
+            "| 1 | `sh -c true` succeeds in the project root | ✓ VERIFIED | `sh -c true` exit 0 |",
+            "| 2 | tool.cfg names the release channel | ✓ VERIFIED | files tool.cfg: exists, as required |",
+            "| 3 | Release notes read well to a human | ? UNCERTAIN | needs a human: a person reads the release notes |",
+            "| `tool.cfg` | tool configuration | ✓ VERIFIED | exists; at least 2 lines; contains `channel = stable` |",
+            "| `build.sh` | the build entry point | ✓ VERIFIED | exists; exports `build()`; exports `release()` |",
+            "| `build.sh` | `tool.cfg` | sources the configuration | ✓ WIRED | Pattern found in source |",
+            "| `build.sh` | `release()` |  | ✓ WIRED | Target referenced in source |",
+        ],
+    );
 }
 
 #[test]
@@ -259,14 +260,15 @@ fn signoff_gaps_found_lists_each_gap_with_its_reason() {
     );
     assert_eq!(gaps[1]["reason"], "Missing pattern: channel = stable");
     assert_eq!(gaps[2]["reason"], "Missing export: release()");
-    for row in [
-        "| 2 | tool.cfg names the release channel | ✗ FAILED |",
-        "| `tool.cfg` | tool configuration | ⚠️ STUB | Missing pattern: channel = stable |",
-        "| `build.sh` | the build entry point | ⚠️ STUB | Missing export: release() |",
-        "| `build.sh` | `tool.cfg` | sources the configuration | ✗ NOT_WIRED | Pattern not found in source or target |",
-    ] {
-        assert!(report.contains(row), "missing row {row}\n{report}");
-    }
+    assert_has_lines(
+        &report,
+        &[
+            "| 2 | tool.cfg names the release channel | ✗ FAILED |",
+            "| `tool.cfg` | tool configuration | ⚠️ STUB | Missing pattern: channel = stable |",
+            "| `build.sh` | the build entry point | ⚠️ STUB | Missing export: release() |",
+            "| `build.sh` | `tool.cfg` | sources the configuration | ✗ NOT_WIRED | Pattern not found in source or target |",
+        ],
+    );
     std::fs::remove_file(project.path("tool.cfg")).unwrap();
     let (_, _, report) = signoff(&project);
     assert!(report.contains("| `tool.cfg` | tool configuration | ✗ MISSING | File not found |"), "{report}");

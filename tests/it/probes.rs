@@ -1,6 +1,6 @@
 //! Every probe, passing and failing, asserting the evidence text.
 
-use crate::support::Project;
+use crate::support::{Project, assert_has_lines};
 
 #[test]
 fn run_passes_and_fails_with_exit_output_and_duration_evidence() {
@@ -25,19 +25,20 @@ truths:
     assert_eq!(out.code, 101, "{}", out.all());
     assert_eq!(out.status("env::truth::greeting-works"), "ok");
     let broken = out.failure("env::truth::broken");
-    for line in [
-        "broken command",
-        "  defined at checks/env.yaml:5",
-        "  shell: host",
-        "  ✗ run exit status: expected exit 0, found exit 3",
-        "  ✗ run stdout: expected a line matching /^done$/, found no line matches",
-        "  ✗ run stderr: expected no line matching /^error/, found line `error: boom`",
-        "  $ echo partial; echo 'error: boom' >&2; exit 3",
-        "    stdout:\n    │ partial",
-        "    stderr:\n    │ error: boom",
-    ] {
-        assert!(broken.contains(line), "missing {line:?} in:\n{broken}");
-    }
+    assert_has_lines(
+        &broken,
+        &[
+            "broken command",
+            "  defined at checks/env.yaml:5",
+            "  shell: host",
+            "  ✗ run exit status: expected exit 0, found exit 3",
+            "  ✗ run stdout: expected a line matching /^done$/, found no line matches",
+            "  ✗ run stderr: expected no line matching /^error/, found line `error: boom`",
+            "  $ echo partial; echo 'error: boom' >&2; exit 3",
+            "    stdout:\n    │ partial",
+            "    stderr:\n    │ error: boom",
+        ],
+    );
     assert!(
         out.failure("env::truth::argv-form").contains("✗ run exit status: expected exit 0, found exit 4")
     );
@@ -91,20 +92,21 @@ truths:
     let out = project.env("PATH", path).run(&[]);
     assert_eq!(out.status("env::truth::tools-in-range"), "ok", "{}", out.all());
     let failed = out.failure("env::truth::tools-out-of-range");
-    for line in [
-        format!("✗ tools fake-tool: expected version 1.3, found 1.2.3 at {}/fake-tool", bin.display()),
-        format!(
-            "✗ tools stderr-tool: expected version >=3.13, found 3.12.7 at {}/stderr-tool",
-            bin.display()
-        ),
-        format!(
-            "✗ tools silent-tool: expected version 1, found no version in `silent-tool --version` at {}/silent-tool (it printed `no number here`)",
-            bin.display()
-        ),
-        "✗ tools absent-tool: expected on PATH, found not on PATH (".to_string(),
-    ] {
-        assert!(failed.contains(&line), "missing {line:?} in:\n{failed}");
-    }
+    assert_has_lines(
+        &failed,
+        &[
+            format!("✗ tools fake-tool: expected version 1.3, found 1.2.3 at {}/fake-tool", bin.display()),
+            format!(
+                "✗ tools stderr-tool: expected version >=3.13, found 3.12.7 at {}/stderr-tool",
+                bin.display()
+            ),
+            format!(
+                "✗ tools silent-tool: expected version 1, found no version in `silent-tool --version` at {}/silent-tool (it printed `no number here`)",
+                bin.display()
+            ),
+            "✗ tools absent-tool: expected on PATH, found not on PATH (".to_string(),
+        ],
+    );
     assert_eq!(out.status("env::truth::tools-from-the-venv"), "ok", "{}", out.all());
     let outside = out.failure("env::truth::tools-outside-the-venv");
     assert!(
@@ -140,14 +142,15 @@ truths:
         .run(&[]);
     assert_eq!(out.status("env::truth::modules-load"), "ok", "{}", out.all());
     let broken = out.failure("env::truth::modules-break");
-    for line in [
-        "✓ imports pkg_ok: expected imports, found imported, version 4.5.6",
-        "✗ imports pkg_broken: expected imports, found OSError: libgomp.so.1: cannot open shared object file",
-        "✗ imports not_a_module_xyz: expected imports, found ModuleNotFoundError: No module named 'not_a_module_xyz'",
-        "    stdout:\n    │ noise from the module",
-    ] {
-        assert!(broken.contains(line), "missing {line:?} in:\n{broken}");
-    }
+    assert_has_lines(
+        &broken,
+        &[
+            "✓ imports pkg_ok: expected imports, found imported, version 4.5.6",
+            "✗ imports pkg_broken: expected imports, found OSError: libgomp.so.1: cannot open shared object file",
+            "✗ imports not_a_module_xyz: expected imports, found ModuleNotFoundError: No module named 'not_a_module_xyz'",
+            "    stdout:\n    │ noise from the module",
+        ],
+    );
     let missing = out.failure("env::truth::interpreter-missing");
     assert!(
         missing.contains("✗ imports json: expected imports, found no result: the interpreter ended with could not start: `no-such-python` not found"),
@@ -182,15 +185,16 @@ truths:
     let out = project.run(&[]);
     assert_eq!(out.status("env::truth::files-hold"), "ok", "{}", out.all());
     let failed = out.failure("env::truth::files-do-not-hold");
-    for line in [
-        "✗ files .envrc: expected exists, contains `use flake`, contains `watch_file`, executable, found is not executable; does not contain `watch_file`",
-        "✗ files notes.txt: expected exists, excludes `TODO`, matches /^done/, found contains `TODO` in line `TODO: fix`; does not match /^done/",
-        "✗ files missing.txt: expected exists, found absent",
-        "✗ files run.sh: expected absent, found exists",
-        "✗ files link-out: expected exists, found leads outside the project root, to /etc/hostname",
-    ] {
-        assert!(failed.contains(line), "missing {line:?} in:\n{failed}");
-    }
+    assert_has_lines(
+        &failed,
+        &[
+            "✗ files .envrc: expected exists, contains `use flake`, contains `watch_file`, executable, found is not executable; does not contain `watch_file`",
+            "✗ files notes.txt: expected exists, excludes `TODO`, matches /^done/, found contains `TODO` in line `TODO: fix`; does not match /^done/",
+            "✗ files missing.txt: expected exists, found absent",
+            "✗ files run.sh: expected absent, found exists",
+            "✗ files link-out: expected exists, found leads outside the project root, to /etc/hostname",
+        ],
+    );
 }
 
 #[test]
@@ -219,14 +223,15 @@ truths:
         .run(&[]);
     assert_eq!(out.status("env::truth::env-holds"), "ok", "{}", out.all());
     let failed = out.failure("env::truth::env-does-not-hold");
-    for line in [
-        "✗ env ENVTRUTH_TEST_MODE: expected set, containing `lax`, matching /^x/, found `strict-mode`",
-        "✗ env ENVTRUTH_NEVER_SET: expected set, found unset",
-        "✗ env HOME: expected unset, found `",
-        "✗ env ENVTRUTH_API_TOKEN: expected set, equal to `***`, found `***`",
-    ] {
-        assert!(failed.contains(line), "missing {line:?} in:\n{failed}");
-    }
+    assert_has_lines(
+        &failed,
+        &[
+            "✗ env ENVTRUTH_TEST_MODE: expected set, containing `lax`, matching /^x/, found `strict-mode`",
+            "✗ env ENVTRUTH_NEVER_SET: expected set, found unset",
+            "✗ env HOME: expected unset, found `",
+            "✗ env ENVTRUTH_API_TOKEN: expected set, equal to `***`, found `***`",
+        ],
+    );
     assert!(out.failure("env::truth::output-hides-secrets").contains("│ token is ***"));
     assert!(!out.all().contains("tok-very-secret-123"), "secret leaked:\n{}", out.all());
 }
@@ -284,15 +289,16 @@ artifacts:
         .run(&[]);
     assert_eq!(out.status("good::artifact::flake.nix"), "ok", "{}", out.all());
     let stub = out.failure("bad::artifact::flake.nix");
-    for line in [
-        "✓ artifact flake.nix: expected exists, found exists",
-        "✗ artifact min_lines: expected at least 4 lines, found Only 3 lines, need 4",
-        "✗ artifact contains: expected contains `Python312`, found Missing pattern: Python312",
-        "✓ artifact exports: expected exports `devShells`, found present",
-        "✗ artifact exports: expected exports `packages`, found Missing export: packages",
-    ] {
-        assert!(stub.contains(line), "missing {line:?} in:\n{stub}");
-    }
+    assert_has_lines(
+        &stub,
+        &[
+            "✓ artifact flake.nix: expected exists, found exists",
+            "✗ artifact min_lines: expected at least 4 lines, found Only 3 lines, need 4",
+            "✗ artifact contains: expected contains `Python312`, found Missing pattern: Python312",
+            "✓ artifact exports: expected exports `devShells`, found present",
+            "✗ artifact exports: expected exports `packages`, found Missing export: packages",
+        ],
+    );
     assert!(!stub.contains("shell:"), "{stub}");
     let missing = out.failure("bad::artifact::pyproject.toml");
     assert!(

@@ -138,6 +138,14 @@ impl Project {
     }
 }
 
+/// Asserts that `text` contains every one of `parts`, showing the whole text when not.
+pub fn assert_has_lines(text: &str, parts: &[impl AsRef<str>]) {
+    for part in parts {
+        let part = part.as_ref();
+        assert!(text.contains(part), "missing {part:?} in:\n{text}");
+    }
+}
+
 /// Keeps the settings of whoever runs the tests (`ENVTRUTH_SHELL=host` in CI) away from
 /// the envtruth under test.
 pub fn isolate(command: &mut Command) {
