@@ -161,7 +161,7 @@ pub fn run(argv: &[OsString], shown: &str, exec: &Exec<'_>) -> Finished {
     let (stdout, stderr) = match (tempfile::tempfile(), tempfile::tempfile()) {
         (Ok(out), Ok(err)) => (out, err),
         (Err(e), _) | (_, Err(e)) => {
-            return not_started(format!("cannot create a temp file for its output: {e}; check TMPDIR"));
+            return not_started(no_temp_file(&e));
         }
     };
     let (out_handle, err_handle) = match (stdout.try_clone(), stderr.try_clone()) {
@@ -191,6 +191,12 @@ pub fn run(argv: &[OsString], shown: &str, exec: &Exec<'_>) -> Finished {
                 "`{}` not found on the shell's PATH (or the working directory {} is missing)",
                 program.to_string_lossy(),
                 exec.dir.display()
+            ));
+        }
+        Err(err) if err.kind() == io::ErrorKind::PermissionDenied => {
+            let program = program.to_string_lossy();
+            return not_started(format!(
+                "`{program}` is not executable ({err}); `chmod +x {program}`, or name its interpreter: `[sh, {program}]`"
             ));
         }
         Err(err) => return not_started(format!("`{}`: {err}", program.to_string_lossy())),
@@ -241,6 +247,14 @@ pub fn run(argv: &[OsString], shown: &str, exec: &Exec<'_>) -> Finished {
         stdout,
         stderr,
     }
+}
+
+/// Why a command cannot start when its output has nowhere to go.
+pub fn no_temp_file(err: &io::Error) -> String {
+    format!(
+        "cannot create a temp file in {}: {err}; set TMPDIR to a writable directory",
+        std::env::temp_dir().display()
+    )
 }
 
 /// A command that could not be started, and why.

@@ -6,27 +6,49 @@
 //! `sigwait`, which needs no async-signal-safe handler; commands get an empty mask back
 //! before they exec.
 
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicI32, Ordering};
 use std::time::Duration;
 
 static GROUPS: Mutex<Vec<libc::pid_t>> = Mutex::new(Vec::new());
 
+/// Named temp files alive now; `exit` skips their destructors, so they are removed here.
+static FILES: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
 /// The signal received, or 0.
 static RECEIVED: AtomicI32 = AtomicI32::new(0);
 
-fn groups() -> std::sync::MutexGuard<'static, Vec<libc::pid_t>> {
-    GROUPS.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+fn lock<T>(list: &'static Mutex<Vec<T>>) -> std::sync::MutexGuard<'static, Vec<T>> {
+    list.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Records a running command's process group.
 pub fn register(group: libc::pid_t) {
-    groups().push(group);
+    lock(&GROUPS).push(group);
 }
 
 /// Forgets a command's process group once it has ended.
 pub fn unregister(group: libc::pid_t) {
-    groups().retain(|g| *g != group);
+    lock(&GROUPS).retain(|g| *g != group);
+}
+
+/// Removes `path` if envtruth is interrupted while the guard lives; the owner
+/// removes it otherwise (a `NamedTempFile` dropped or persisted).
+pub struct RemovedOnInterrupt(PathBuf);
+
+impl RemovedOnInterrupt {
+    /// Registers `path`.
+    pub fn new(path: &Path) -> RemovedOnInterrupt {
+        lock(&FILES).push(path.to_path_buf());
+        RemovedOnInterrupt(path.to_path_buf())
+    }
+}
+
+impl Drop for RemovedOnInterrupt {
+    fn drop(&mut self) {
+        lock(&FILES).retain(|path| *path != self.0);
+    }
 }
 
 fn signals() -> libc::sigset_t {
@@ -45,6 +67,10 @@ fn signals() -> libc::sigset_t {
 pub fn install() {
     static INSTALLED: std::sync::Once = std::sync::Once::new();
     INSTALLED.call_once(|| {
+        // A closed stdout (`envtruth | head`) ends envtruth quietly, as it does other
+        // command-line tools, instead of a panic in libtest-mimic's printer.
+        // SAFETY: sets a disposition; commands get it too, as they would from a shell.
+        unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
         let set = signals();
         // SAFETY: changes only this thread's signal mask.
         if unsafe { libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut()) } != 0 {
@@ -57,7 +83,7 @@ pub fn install() {
                 return;
             }
             RECEIVED.store(signal, Ordering::SeqCst);
-            let running = groups().clone();
+            let running = lock(&GROUPS).clone();
             for group in &running {
                 // SAFETY: only sends a signal.
                 unsafe { libc::killpg(*group, libc::SIGTERM) };
@@ -68,6 +94,9 @@ pub fn install() {
                     // SAFETY: only sends a signal.
                     unsafe { libc::killpg(*group, libc::SIGKILL) };
                 }
+            }
+            for path in lock(&FILES).iter() {
+                let _ = std::fs::remove_file(path);
             }
             eprintln!("envtruth: interrupted; {} running command(s) stopped", running.len());
             std::process::exit(128 + signal);

@@ -95,6 +95,17 @@ impl Harness {
         if self.checks.is_empty() { vec![self.root.join("checks")] } else { self.checks.clone() }
     }
 
+    fn load(&self) -> Result<Vec<case::Case>, Vec<LoadError>> {
+        let checks = self.check_paths();
+        load::Loader { checks: &checks, root: &self.root }.load()
+    }
+
+    /// Loads the check files (and the plans they mirror) without running anything: the
+    /// names of the cases a run would have, or every problem found.
+    pub fn case_names(&self) -> Result<Vec<String>, Vec<LoadError>> {
+        Ok(self.load()?.into_iter().map(|case| case.name).collect())
+    }
+
     /// Loads, runs and reports. Exit code 0 when all passed, 101 when a case failed,
     /// 2 when the check files could not be loaded.
     pub fn run(self, args: &Arguments) -> ExitCode {
@@ -104,9 +115,7 @@ impl Harness {
             Some(libtest_mimic::ColorSetting::Never) => console::set_colors_enabled(false),
             _ => {}
         }
-        let checks = self.check_paths();
-        let loader = load::Loader { checks: &checks, root: &self.root };
-        let cases = match loader.load() {
+        let cases = match self.load() {
             Ok(cases) => cases,
             Err(errors) => {
                 for error in &errors {

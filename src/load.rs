@@ -15,12 +15,34 @@ use thiserror::Error;
 use crate::case::{Case, Check, Source, slug};
 use crate::locate::Locations;
 use crate::plan::Plan;
-use crate::probe::{Probe, stays_inside};
+use crate::probe::{Located, Probe, locate, stays_inside};
 use crate::spec::{ArtifactSpec, CheckFile, KeyLinkSpec, ShellSpec, TruthSpec};
 use crate::suggest;
 
 /// The time limit of a truth when neither it nor its file sets one.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// The largest check file or plan envtruth reads. Ten thousand truths fit in a tenth
+/// of it; anything bigger is a mistake (a log or a dataset saved as YAML), and reading
+/// it would cost its size in memory.
+pub const MAX_FILE_BYTES: u64 = 4 << 20;
+
+/// The bytes of `path`, or `Ok(None)` when it holds more than [`MAX_FILE_BYTES`]
+/// (never reading more than that).
+pub fn read_bounded(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= MAX_FILE_BYTES).then_some(bytes))
+}
+
+/// The message for a file over [`MAX_FILE_BYTES`]; `what` is "check file" or "plan".
+pub fn too_big(what: &str) -> String {
+    format!(
+        "the file is larger than {} MiB, too big for a {what}; is this the file you meant? split it if so",
+        MAX_FILE_BYTES >> 20
+    )
+}
 
 /// Why check files could not become cases. Every run with one exits with code 2.
 #[derive(Debug, Error)]
@@ -72,11 +94,17 @@ impl Loader<'_> {
         let files = self.discover(&mut errors);
         for file in &files {
             let shown = self.show(file);
-            match std::fs::read(file) {
+            match read_bounded(file) {
                 Err(err) => {
                     errors.push(LoadError::Unreadable { path: shown, reason: format!("cannot read: {err}") })
                 }
-                Ok(bytes) => match FileLoader::new(&shown, file, &bytes) {
+                Ok(None) => errors.push(LoadError::At {
+                    file: shown,
+                    line: 1,
+                    column: 1,
+                    message: too_big("check file"),
+                }),
+                Ok(Some(bytes)) => match FileLoader::new(&shown, file, self.root, &bytes) {
                     Err(error) => errors.push(error),
                     Ok(loader) => loader.load(self, &mut cases, &mut plans, &mut errors),
                 },
@@ -208,13 +236,14 @@ fn key_link_title(link: &KeyLinkSpec) -> String {
 /// Loads one file.
 struct FileLoader<'a> {
     shown: &'a str,
+    root: &'a Path,
     suite: String,
     file: CheckFile,
     at: Locations,
 }
 
 impl<'a> FileLoader<'a> {
-    fn new(shown: &'a str, path: &Path, bytes: &[u8]) -> Result<FileLoader<'a>, LoadError> {
+    fn new(shown: &'a str, path: &Path, root: &'a Path, bytes: &[u8]) -> Result<FileLoader<'a>, LoadError> {
         let error =
             |line, column, message: String| LoadError::At { file: shown.to_string(), line, column, message };
         let text = std::str::from_utf8(bytes).map_err(|err| {
@@ -231,7 +260,7 @@ impl<'a> FileLoader<'a> {
             error(line, column, explain(&err.to_string()))
         })?;
         let suite = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        Ok(FileLoader { shown, suite, file, at: Locations::of(text) })
+        Ok(FileLoader { shown, root, suite, file, at: Locations::of(text) })
     }
 
     fn error(&self, path: &str, message: impl Into<String>) -> LoadError {
@@ -330,8 +359,8 @@ impl<'a> FileLoader<'a> {
         }
         for (i, artifact) in self.file.artifacts.iter().enumerate() {
             let path = format!("artifacts/{i}");
-            if !stays_inside(&artifact.path) {
-                errors.push(self.error(&format!("{path}/path"), outside(&artifact.path)));
+            if let Some(escape) = escape(self.root, &artifact.path) {
+                errors.push(self.error(&format!("{path}/path"), escape));
                 continue;
             }
             cases.push(Case {
@@ -348,8 +377,8 @@ impl<'a> FileLoader<'a> {
         }
         for (i, link) in self.file.key_links.iter().enumerate() {
             let path = format!("key_links/{i}");
-            if !stays_inside(&link.from) {
-                errors.push(self.error(&format!("{path}/from"), outside(&link.from)));
+            if let Some(escape) = escape(self.root, &link.from) {
+                errors.push(self.error(&format!("{path}/from"), escape));
                 continue;
             }
             cases.push(Case {
@@ -379,8 +408,8 @@ impl<'a> FileLoader<'a> {
         shell: &ShellSpec,
         timeout: Duration,
     ) -> Result<usize, LoadError> {
-        if !stays_inside(plan) {
-            return Err(self.error("plan", outside(plan)));
+        if let Some(escape) = escape(self.root, plan) {
+            return Err(self.error("plan", escape));
         }
         let path = run.root.join(plan);
         if let Some(known) = plans.iter().position(|m| m.plan.path == path) {
@@ -502,8 +531,10 @@ impl<'a> FileLoader<'a> {
         let mut probes = Vec::new();
         if let Some(files) = &truth.files {
             self.require_items(files.0.is_empty(), path, "files")?;
-            if let Some((name, _)) = files.0.iter().find(|(name, _)| !stays_inside(name)) {
-                return Err(self.error(&format!("{path}/files/{name}"), outside(name)));
+            if let Some((name, escape)) =
+                files.0.iter().find_map(|(name, _)| Some((name, escape(self.root, name)?)))
+            {
+                return Err(self.error(&format!("{path}/files/{name}"), escape));
             }
             for (name, spec) in &files.0 {
                 let has_content =
@@ -702,10 +733,19 @@ fn valid_id(id: &str) -> bool {
         && id.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
 }
 
-fn outside(path: &str) -> String {
-    format!(
-        "`{path}` leads outside the project root; paths are relative to the root and may not use `..` or start with `/`"
-    )
+/// Why `relative` leads outside the root: by `..` or `/`, or through a symlink that
+/// exists now (probes look again at run time, for paths the environment creates).
+fn escape(root: &Path, relative: &str) -> Option<String> {
+    match locate(root, relative) {
+        Located::Outside(_) if !stays_inside(relative) => Some(format!(
+            "`{relative}` leads outside the project root; paths are relative to the root and may not use `..` or start with `/`"
+        )),
+        Located::Outside(real) => Some(format!(
+            "`{relative}` leads outside the project root through a symlink, to `{}`; name a file inside the root",
+            real.display()
+        )),
+        Located::Inside(_) | Located::Missing => None,
+    }
 }
 
 /// serde_yaml's message without its position (shown in front instead), with a

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde_yaml::{Mapping, Value};
 
 use crate::case::Source;
-use crate::load::LoadError;
+use crate::load::{LoadError, read_bounded, too_big};
 use crate::locate::Locations;
 use crate::spec::{ArtifactSpec, KeyLinkSpec};
 
@@ -68,10 +68,12 @@ impl Plan {
             column,
             message,
         };
-        let bytes = std::fs::read(path).map_err(|err| LoadError::Unreadable {
-            path: shown.to_string(),
-            reason: format!("cannot read the plan: {err}; `plan:` is relative to the project root"),
-        })?;
+        let bytes = read_bounded(path)
+            .map_err(|err| LoadError::Unreadable {
+                path: shown.to_string(),
+                reason: format!("cannot read the plan: {err}; `plan:` is relative to the project root"),
+            })?
+            .ok_or_else(|| at(1, 1, too_big("plan")))?;
         let text = String::from_utf8_lossy(&bytes);
         let (front, offset) = frontmatter(&text).ok_or_else(|| {
             at(1, 1, "no YAML frontmatter: a plan starts with a `---` line, its frontmatter, and another `---` line".into())

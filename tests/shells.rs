@@ -18,7 +18,7 @@ use support::Project;
 type Check = fn() -> Result<(), Failed>;
 
 fn main() -> std::process::ExitCode {
-    let tests: [(&str, &str, Check); 12] = [
+    let tests: [(&str, &str, Check); 14] = [
         (
             "nix::one_evaluation_per_shell_cached_by_content",
             "nix",
@@ -32,6 +32,16 @@ fn main() -> std::process::ExitCode {
         ("nix::evaluation_error_shows_nix_stderr", "nix", evaluation_error_shows_nix_stderr),
         ("nix::missing_nix_fails_with_the_fix", "git", missing_nix_fails_with_the_fix),
         ("nix::list_never_calls_nix", "nix", list_never_calls_nix),
+        (
+            "nix::killed_mid_evaluation_fails_that_shell_only",
+            "nix",
+            killed_mid_evaluation_fails_that_shell_only,
+        ),
+        (
+            "nix::interrupted_mid_evaluation_leaves_nothing_behind",
+            "nix",
+            interrupted_mid_evaluation_leaves_nothing_behind,
+        ),
         ("direnv::blocked_then_allowed", "direnv", blocked_then_allowed),
         ("nextest::a_process_per_case_with_ignored_listed", "cargo-nextest", nextest_runs_each_case),
         ("nextest::one_evaluation_for_all_processes", "cargo-nextest", nextest_evaluates_once),
@@ -415,4 +425,86 @@ fn a_damaged_cache_entry_is_never_trusted() -> Result<(), Failed> {
         )?;
     }
     Ok(())
+}
+
+/// A project whose default dev shell takes about half a minute to evaluate (a fold
+/// over numbers), beside a host-shell check file that must not be affected.
+fn slow_shell(nix: &Nix) -> Project {
+    let flake = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/projects/nix-shells/flake.nix"),
+    )
+    .expect("fixture flake");
+    let slow = "SLOW = toString (builtins.foldl' (a: i: a + builtins.foldl' (b: j: b + j) 0 \
+                (builtins.genList (x: x) 100000)) 0 (builtins.genList (x: x) 2000));";
+    let flake = flake.replace("SHELL_NAME = \"default\";", &format!("SHELL_NAME = \"default\";\n{slow}"));
+    let project = Project::fixture("nix-shells")
+        .file("flake.nix", flake)
+        .file("checks/host.yaml", "shell: host\ntruths:\n  - {truth: the host is fine, run: 'true'}\n");
+    nix.project(project)
+}
+
+/// The id of a `nix` process running in `root`.
+fn nix_in(root: &Path) -> Option<i32> {
+    let root = root.canonicalize().ok()?;
+    std::fs::read_dir("/proc").ok()?.flatten().find_map(|entry| {
+        let is_nix = std::fs::read_to_string(entry.path().join("comm")).is_ok_and(|c| c.trim() == "nix");
+        let here = std::fs::read_link(entry.path().join("cwd")).is_ok_and(|cwd| cwd == root);
+        if is_nix && here { entry.file_name().to_str()?.parse().ok() } else { None }
+    })
+}
+
+/// Waits until a `nix` process runs in `root`, and returns its id.
+fn nix_evaluating(root: &Path) -> Result<i32, Failed> {
+    let started = std::time::Instant::now();
+    loop {
+        if let Some(pid) = nix_in(root) {
+            return Ok(pid);
+        }
+        ensure(started.elapsed() < std::time::Duration::from_secs(60), || "nix never started".into())?;
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+fn killed_mid_evaluation_fails_that_shell_only() -> Result<(), Failed> {
+    let nix = Nix::new();
+    let project = slow_shell(&nix);
+    let child = project.command(&[]).stdout(std::process::Stdio::piped()).spawn()?;
+    let pid = nix_evaluating(project.root())?;
+    // SAFETY: sends a signal to a nix process this test started.
+    unsafe { libc::kill(pid, libc::SIGKILL) };
+    let out = support::Output::of(child.wait_with_output()?);
+    let failed = out.failure("shell::truth::commands-run-inside-the-dev-shell");
+    ensure(
+        failed.contains("found `nix develop .` was killed by signal 9 (SIGKILL) before it gave an environment; nothing was cached, so run again"),
+        || failed.clone(),
+    )?;
+    ensure(out.status("host::truth::the-host-is-fine") == "ok", || out.all())?;
+    ensure(out.code == 101, || out.all())?;
+    // Never cached: the next run evaluates again.
+    ensure(
+        !nix.cache()
+            .join("envtruth")
+            .read_dir()?
+            .flatten()
+            .any(|e| e.path().extension().is_some_and(|x| x == "env")),
+        || "a killed evaluation was cached".into(),
+    )
+}
+
+fn interrupted_mid_evaluation_leaves_nothing_behind() -> Result<(), Failed> {
+    let nix = Nix::new();
+    let temp = tempfile::tempdir()?;
+    let project = slow_shell(&nix).env("TMPDIR", temp.path().display().to_string());
+    let mut child = project.command(&[]).stdout(std::process::Stdio::null()).spawn()?;
+    nix_evaluating(project.root())?;
+    let files =
+        || std::fs::read_dir(temp.path()).map(|dir| dir.flatten().map(|e| e.path()).collect::<Vec<_>>());
+    ensure(!files()?.is_empty(), || "no temp file during the capture: the test proves nothing".into())?;
+    // SAFETY: sends a signal to our own child.
+    unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) };
+    let status = child.wait()?;
+    ensure(status.code() == Some(143), || format!("exit {status:?}, expected 143"))?;
+    ensure(nix_in(project.root()).is_none(), || "nix is still running".into())?;
+    let left = files()?;
+    ensure(left.is_empty(), || format!("temp files left behind: {left:?}"))
 }

@@ -42,7 +42,7 @@ pub fn render(case: &Case, outcome: &Outcome) -> String {
     for command in &outcome.findings.commands {
         let _ = writeln!(out, "  $ {}", command.command);
         match command.ended {
-            Ended::TimedOut(_) => writeln!(out, "    {}", style(&command.ended).red()),
+            Ended::TimedOut(_) | Ended::NotStarted(_) => writeln!(out, "    {}", style(&command.ended).red()),
             _ => writeln!(out, "    {} after {}", command.ended, duration::display(command.duration)),
         }
         .ok();

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use super::{Vars, parse_env};
+use crate::interrupt;
 
 const HEADER: &[u8] = b"envtruth-env 1\n";
 
@@ -63,6 +64,7 @@ impl Cache {
         }
         // NamedTempFile is created with mode 0600.
         let Ok(mut temp) = tempfile::NamedTempFile::new_in(&self.dir) else { return };
+        let _registered = interrupt::RemovedOnInterrupt::new(temp.path());
         if temp.write_all(&body).and_then(|()| temp.as_file().sync_all()).is_ok() {
             let _ = temp.persist(self.dir.join(format!("{key}.env")));
         }

@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 use thiserror::Error;
 
 use crate::exec::{self, Exec};
+use crate::interrupt;
 use crate::outcome::{CommandRecord, Ended};
 use crate::secret::Secrets;
 use crate::spec::ShellSpec;
@@ -83,6 +84,16 @@ pub enum ShellError {
         envrc: String,
         /// Its directory.
         dir: String,
+    },
+    /// The shell command was killed by a signal.
+    #[error(
+        "`{command}` was {ended} before it gave an environment; nothing was cached, so run again (if it recurs, look for what killed it, such as the OOM killer in `dmesg`)"
+    )]
+    Killed {
+        /// The command as shown.
+        command: String,
+        /// How it ended.
+        ended: String,
     },
     /// The shell command itself failed.
     #[error("`{command}` failed ({ended}):\n{tail}\n      fix the error above, then run again")]
@@ -155,10 +166,11 @@ fn dump(root: &Path, argv: &[OsString], shown: &str) -> Result<Vars, Box<Command
     let file = match tempfile::NamedTempFile::new() {
         Ok(file) => file,
         Err(err) => {
-            let reason = format!("cannot create a temp file: {err}; check TMPDIR");
-            return Err(Box::new(exec::not_started(shown, reason).record));
+            return Err(Box::new(exec::not_started(shown, exec::no_temp_file(&err)).record));
         }
     };
+    // It holds the whole environment, secrets included: never left behind.
+    let _registered = interrupt::RemovedOnInterrupt::new(file.path());
     let mut argv = argv.to_vec();
     argv.extend(["sh".into(), "-c".into(), DUMP.into(), "sh".into(), file.path().into()]);
     let host: Vars = std::env::vars_os().collect();
@@ -212,6 +224,9 @@ fn parse_env(bytes: &[u8]) -> Vars {
 
 /// A failed capture command as a [`ShellError`], with the last lines of its stderr.
 fn failed(record: &CommandRecord) -> ShellError {
+    if let Ended::Signal(_) = record.ended {
+        return ShellError::Killed { command: record.command.clone(), ended: record.ended.to_string() };
+    }
     let lines: Vec<&String> = record.stderr_tail.iter().rev().take(12).rev().collect();
     ShellError::Failed {
         command: record.command.clone(),

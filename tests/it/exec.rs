@@ -2,21 +2,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::support::Project;
-
-/// Processes whose command line contains `needle`.
-fn processes_running(needle: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-        if let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) {
-            let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
-            if cmdline.contains(needle) {
-                found.push(cmdline);
-            }
-        }
-    }
-    found
-}
+use crate::support::{Project, processes_running};
 
 #[test]
 fn a_timeout_kills_the_whole_group_within_seconds() {

@@ -2,6 +2,7 @@
 
 mod after;
 mod exec;
+mod faults;
 mod load;
 mod plan;
 mod probes;

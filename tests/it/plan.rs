@@ -173,7 +173,7 @@ fn frontmatter(report: &str) -> serde_yaml::Value {
     serde_yaml::from_str(&body[..body.find("\n---\n").expect("end")]).expect("yaml")
 }
 
-fn signoff(project: &Project) -> (i32, String, String) {
+pub fn signoff(project: &Project) -> (i32, String, String) {
     let out = project.run(&["signoff", "--phase", ".planning/phases/01-tooling"]);
     let report = std::fs::read_to_string(project.path(".planning/phases/01-tooling/01-VERIFICATION.md"))
         .unwrap_or_default();

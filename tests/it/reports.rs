@@ -180,3 +180,41 @@ fn listing_writes_no_reports_and_no_annotations() {
     assert!(!out.stdout.contains("::error"));
     assert!(!project.path("r.xml").exists() && !project.path("r.json").exists());
 }
+
+/// A secret's value, echoed by commands, written in files the checks read and embedded
+/// in another variable, appears in no output and no report: only `***` does.
+#[test]
+fn secrets_appear_in_no_message_and_no_report() {
+    const SECRET: &str = "tok-3033-very-secret";
+    let project = Project::fixture("planned")
+        .env("DEPLOY_TOKEN", SECRET)
+        .env("DATABASE_URL", format!("postgres://app:{SECRET}@db/app"))
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_STEP_SUMMARY", "summary.md")
+        .file("tool.cfg", format!("token = {SECRET}\n"))
+        .file("build.sh", format!("# {SECRET}\n"));
+    let check = std::fs::read_to_string(project.path("checks/tooling.yaml")).unwrap();
+    let check = check.replace(
+        "run: sh -c true",
+        "run: {cmd: 'echo \"using $DEPLOY_TOKEN\"; echo \"$DATABASE_URL\" >&2; exit 1', stdout: '^never$'}\n    env: {DATABASE_URL: {equals: postgres://app@db/app}}",
+    );
+    let project = project.file("checks/tooling.yaml", check);
+    let out = project.run(&["--junit", "report.xml", "--json", "report.json"]);
+    assert_eq!(out.code, 101, "{}", out.all());
+    let (signed, _, verification) = crate::plan::signoff(&project);
+    assert_eq!(signed, 1);
+    let texts = [
+        ("output", out.all()),
+        ("JUnit", std::fs::read_to_string(project.path("report.xml")).unwrap()),
+        ("JSON", std::fs::read_to_string(project.path("report.json")).unwrap()),
+        ("step summary", std::fs::read_to_string(project.path("summary.md")).unwrap()),
+        ("sign-off", verification),
+    ];
+    for (what, text) in &texts {
+        assert!(!text.contains(SECRET), "the secret is in the {what}:\n{text}");
+    }
+    // The evidence is there, masked: the test would pass vacuously otherwise.
+    assert!(texts[0].1.contains("│ using ***"), "{}", texts[0].1);
+    assert!(texts[0].1.contains("│ postgres://app:***@db/app"), "{}", texts[0].1);
+    assert!(texts[1].1.contains("using ***"), "{}", texts[1].1);
+}

@@ -19,6 +19,14 @@ pub struct Output {
 }
 
 impl Output {
+    pub fn of(output: std::process::Output) -> Output {
+        Output {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
     /// stdout and stderr together, for asserting on a message wherever it went.
     pub fn all(&self) -> String {
         format!("{}\n{}", self.stdout, self.stderr)
@@ -129,12 +137,7 @@ impl Project {
     }
 
     pub fn run(&self, args: &[&str]) -> Output {
-        let output = self.command(args).output().expect("run envtruth");
-        Output {
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        }
+        Output::of(self.command(args).output().expect("run envtruth"))
     }
 }
 
@@ -144,6 +147,26 @@ pub fn assert_has_lines(text: &str, parts: &[impl AsRef<str>]) {
         let part = part.as_ref();
         assert!(text.contains(part), "missing {part:?} in:\n{text}");
     }
+}
+
+/// The ids and command lines of the processes whose command line contains `needle`.
+pub fn processes(needle: &str) -> Vec<(i32, String)> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").expect("/proc").flatten() {
+        let Some(pid) = entry.file_name().to_str().and_then(|name| name.parse().ok()) else { continue };
+        if let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) {
+            let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+            if cmdline.contains(needle) {
+                found.push((pid, cmdline));
+            }
+        }
+    }
+    found
+}
+
+/// The command lines of the processes whose command line contains `needle`.
+pub fn processes_running(needle: &str) -> Vec<String> {
+    processes(needle).into_iter().map(|(_, cmdline)| cmdline).collect()
 }
 
 /// Keeps the settings of whoever runs the tests (`ENVTRUTH_SHELL=host` in CI) away from

@@ -1,0 +1,84 @@
+//! Commands that misbehave: each fails its own case with a message saying what
+//! happened, and the cases beside it run as usual.
+
+use crate::support::{Project, assert_has_lines, processes_running};
+
+fn project() -> Project {
+    Project::new().file("not-executable.sh", "#!/bin/sh\necho hi\n").check(
+        r#"truths:
+  - truth: a missing command
+    run: [no-such-command-3021]
+  - truth: a script that is not executable
+    run: [./not-executable.sh]
+  - truth: a command killed by a signal
+    run: 'echo before; kill -9 $$'
+  - truth: a command that closes stdout early
+    run: {cmd: 'exec 1>&-; echo gone >&2; exit 4'}
+  - truth: output that is not UTF-8
+    run: "printf 'caf\\351\\n'; exit 3"
+  - truth: a command that changes directory
+    run: 'cd / && pwd'
+  - truth: the next command still runs in the root
+    run: 'test -f not-executable.sh'
+"#,
+    )
+}
+
+#[test]
+fn each_fault_fails_its_own_case_with_what_happened() {
+    let out = project().run(&[]);
+    assert_eq!(out.code, 101, "{}", out.all());
+    assert_has_lines(
+        &out.failure("env::truth::a-missing-command"),
+        &[
+            "✗ run exit status: expected exit 0, found could not start: `no-such-command-3021` not found on the shell's PATH",
+            "  $ no-such-command-3021\n    could not start: ",
+        ],
+    );
+    assert_has_lines(
+        &out.failure("env::truth::a-script-that-is-not-executable"),
+        &[
+            "found could not start: `./not-executable.sh` is not executable (Permission denied (os error 13)); `chmod +x ./not-executable.sh`, or name its interpreter: `[sh, ./not-executable.sh]`",
+        ],
+    );
+    assert_has_lines(
+        &out.failure("env::truth::a-command-killed-by-a-signal"),
+        &["found killed by signal 9 (SIGKILL)\n", "    stdout:\n    │ before"],
+    );
+    assert_has_lines(
+        &out.failure("env::truth::a-command-that-closes-stdout-early"),
+        &["found exit 4\n", "    stderr:\n    │ gone"],
+    );
+    assert_has_lines(&out.failure("env::truth::output-that-is-not-utf-8"), &["    │ caf\u{FFFD}"]);
+    assert_eq!(out.status("env::truth::a-command-that-changes-directory"), "ok");
+    assert_eq!(out.status("env::truth::the-next-command-still-runs-in-the-root"), "ok");
+}
+
+#[test]
+fn an_unwritable_temp_dir_fails_the_case_with_the_fix() {
+    let out = project().env("TMPDIR", "/nonexistent-3023").run(&["the-next-command"]);
+    assert_eq!(out.code, 101, "{}", out.all());
+    assert_has_lines(
+        &out.failure("env::truth::the-next-command-still-runs-in-the-root"),
+        &[
+            "found could not start: cannot create a temp file in /nonexistent-3023: No such file or directory (os error 2); set TMPDIR to a writable directory",
+        ],
+    );
+}
+
+/// A daemon that leaves the process group with `setsid` is out of envtruth's reach, but
+/// must not make the run wait: output goes to files, not pipes someone must close.
+#[test]
+fn a_daemon_that_leaves_the_group_does_not_hold_the_run() {
+    let started = std::time::Instant::now();
+    let out = Project::new()
+        .check(
+            "truths:\n  - truth: starts a daemon\n    run: \"setsid sh -c 'echo $$ > daemon.pid; exec sleep 3022' & \\\n      while ! test -s daemon.pid; do sleep 0.01; done\"\n",
+        )
+        .run(&[]);
+    let running = processes_running("sleep 3022");
+    let _ = std::process::Command::new("pkill").args(["-f", "sleep 3022"]).status();
+    assert_eq!(out.status("env::truth::starts-a-daemon"), "ok", "{}", out.all());
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    assert!(!running.is_empty(), "the daemon should have been running: the test proves nothing");
+}
