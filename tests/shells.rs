@@ -18,7 +18,7 @@ use support::Project;
 type Check = fn() -> Result<(), Failed>;
 
 fn main() -> std::process::ExitCode {
-    let tests: [(&str, &str, Check); 14] = [
+    let tests: [(&str, &str, Check); 16] = [
         (
             "nix::one_evaluation_per_shell_cached_by_content",
             "nix",
@@ -43,6 +43,8 @@ fn main() -> std::process::ExitCode {
             interrupted_mid_evaluation_leaves_nothing_behind,
         ),
         ("direnv::blocked_then_allowed", "direnv", blocked_then_allowed),
+        ("examples::three_shells", "nix", example_three_shells),
+        ("examples::three_shells_broken", "nix", example_three_shells_broken),
         ("nextest::a_process_per_case_with_ignored_listed", "cargo-nextest", nextest_runs_each_case),
         ("nextest::one_evaluation_for_all_processes", "cargo-nextest", nextest_evaluates_once),
     ];
@@ -507,4 +509,43 @@ fn interrupted_mid_evaluation_leaves_nothing_behind() -> Result<(), Failed> {
     ensure(nix_in(project.root()).is_none(), || "nix is still running".into())?;
     let left = files()?;
     ensure(left.is_empty(), || format!("temp files left behind: {left:?}"))
+}
+
+/// Example 3: the same truths across three dev shells, a timed build and a rebuild check.
+fn example_three_shells() -> Result<(), Failed> {
+    let nix = Nix::new();
+    let out = nix.project(Project::fixture("three-shells")).run(&[]);
+    ensure(out.code == 0, || out.all())?;
+    for shell in [".#default", ".#full", ".#ci"] {
+        for truth in [
+            "every-dev-shell-names-itself-in-shell-name",
+            "bash-and-coreutils-are-on-path-in-every-dev-shell",
+        ] {
+            let name = format!("shells::truth::{truth}@{shell}");
+            ensure(out.status(&name) == "ok", || format!("{name}:\n{}", out.all()))?;
+        }
+    }
+    ensure(out.status("package::truth::build") == "ok", || out.all())?;
+    ensure(out.status("package::truth::building-the-package-twice-gives-the-same-output") == "ok", || {
+        out.all()
+    })?;
+    // Three shells, three evaluations, whatever the number of truths in each.
+    ensure(nix.evaluations() == 3, || format!("{} evaluations, expected 3", nix.evaluations()))
+}
+
+/// Example 3, broken: a package whose output changes on every build.
+fn example_three_shells_broken() -> Result<(), Failed> {
+    let nix = Nix::new();
+    let project = Project::fixture("three-shells");
+    let flake = std::fs::read_to_string(project.path("flake.nix"))?
+        .replace("echo 'hello from the package' > $out", "echo build $RANDOM$RANDOM > $out");
+    let out = nix.project(project.file("flake.nix", flake)).run(&[]);
+    ensure(out.code == 101, || out.all())?;
+    ensure(out.status("package::truth::build") == "ok", || out.all())?;
+    let failed = out.failure("package::truth::building-the-package-twice-gives-the-same-output");
+    ensure(
+        failed.contains("✗ run exit status: expected exit 0, found exit 1")
+            && failed.contains("may not be deterministic"),
+        || failed.clone(),
+    )
 }

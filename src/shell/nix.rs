@@ -14,16 +14,19 @@ pub fn capture(root: &Path, installable: &str, pure: bool, refresh: bool) -> Res
         program: "nix",
         hint: "install Nix (Debian: `apt-get install nix-bin`), or run with `--shell host` / ENVTRUTH_SHELL=host",
     })?;
-    check_tracked(root, installable)?;
     let key = || cache::key(root, installable, pure, &nix);
     let cache = Cache::open();
-    let cached = |cache: &Cache| if refresh { None } else { cache.get(&key()) };
+    let before = key();
+    let cached = |cache: &Cache| if refresh { None } else { cache.get(&before) };
     if let Some(vars) = cache.as_ref().and_then(cached) {
         return Ok(vars);
     }
+    // Only before evaluating: a cache hit needs neither nix nor git (a process saved on
+    // every warm run).
+    check_tracked(root, installable)?;
     // One process evaluates; the others (nextest runs a process per case) wait here,
     // then find the entry it wrote.
-    let _lock = cache.as_ref().and_then(|cache| cache.lock(&key()));
+    let _lock = cache.as_ref().and_then(|cache| cache.lock(&before));
     if let Some(vars) = cache.as_ref().and_then(cached) {
         return Ok(vars);
     }
