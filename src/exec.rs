@@ -176,10 +176,13 @@ pub fn run(argv: &[OsString], shown: &str, exec: &Exec<'_>) -> Finished {
     // 0.20 s -> measured in README's benchmark).
     let path_var =
         exec.env.get(std::ffi::OsStr::new("PATH")).map(|p| p.to_string_lossy()).unwrap_or_default();
+    // A relative path (`./build.sh`, `.venv/bin/python`) is taken from the project root
+    // here: duct would canonicalize it against envtruth's own working directory,
+    // resolving symlinks, and a venv's `bin/python` symlink is how Python finds its venv.
     let resolved = match which(&program.to_string_lossy(), &path_var) {
         Some(found) => found.into_os_string(),
         None if !program.to_string_lossy().contains('/') => return not_started(not_found(program, exec.dir)),
-        None => program.clone(),
+        None => exec.dir.join(program).into_os_string(),
     };
     let expression = duct::cmd(resolved, args)
         .dir(exec.dir)

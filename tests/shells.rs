@@ -18,7 +18,7 @@ use support::Project;
 type Check = fn() -> Result<(), Failed>;
 
 fn main() -> std::process::ExitCode {
-    let tests: [(&str, &str, Check); 16] = [
+    let tests: [(&str, &str, Check); 18] = [
         (
             "nix::one_evaluation_per_shell_cached_by_content",
             "nix",
@@ -43,6 +43,8 @@ fn main() -> std::process::ExitCode {
             interrupted_mid_evaluation_leaves_nothing_behind,
         ),
         ("direnv::blocked_then_allowed", "direnv", blocked_then_allowed),
+        ("examples::python_ml", "nix", example_python_ml),
+        ("examples::python_ml_broken", "nix", example_python_ml_broken),
         ("examples::three_shells", "nix", example_three_shells),
         ("examples::three_shells_broken", "nix", example_three_shells_broken),
         ("nextest::a_process_per_case_with_ignored_listed", "cargo-nextest", nextest_runs_each_case),
@@ -548,4 +550,37 @@ fn example_three_shells_broken() -> Result<(), Failed> {
             && failed.contains("may not be deterministic"),
         || failed.clone(),
     )
+}
+
+/// Example 1: Python, uv, ruff and cmake in a nix dev shell with the native libraries,
+/// `uv sync` from a committed lock, and an import that loads libgomp.
+fn example_python_ml() -> Result<(), Failed> {
+    let nix = Nix::new();
+    let out = nix.project(Project::fixture("python-ml")).run(&[]);
+    ensure(out.code == 0, || out.all())?;
+    let names = out.stdout.lines().filter(|l| l.starts_with("test ") && l.ends_with("... ok")).count();
+    // Six truths, an artifact and a key link.
+    ensure(names == 8, || format!("{names} passed, expected 8:\n{}", out.all()))
+}
+
+/// Example 1, broken: the shell's LD_LIBRARY_PATH lost the libraries and uv.lock is not
+/// committed.
+fn example_python_ml_broken() -> Result<(), Failed> {
+    let nix = Nix::new();
+    let project = Project::fixture("python-ml");
+    let flake = std::fs::read_to_string(project.path("flake.nix"))?.replace(
+        "LD_LIBRARY_PATH = \"/usr/lib/x86_64-linux-gnu\";",
+        "LD_LIBRARY_PATH = \"/opt/nothing-here\";",
+    );
+    let project = nix.project(project.file("flake.nix", flake));
+    git(project.root(), &["rm", "-q", "--cached", "uv.lock"]);
+    let out = project.run(&[]);
+    ensure(out.code == 101, || out.all())?;
+    let libs = out.failure("python-env::truth::ld-library-path-holds-libstdc-libgomp-and-zlib");
+    ensure(
+        libs.contains("✗ libs libgomp.so.1: expected in an LD_LIBRARY_PATH directory, found in none of the 1 LD_LIBRARY_PATH directories"),
+        || libs.clone(),
+    )?;
+    let lock = out.failure("python-env::truth::uv-lock-exists-and-is-tracked-by-git");
+    ensure(lock.contains("error: pathspec 'uv.lock' did not match any file(s) known to git"), || lock.clone())
 }

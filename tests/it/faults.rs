@@ -82,3 +82,19 @@ fn a_daemon_that_leaves_the_group_does_not_hold_the_run() {
     assert!(started.elapsed() < std::time::Duration::from_secs(20));
     assert!(!running.is_empty(), "the daemon should have been running: the test proves nothing");
 }
+
+/// A relative program is taken from the project root as written: a symlink is not
+/// resolved (a venv's `bin/python` finds its venv by the path it was started with).
+#[test]
+fn a_relative_program_runs_from_the_root_by_the_path_written() {
+    let project = Project::new()
+        .script("bin/real.sh", "echo \"started as $0\"")
+        .check("truths:\n  - truth: runs the alias\n    run: {cmd: [bin/alias], stdout: 'started as .*/bin/alias$'}\n");
+    std::os::unix::fs::symlink("real.sh", project.path("bin/alias")).unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let root = project.root().display().to_string();
+    let out = crate::support::Output::of(
+        project.command(&["--root", &root]).current_dir(elsewhere.path()).output().unwrap(),
+    );
+    assert_eq!(out.status("env::truth::runs-the-alias"), "ok", "{}", out.all());
+}
