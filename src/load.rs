@@ -22,8 +22,8 @@ use crate::suggest;
 /// The time limit of a truth when neither it nor its file sets one.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
 
-/// The largest check file or plan envtruth reads. Ten thousand truths fit in a tenth
-/// of it; anything bigger is a mistake (a log or a dataset saved as YAML), and reading
+/// The largest check file or plan envtruth reads. Ten thousand truths take well under
+/// 1 MiB; anything bigger is a mistake (a log or a dataset saved as YAML), and reading
 /// it would cost its size in memory.
 pub const MAX_FILE_BYTES: u64 = 4 << 20;
 
