@@ -203,17 +203,11 @@ impl Nix {
             .output()
             .expect("nix develop");
         assert!(output.status.success(), "nix develop failed");
-        use std::os::unix::ffi::OsStrExt;
-        output
-            .stdout
-            .split(|b| *b == 0)
-            .filter_map(|entry| {
-                let at = entry.iter().position(|b| *b == b'=')?;
-                Some((
-                    std::ffi::OsStr::from_bytes(&entry[..at]).to_os_string(),
-                    std::ffi::OsStr::from_bytes(&entry[at + 1..]).to_os_string(),
-                ))
-            })
+        // The fixture's variables are plain text, so a lossy read loses nothing.
+        let text = String::from_utf8_lossy(&output.stdout);
+        text.split('\0')
+            .filter_map(|entry| entry.split_once('='))
+            .map(|(k, v)| (k.into(), v.into()))
             .collect()
     }
 }

@@ -149,24 +149,18 @@ pub fn assert_has_lines(text: &str, parts: &[impl AsRef<str>]) {
     }
 }
 
-/// The ids and command lines of the processes whose command line contains `needle`.
-pub fn processes(needle: &str) -> Vec<(i32, String)> {
+/// The command lines of the processes whose command line contains `needle`.
+pub fn processes_running(needle: &str) -> Vec<String> {
     let mut found = Vec::new();
     for entry in std::fs::read_dir("/proc").expect("/proc").flatten() {
-        let Some(pid) = entry.file_name().to_str().and_then(|name| name.parse().ok()) else { continue };
         if let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) {
             let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
             if cmdline.contains(needle) {
-                found.push((pid, cmdline));
+                found.push(cmdline);
             }
         }
     }
     found
-}
-
-/// The command lines of the processes whose command line contains `needle`.
-pub fn processes_running(needle: &str) -> Vec<String> {
-    processes(needle).into_iter().map(|(_, cmdline)| cmdline).collect()
 }
 
 /// Keeps the settings of whoever runs the tests (`ENVTRUTH_SHELL=host` in CI) away from
