@@ -15,6 +15,7 @@
 mod case;
 mod duration;
 mod exec;
+mod glob;
 mod harness;
 mod interrupt;
 mod load;

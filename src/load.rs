@@ -13,6 +13,7 @@ use regex::Regex;
 use thiserror::Error;
 
 use crate::case::{Case, Check, Source, slug};
+use crate::glob::Target;
 use crate::locate::Locations;
 use crate::plan::Plan;
 use crate::probe::{Located, Probe, locate, stays_inside};
@@ -504,7 +505,9 @@ impl<'a> FileLoader<'a> {
         keyed("files", truth.files.iter().flat_map(|e| e.0.iter().map(|(n, _)| n)).collect());
         keyed("env", truth.env.iter().flat_map(|e| e.0.iter().map(|(n, _)| n)).collect());
         keyed("tools", truth.tools.iter().flat_map(|e| e.0.iter().map(|(n, _)| n)).collect());
-        let listed = [("libs", &truth.libs), ("imports", &truth.imports)];
+        keyed("packages", truth.packages.iter().flat_map(|e| e.0.iter().map(|(n, _)| n)).collect());
+        let flakes = truth.flake_lock.as_ref().map(|f| f.0.clone());
+        let listed = [("libs", &truth.libs), ("imports", &truth.imports), ("flake_lock", &flakes)];
         for (probe, list) in listed {
             for (j, name) in list.iter().flatten().enumerate() {
                 items.push((probe, name.clone(), self.source(&format!("{path}/{probe}/{j}"))));
@@ -514,6 +517,15 @@ impl<'a> FileLoader<'a> {
             items.push(("run", "*".to_string(), self.source(&format!("{path}/run"))));
         }
         items
+    }
+
+    /// A path or glob of a probe, refused if it leads outside the root.
+    fn target(&self, text: &str, at: &str) -> Result<Target, LoadError> {
+        let target = Target::parse(text).map_err(|message| self.error(at, message))?;
+        if let (Target::Path(_), Some(escape)) = (&target, escape(self.root, text)) {
+            return Err(self.error(at, escape));
+        }
+        Ok(target)
     }
 
     fn require_items(&self, empty: bool, path: &str, key: &str) -> Result<(), LoadError> {
@@ -531,22 +543,19 @@ impl<'a> FileLoader<'a> {
         let mut probes = Vec::new();
         if let Some(files) = &truth.files {
             self.require_items(files.0.is_empty(), path, "files")?;
-            if let Some((name, escape)) =
-                files.0.iter().find_map(|(name, _)| Some((name, escape(self.root, name)?)))
-            {
-                return Err(self.error(&format!("{path}/files/{name}"), escape));
-            }
+            let mut targets = Vec::new();
             for (name, spec) in &files.0 {
-                let has_content =
-                    !(spec.contains.0.is_empty() && spec.excludes.0.is_empty() && spec.matches.0.is_empty());
-                if !spec.exists && (has_content || spec.executable.is_some()) {
+                let at = format!("{path}/files/{name}");
+                let target = self.target(name, &at)?;
+                if !spec.exists && (spec.has_content_conditions() || spec.executable.is_some()) {
                     return Err(self.error(
-                        &format!("{path}/files/{name}"),
+                        &at,
                         format!("`{name}` has `exists: false` and content or mode conditions; keep only one"),
                     ));
                 }
+                targets.push((target, spec.clone()));
             }
-            probes.push(Probe::Files(files.0.clone()));
+            probes.push(Probe::Files(targets));
         }
         if let Some(env) = &truth.env {
             self.require_items(env.0.is_empty(), path, "env")?;
@@ -559,6 +568,19 @@ impl<'a> FileLoader<'a> {
         if let Some(tools) = &truth.tools {
             self.require_items(tools.0.is_empty(), path, "tools")?;
             probes.push(Probe::Tools(tools.0.clone()));
+        }
+        if let Some(packages) = &truth.packages {
+            self.require_items(packages.0.is_empty(), path, "packages")?;
+            probes.push(Probe::Packages(packages.0.clone()));
+        }
+        if let Some(flakes) = &truth.flake_lock {
+            self.require_items(flakes.0.is_empty(), path, "flake_lock")?;
+            let targets = flakes
+                .0
+                .iter()
+                .enumerate()
+                .map(|(j, flake)| self.target(flake, &format!("{path}/flake_lock/{j}")));
+            probes.push(Probe::FlakeLock(targets.collect::<Result<_, _>>()?));
         }
         match (&truth.imports, &truth.python) {
             (None, Some(_)) => {
@@ -595,7 +617,7 @@ impl<'a> FileLoader<'a> {
             (Some(reason), true) => Ok(Check::Truth { probes, manual: Some(reason.clone()) }),
             (None, true) => Err(self.error(
                 path,
-                "this truth has no probe; add one of `run`, `tools`, `imports`, `files`, `env`, `libs`, or `manual: REASON`",
+                "this truth has no probe; add one of `run`, `tools`, `imports`, `files`, `env`, `libs`, `packages`, `flake_lock`, or `manual: REASON`",
             )),
             (None, false) => Ok(Check::Truth { probes, manual: None }),
         }

@@ -61,6 +61,11 @@ pub enum ShellSpec {
         /// The directory holding `.envrc`, relative to the root.
         dir: String,
     },
+    /// The host's environment with a virtualenv activated, for machines without Nix.
+    Venv {
+        /// The virtualenv, relative to the root or absolute.
+        dir: String,
+    },
 }
 
 impl Default for ShellSpec {
@@ -83,11 +88,13 @@ struct ShellMap {
     pure: bool,
     #[serde(default)]
     direnv: Option<String>,
+    #[serde(default)]
+    venv: Option<String>,
 }
 
 impl Shaped for ShellSpec {
     const EXPECTING: &'static str =
-        "`nix`, `direnv`, `host`, `{nix: INSTALLABLE, pure: true}` or `{direnv: DIR}`";
+        "`nix`, `direnv`, `venv`, `host`, `{nix: INSTALLABLE, pure: true}`, `{direnv: DIR}` or `{venv: DIR}`";
     type Map = ShellMap;
 
     fn from_str(text: &str) -> Result<Self, String> {
@@ -95,8 +102,9 @@ impl Shaped for ShellSpec {
             "host" => Ok(ShellSpec::Host),
             "nix" => Ok(ShellSpec::default()),
             "direnv" => Ok(ShellSpec::Direnv { dir: ".".into() }),
+            "venv" => Ok(ShellSpec::Venv { dir: ".venv".into() }),
             other => {
-                let hint = match crate::suggest::closest(other, ["nix", "direnv", "host"]) {
+                let hint = match crate::suggest::closest(other, ["nix", "direnv", "venv", "host"]) {
                     Some(close) => format!("; did you mean `{close}`?"),
                     None => String::new(),
                 };
@@ -106,14 +114,20 @@ impl Shaped for ShellSpec {
     }
 
     fn from_map(map: ShellMap) -> Result<Self, String> {
-        match (map.nix, map.direnv) {
-            (Some(installable), None) if !installable.trim().is_empty() => {
+        match (map.nix, map.direnv, map.venv) {
+            (Some(installable), None, None) if !installable.trim().is_empty() => {
                 Ok(ShellSpec::Nix { installable, pure: map.pure })
             }
-            (None, Some(dir)) if !map.pure => Ok(ShellSpec::Direnv { dir }),
-            (None, Some(_)) => Err("`pure` applies to `nix` shells only; remove it".into()),
-            (Some(_), None) => Err("`nix` needs an installable, e.g. `.` or `.#ci`".into()),
-            _ => Err(format!("write exactly one of `nix` and `direnv`; expected {}", Self::EXPECTING)),
+            (Some(_), None, None) => Err("`nix` needs an installable, e.g. `.` or `.#ci`".into()),
+            (None, Some(_), None) | (None, None, Some(_)) if map.pure => {
+                Err("`pure` applies to `nix` shells only; remove it".into())
+            }
+            (None, Some(dir), None) => Ok(ShellSpec::Direnv { dir }),
+            (None, None, Some(dir)) if !dir.trim().is_empty() => Ok(ShellSpec::Venv { dir }),
+            (None, None, Some(_)) => Err("`venv` needs the virtualenv's directory, e.g. `.venv`".into()),
+            _ => {
+                Err(format!("write exactly one of `nix`, `direnv` and `venv`; expected {}", Self::EXPECTING))
+            }
         }
     }
 }
@@ -157,6 +171,12 @@ pub struct TruthSpec {
     /// Shared libraries that must be found in an LD_LIBRARY_PATH directory.
     #[serde(default)]
     pub libs: Option<Vec<String>>,
+    /// Debian/Ubuntu packages that must be installed, with version requirements.
+    #[serde(default)]
+    pub packages: Option<Entries<VersionReq>>,
+    /// flake.nix files (or globs of them) whose flake.lock must lock every input to a revision.
+    #[serde(default)]
+    pub flake_lock: Option<OneOrMany<String>>,
     /// With `plan:`, a truth of this file only, not in the plan.
     #[serde(default)]
     pub extra: bool,
@@ -352,9 +372,22 @@ pub struct FileSpec {
     /// Regexes the file's content must match.
     #[serde(default)]
     pub matches: OneOrMany<Pattern>,
+    /// A regex every line must match, blank lines and `#` comments aside.
+    #[serde(default)]
+    pub each_line: Option<Pattern>,
     /// Whether the file must (or must not) be executable.
     #[serde(default)]
     pub executable: Option<bool>,
+}
+
+impl FileSpec {
+    /// Whether checking it needs the file's content.
+    pub fn has_content_conditions(&self) -> bool {
+        !(self.contains.0.is_empty()
+            && self.excludes.0.is_empty()
+            && self.matches.0.is_empty()
+            && self.each_line.is_none())
+    }
 }
 
 fn yes() -> bool {
@@ -472,6 +505,13 @@ impl Pattern {
 impl<'de> Deserialize<'de> for Pattern {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_any(ParseVisitor { expecting: "a regex", parse: Pattern::parse })
+    }
+}
+
+impl<'de> Deserialize<'de> for VersionReq {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let expecting = "a version requirement (`any`, `3.12`, `>=0.4, <1`)";
+        deserializer.deserialize_any(ParseVisitor { expecting, parse: VersionReq::parse })
     }
 }
 
@@ -724,8 +764,8 @@ mod schema {
     }
 
     schema!(ShellSpec, "Shell", |generator| json_schema!({
-        "description": "Where the commands run: `nix` (default, `nix develop .`), `direnv`, `host`, `{nix: INSTALLABLE, pure: true}` or `{direnv: DIR}`.",
-        "anyOf": [{"enum": ["nix", "direnv", "host"]}, generator.subschema_for::<ShellMap>()]
+        "description": "Where the commands run: `nix` (default, `nix develop .`), `direnv`, `venv` (`.venv`), `host`, `{nix: INSTALLABLE, pure: true}`, `{direnv: DIR}` or `{venv: DIR}`.",
+        "anyOf": [{"enum": ["nix", "direnv", "venv", "host"]}, generator.subschema_for::<ShellMap>()]
     }));
     schema!(CommandSpec, "Command", |_generator| json_schema!({
         "description": "A string runs with `bash -c`; a list is an argv.",
@@ -738,6 +778,10 @@ mod schema {
     schema!(ToolSpec, "Tool", |generator| json_schema!({
         "description": "`any`, a version prefix (\"3.12\"), comparisons (\">=0.4, <1\"), or {version, from}. Quote versions.",
         "anyOf": [{"type": "string"}, {"type": "integer"}, generator.subschema_for::<ToolMap>()]
+    }));
+    schema!(VersionReq, "VersionRequirement", |_generator| json_schema!({
+        "description": "`any`, a version prefix (\"3.12\"), or comparisons (\">=0.4, <1\"). Quote versions.",
+        "type": ["string", "integer"]
     }));
     schema!(EnvSpec, "EnvCondition", |generator| json_schema!({
         "anyOf": [{"enum": ["set", "unset"]}, generator.subschema_for::<EnvMap>()]

@@ -13,12 +13,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use libtest_mimic::{Arguments, Completion, Failed, Trial};
-use support::Project;
+use support::{Project, git};
 
 type Check = fn() -> Result<(), Failed>;
 
 fn main() -> std::process::ExitCode {
-    let tests: [(&str, &str, Check); 18] = [
+    let tests: [(&str, &str, Check); 20] = [
         (
             "nix::one_evaluation_per_shell_cached_by_content",
             "nix",
@@ -47,6 +47,8 @@ fn main() -> std::process::ExitCode {
         ("examples::python_ml_broken", "nix", example_python_ml_broken),
         ("examples::three_shells", "nix", example_three_shells),
         ("examples::three_shells_broken", "nix", example_three_shells_broken),
+        ("examples::debian_venv", "python3", example_debian_venv),
+        ("examples::debian_venv_broken", "python3", example_debian_venv_broken),
         ("nextest::a_process_per_case_with_ignored_listed", "cargo-nextest", nextest_runs_each_case),
         ("nextest::one_evaluation_for_all_processes", "cargo-nextest", nextest_evaluates_once),
     ];
@@ -131,11 +133,6 @@ impl Nix {
         let log = std::fs::read_to_string(self.dir.path().join("nix-calls.log")).unwrap_or_default();
         log.lines().filter(|line| line.split(' ').any(|word| word == "develop")).count()
     }
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let status = Command::new("git").arg("-C").arg(dir).args(args).status().expect("git");
-    assert!(status.success(), "git {args:?} failed");
 }
 
 fn one_evaluation_per_shell_cached_by_content() -> Result<(), Failed> {
@@ -583,4 +580,76 @@ fn example_python_ml_broken() -> Result<(), Failed> {
     )?;
     let lock = out.failure("python-env::truth::uv-lock-exists-and-is-tracked-by-git");
     ensure(lock.contains("error: pathspec 'uv.lock' did not match any file(s) known to git"), || lock.clone())
+}
+
+/// Asserts that exactly `names` ran, each passing.
+fn all_passed(out: &support::Output, names: &[&str]) -> Result<(), Failed> {
+    ensure(out.code == 0, || out.all())?;
+    for name in names {
+        ensure(out.status(name) == "ok", || format!("{name} did not pass:\n{}", out.all()))?;
+    }
+    let ran = out.stdout.lines().filter(|l| l.starts_with("test ") && l.contains(" ... ")).count();
+    ensure(ran == names.len(), || format!("{ran} cases ran, expected {}:\n{}", names.len(), out.all()))
+}
+
+/// Example 5 with its virtualenv made by its own setup.sh (pip reaches PyPI).
+fn debian_venv() -> Result<Project, Failed> {
+    let project = Project::fixture("debian-venv");
+    git(project.root(), &["init", "-q"]);
+    let setup = Command::new(project.path("setup.sh")).output()?;
+    ensure(setup.status.success(), || {
+        format!("setup.sh failed:\n{}", String::from_utf8_lossy(&setup.stderr))
+    })?;
+    Ok(project)
+}
+
+/// Example 5: a Debian machine without Nix, its packages, virtualenv and requirements.
+fn example_debian_venv() -> Result<(), Failed> {
+    let out = debian_venv()?.run(&[]);
+    all_passed(
+        &out,
+        &[
+            "machine::truth::the-system-packages-python3-python3-venv-git-and-ca-certificates",
+            "machine::truth::the-virtualenv-venv-provides-python-3-and-pip",
+            "machine::truth::every-line-of-requirements-txt-pins-its-package-with",
+            "machine::truth::import-reports-and-its-dependencies-load-in-the-virtualenv",
+            "machine::truth::pip-check-finds-no-broken-requirements",
+            "machine::artifact::setup.sh",
+            "machine::key_link::setup.sh->requirements.txt",
+        ],
+    )
+}
+
+/// Example 5, broken: a requirement loosened to `>=` and `six` uninstalled behind pip's back.
+fn example_debian_venv_broken() -> Result<(), Failed> {
+    let project = debian_venv()?;
+    let requirements = std::fs::read_to_string(project.path("requirements.txt"))?
+        .replace("python-dateutil==2.9.0.post0", "python-dateutil>=2.8");
+    let project = project.file("requirements.txt", requirements);
+    let pip = Command::new(project.path(".venv/bin/pip")).args(["uninstall", "-q", "-y", "six"]).output()?;
+    ensure(pip.status.success(), || String::from_utf8_lossy(&pip.stderr).into_owned())?;
+    let out = project.run(&[]);
+    ensure(out.code == 101, || out.all())?;
+    for (name, status) in [
+        ("machine::truth::the-system-packages-python3-python3-venv-git-and-ca-certificates", "ok"),
+        ("machine::truth::the-virtualenv-venv-provides-python-3-and-pip", "ok"),
+        ("machine::truth::every-line-of-requirements-txt-pins-its-package-with", "FAILED"),
+        ("machine::truth::import-reports-and-its-dependencies-load-in-the-virtualenv", "FAILED"),
+        ("machine::truth::pip-check-finds-no-broken-requirements", "FAILED"),
+    ] {
+        ensure(out.status(name) == status, || format!("{name} is not {status}:\n{}", out.all()))?;
+    }
+    let pinned = out.failure("machine::truth::every-line-of-requirements-txt-pins-its-package-with");
+    ensure(pinned.contains("found line 2 `python-dateutil>=2.8` does not match"), || pinned.clone())?;
+    let imports = out.failure("machine::truth::import-reports-and-its-dependencies-load-in-the-virtualenv");
+    ensure(
+        imports.contains(
+            "✗ imports reports: expected imports, found ModuleNotFoundError: No module named 'six'",
+        ),
+        || imports.clone(),
+    )?;
+    let check = out.failure("machine::truth::pip-check-finds-no-broken-requirements");
+    ensure(check.contains("│ python-dateutil 2.9.0.post0 requires six, which is not installed."), || {
+        check.clone()
+    })
 }

@@ -1,14 +1,36 @@
 //! `files:` existence, content and mode of files under the root, one item per file.
+//!
+//! A glob key checks every file it matches, each its own item. A glob matching nothing
+//! is a failure (the policy would hold of nothing), unless the key says `exists: false`.
 
+use std::cell::OnceCell;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
 use super::{Located, locate, shorten};
+use crate::glob::{self, Target};
 use crate::outcome::{Evidence, Findings};
-use crate::spec::FileSpec;
+use crate::spec::{FileSpec, Pattern};
 
-pub fn check(files: &[(String, FileSpec)], root: &Path) -> Findings {
-    let evidence = files.iter().map(|(path, spec)| check_one(path, spec, root)).collect();
+pub fn check(files: &[(Target, FileSpec)], root: &Path) -> Findings {
+    // Listed once per truth, however many globs it has.
+    let project = OnceCell::new();
+    let mut evidence = Vec::new();
+    for (target, spec) in files {
+        match target {
+            Target::Path(path) => evidence.push(check_one(path, spec, root)),
+            Target::Glob(pattern) => {
+                let all = project.get_or_init(|| glob::project_files(root));
+                let matched: Vec<&String> = all.iter().filter(|path| pattern.matches(path)).collect();
+                if matched.is_empty() {
+                    let found = format!("no file matches, among the {} files of the project", all.len());
+                    let expected = if spec.exists { "at least one match" } else { "no match" };
+                    evidence.push(Evidence::new("files", pattern.text(), !spec.exists, expected, found));
+                }
+                evidence.extend(matched.into_iter().map(|path| check_one(path, spec, root)));
+            }
+        }
+    }
     Findings { evidence, commands: Vec::new() }
 }
 
@@ -33,9 +55,7 @@ fn check_one(relative: &str, spec: &FileSpec, root: &Path) -> Evidence {
             problems.push(if is { "is executable" } else { "is not executable" }.to_string());
         }
     }
-    let needs_content =
-        !(spec.contains.0.is_empty() && spec.excludes.0.is_empty() && spec.matches.0.is_empty());
-    if needs_content {
+    if spec.has_content_conditions() {
         match std::fs::read(&path) {
             Err(err) => problems.push(format!("unreadable: {err}")),
             Ok(bytes) => {
@@ -60,6 +80,9 @@ fn check_one(relative: &str, spec: &FileSpec, root: &Path) -> Evidence {
                         problems.push(format!("does not match {pattern}"));
                     }
                 }
+                if let Some(pattern) = &spec.each_line {
+                    problems.extend(lines_not_matching(&content, pattern));
+                }
             }
         }
     }
@@ -77,10 +100,31 @@ fn describe(spec: &FileSpec) -> String {
     parts.extend(spec.contains.0.iter().map(|t| format!("contains `{}`", t.0)));
     parts.extend(spec.excludes.0.iter().map(|t| format!("excludes `{}`", t.0)));
     parts.extend(spec.matches.0.iter().map(|p| format!("matches {p}")));
+    parts.extend(spec.each_line.iter().map(|p| format!("each line matches {p}")));
     match spec.executable {
         Some(true) => parts.push("executable".into()),
         Some(false) => parts.push("not executable".into()),
         None => {}
     }
     parts.join(", ")
+}
+
+/// The lines (blank lines and `#` comments aside) that do not match, the first three
+/// shown with their numbers (the pattern is in the expectation already).
+fn lines_not_matching(content: &str, pattern: &Pattern) -> Option<String> {
+    let bad: Vec<(usize, &str)> = content
+        .lines()
+        .enumerate()
+        .map(|(i, line)| (i + 1, line.trim()))
+        .filter(|(_, line)| !line.is_empty() && !line.starts_with('#') && !pattern.0.is_match(line))
+        .collect();
+    let shown: Vec<String> =
+        bad.iter().take(3).map(|(n, line)| format!("line {n} `{}`", shorten(line, 80))).collect();
+    let more = match bad.len() {
+        0 => return None,
+        1..=3 => String::new(),
+        n => format!(" and {} more", n - 3),
+    };
+    let verb = if bad.len() == 1 { "does" } else { "do" };
+    Some(format!("{}{more} {verb} not match", shown.join(", ")))
 }

@@ -6,9 +6,11 @@
 pub mod artifact;
 mod env;
 mod files;
+mod flake_lock;
 mod imports;
 pub mod key_link;
 mod libs;
+mod packages;
 mod run;
 mod tools;
 
@@ -17,9 +19,11 @@ use std::path::{Component, Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::exec::Exec;
+use crate::glob::Target;
 use crate::outcome::Findings;
 use crate::shell::Environment;
 use crate::spec::{EnvSpec, FileSpec, RunSpec, ToolSpec};
+use crate::version::VersionReq;
 
 /// One probe of a truth, ready to run.
 #[derive(Debug, Clone)]
@@ -35,12 +39,16 @@ pub enum Probe {
         /// The interpreter command, as argv.
         python: Vec<String>,
     },
-    /// `files:` check files under the root.
-    Files(Vec<(String, FileSpec)>),
+    /// `files:` check files (or every file a glob matches) under the root.
+    Files(Vec<(Target, FileSpec)>),
     /// `env:` check variables of the shell.
     Env(Vec<(String, EnvSpec)>),
     /// `libs:` find shared libraries in LD_LIBRARY_PATH.
     Libs(Vec<String>),
+    /// `packages:` ask dpkg which packages are installed.
+    Packages(Vec<(String, VersionReq)>),
+    /// `flake_lock:` read the flake.lock beside each flake.
+    FlakeLock(Vec<Target>),
 }
 
 /// What a probe runs against.
@@ -81,6 +89,8 @@ impl Probe {
             Probe::Files(files) => files::check(files, ctx.root),
             Probe::Env(vars) => env::check(vars, ctx.env),
             Probe::Libs(libs) => libs::check(libs, ctx.env),
+            Probe::Packages(packages) => packages::check(packages, ctx),
+            Probe::FlakeLock(flakes) => flake_lock::check(flakes, ctx.root),
         }
     }
 }

@@ -10,6 +10,7 @@ mod cache;
 mod direnv;
 mod host;
 mod nix;
+mod venv;
 
 use std::collections::HashMap;
 use std::ffi::OsString;
@@ -85,6 +86,14 @@ pub enum ShellError {
         /// Its directory.
         dir: String,
     },
+    /// A `venv` shell names a directory that is no virtualenv.
+    #[error(
+        "`{dir}` is not a virtualenv (it has no pyvenv.cfg); create it with `python3 -m venv {dir}` and install the requirements into it"
+    )]
+    NoVenv {
+        /// The directory, as written.
+        dir: String,
+    },
     /// The shell command was killed by a signal.
     #[error(
         "`{command}` was {ended} before it gave an environment; nothing was cached, so run again (if it recurs, look for what killed it, such as the OOM killer in `dmesg`)"
@@ -116,6 +125,7 @@ pub fn label(spec: &ShellSpec) -> String {
             format!("nix develop {installable} --ignore-environment")
         }
         ShellSpec::Direnv { dir } => format!("direnv exec {dir}"),
+        ShellSpec::Venv { dir } => format!("venv {dir}"),
     }
 }
 
@@ -151,6 +161,9 @@ impl Shells {
         let host = host::capture();
         let vars = match spec {
             ShellSpec::Host => return Ok(Environment::new(label, host)),
+            ShellSpec::Venv { dir } => {
+                return Ok(Environment::new(label, venv::activate(&self.root, dir, host)?));
+            }
             ShellSpec::Nix { installable, pure } => {
                 nix::capture(&self.root, installable, *pure, self.refresh)?
             }

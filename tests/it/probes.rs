@@ -354,3 +354,191 @@ fn manual_truths_are_ignored_with_their_reason() {
     let listed = project.run(&["--list", "--ignored"]);
     assert_eq!(listed.stdout.trim(), "env::truth::docs-read-well: test");
 }
+
+#[test]
+fn file_globs_check_every_match_and_a_glob_matching_nothing_fails() {
+    let project = Project::new()
+        .file("build.sh", "#!/usr/bin/env -S nix develop --command bash\n")
+        .file("ci/deploy.sh", "#!/usr/bin/env -S nix develop --command bash\n")
+        .file("ci/tools/lint.sh", "#!/bin/bash\n")
+        .file(".venv/lib/vendored.sh", "#!/bin/sh\n")
+        .file(".gitignore", ".venv/\n")
+        .check(
+            r#"
+truths:
+  - truth: top-level scripts run in the dev shell
+    files:
+      "*.sh": {contains: "nix develop"}
+      "**/*.pyc": {exists: false}
+  - truth: every script runs in the dev shell
+    files:
+      "**/*.sh": {contains: "nix develop"}
+  - truth: there are makefiles
+    files:
+      "**/Makefile": {}
+"#,
+        );
+    let expected_failures = |out: &crate::support::Output, files: usize| {
+        assert_eq!(out.status("env::truth::top-level-scripts-run-in-the-dev-shell"), "ok", "{}", out.all());
+        let every = out.failure("env::truth::every-script-runs-in-the-dev-shell");
+        assert_has_lines(
+            &every,
+            &[
+                "✓ files build.sh: expected exists, contains `nix develop`, found exists, as required",
+                "✓ files ci/deploy.sh: expected exists, contains `nix develop`, found exists, as required",
+                "✗ files ci/tools/lint.sh: expected exists, contains `nix develop`, found does not contain `nix develop`",
+            ],
+        );
+        let none = out.failure("env::truth::there-are-makefiles");
+        assert_has_lines(
+            &none,
+            &[&format!(
+                "✗ files **/Makefile: expected at least one match, found no file matches, among the {files} files of the project"
+            )],
+        );
+    };
+    // Outside git every file counts, the virtualenv's too.
+    let out = project.run(&[]);
+    assert!(
+        out.failure("env::truth::every-script-runs-in-the-dev-shell")
+            .contains("✗ files .venv/lib/vendored.sh")
+    );
+    expected_failures(&out, 6);
+    // In a work tree, what git ignores is not part of the project.
+    crate::support::git(project.root(), &["init", "-q"]);
+    let out = project.run(&[]);
+    let every = out.failure("env::truth::every-script-runs-in-the-dev-shell");
+    assert!(!every.contains(".venv"), "{every}");
+    expected_failures(&out, 5);
+}
+
+#[test]
+fn each_line_names_the_lines_that_do_not_match() {
+    let out = Project::new()
+        .file("requirements.txt", "# pinned\nsix==1.16.0\n\nnumpy>=1.26\nrequests\nflask~=3.0\ntorch\n")
+        .file("good.txt", "six==1.16.0\n  # comment\nrich[jupyter]==13.7.1\n")
+        .check(
+            r#"
+truths:
+  - truth: requirements are pinned
+    files:
+      requirements.txt: {each_line: '^[A-Za-z0-9._-]+(\[[A-Za-z0-9,._-]+\])?==\S+$'}
+      good.txt: {each_line: '^[A-Za-z0-9._-]+(\[[A-Za-z0-9,._-]+\])?==\S+$'}
+"#,
+        )
+        .run(&[]);
+    let failed = out.failure("env::truth::requirements-are-pinned");
+    assert_has_lines(
+        &failed,
+        &[
+            "found line 4 `numpy>=1.26`, line 5 `requests`, line 6 `flask~=3.0` and 1 more do not match",
+            "✓ files good.txt",
+        ],
+    );
+}
+
+#[test]
+fn packages_are_asked_of_dpkg_each_named() {
+    let project = Project::new().check(
+        r#"
+truths:
+  - truth: packages installed
+    packages:
+      dpkg: any
+      coreutils: ">=8"
+  - truth: packages missing
+    packages:
+      dpkg: "<1"
+      envtruth-no-such-package: any
+"#,
+    );
+    let out = project.run(&[]);
+    assert_eq!(out.status("env::truth::packages-installed"), "ok", "{}", out.all());
+    let missing = out.failure("env::truth::packages-missing");
+    assert_has_lines(
+        &missing,
+        &[
+            "✗ packages dpkg: expected installed, version <1, found 1.",
+            "✗ packages envtruth-no-such-package: expected installed, found not installed: dpkg knows no package `envtruth-no-such-package` (apt-get install envtruth-no-such-package)",
+            "dpkg-query: no packages found matching envtruth-no-such-package",
+        ],
+    );
+    // A machine without dpkg says so instead of calling every package missing.
+    let out = project.env("PATH", "/nonexistent").run(&["packages-installed"]);
+    assert_has_lines(
+        &out.failure("env::truth::packages-installed"),
+        &[
+            "✗ packages dpkg: expected installed, found no answer from dpkg (`dpkg-query` not found on the shell's PATH",
+            "this probe reads the package database of Debian and Ubuntu",
+        ],
+    );
+}
+
+#[test]
+fn flake_locks_must_lock_every_input_to_a_revision() {
+    let github = r#"{"locked": {"type": "github", "owner": "NixOS", "repo": "nixpkgs", "rev": "0123456789abcdef0123456789abcdef01234567", "narHash": "sha256-AAAA", "lastModified": 1}, "original": {"type": "github", "owner": "NixOS", "repo": "nixpkgs"}}"#;
+    let path = r#"{"locked": {"type": "path", "path": "/home/me/base", "narHash": "sha256-AAAA", "lastModified": 1}, "original": {"type": "path", "path": "/home/me/base"}}"#;
+    let lock = |nodes: &str| format!(r#"{{"nodes": {{{nodes}}}, "root": "root", "version": 7}}"#);
+    let out = Project::new()
+        .file("flake.nix", "{ outputs = _: { }; }\n")
+        .file("flake.lock", lock(r#""root": {}"#))
+        .file("api/flake.nix", "{ }\n")
+        .file("api/flake.lock", lock(&format!(r#""root": {{"inputs": {{"nixpkgs": "nixpkgs"}}}}, "nixpkgs": {github}"#)))
+        .file("train/flake.nix", "{ }\n")
+        .file("train/flake.lock", lock(&format!(r#""root": {{"inputs": {{"base": "base", "nixpkgs": "nixpkgs"}}}}, "nixpkgs": {github}, "base": {path}"#)))
+        .file("serve/flake.nix", "{ }\n")
+        .file("broken/flake.nix", "{ }\n")
+        .file("broken/flake.lock", "{ not json")
+        .check(
+            r#"
+truths:
+  - truth: the root and api flakes are locked
+    flake_lock: [flake.nix, api]
+  - truth: every flake is locked
+    flake_lock: "**/flake.nix"
+"#,
+        )
+        .run(&[]);
+    assert_eq!(out.status("env::truth::the-root-and-api-flakes-are-locked"), "ok", "{}", out.all());
+    assert_has_lines(
+        &out.failure("env::truth::every-flake-is-locked"),
+        &[
+            "✓ flake_lock flake.lock: expected a flake.lock locking every input to a revision, found no inputs",
+            "✓ flake_lock api/flake.lock: expected a flake.lock locking every input to a revision, found 1 input, each locked to a revision",
+            "✗ flake_lock train/flake.lock: expected a flake.lock locking every input to a revision, found `base` (path:/home/me/base) is locked without a revision; point it at a git or GitHub URL and run `nix flake lock`",
+            "✗ flake_lock serve/flake.lock: expected a flake.lock locking every input to a revision, found missing: run `nix flake lock` in serve and commit flake.lock",
+            "✗ flake_lock broken/flake.lock: expected a flake.lock locking every input to a revision, found unreadable as a flake.lock: key must be a string at line 1 column 3",
+        ],
+    );
+}
+
+#[test]
+fn a_venv_shell_activates_the_virtualenv() {
+    let project = Project::new()
+        .file("env/pyvenv.cfg", "home = /usr/bin\n")
+        .script("env/bin/venv-tool", "echo 'venv-tool 2.0.1'")
+        .check(
+            r#"
+shell: {venv: env}
+truths:
+  - truth: the virtualenv is active
+    tools:
+      venv-tool: {version: "2", from: venv}
+    env:
+      VIRTUAL_ENV: {matches: "/env$"}
+      PYTHONHOME: unset
+"#,
+        )
+        .declared_shells()
+        .env("PYTHONHOME", "/somewhere");
+    let out = project.run(&[]);
+    assert_eq!(out.status("env::truth::the-virtualenv-is-active"), "ok", "{}", out.all());
+    std::fs::remove_file(project.path("env/pyvenv.cfg")).unwrap();
+    let out = project.run(&[]);
+    assert_has_lines(
+        &out.failure("env::truth::the-virtualenv-is-active"),
+        &[
+            "`env` is not a virtualenv (it has no pyvenv.cfg); create it with `python3 -m venv env` and install the requirements into it",
+        ],
+    );
+}

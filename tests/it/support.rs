@@ -141,6 +141,12 @@ impl Project {
     }
 }
 
+/// Runs git in `dir`, asserting it succeeds.
+pub fn git(dir: &Path, args: &[&str]) {
+    let status = Command::new("git").arg("-C").arg(dir).args(args).status().expect("git");
+    assert!(status.success(), "git {args:?} failed");
+}
+
 /// Asserts that `text` contains every one of `parts`, showing the whole text when not.
 pub fn assert_has_lines(text: &str, parts: &[impl AsRef<str>]) {
     for part in parts {
