@@ -18,7 +18,7 @@ use support::{Project, git};
 type Check = fn() -> Result<(), Failed>;
 
 fn main() -> std::process::ExitCode {
-    let tests: [(&str, &str, Check); 20] = [
+    let tests: [(&str, &str, Check); 22] = [
         (
             "nix::one_evaluation_per_shell_cached_by_content",
             "nix",
@@ -47,6 +47,8 @@ fn main() -> std::process::ExitCode {
         ("examples::python_ml_broken", "nix", example_python_ml_broken),
         ("examples::three_shells", "nix", example_three_shells),
         ("examples::three_shells_broken", "nix", example_three_shells_broken),
+        ("examples::nix_first", "nix", example_nix_first),
+        ("examples::nix_first_broken", "nix", example_nix_first_broken),
         ("examples::debian_venv", "python3", example_debian_venv),
         ("examples::debian_venv_broken", "python3", example_debian_venv_broken),
         ("nextest::a_process_per_case_with_ignored_listed", "cargo-nextest", nextest_runs_each_case),
@@ -652,4 +654,60 @@ fn example_debian_venv_broken() -> Result<(), Failed> {
     ensure(check.contains("│ python-dateutil 2.9.0.post0 requires six, which is not installed."), || {
         check.clone()
     })
+}
+
+/// Example 4: a nix-first policy over scripts, flake locks and where tools come from.
+fn example_nix_first() -> Result<(), Failed> {
+    let nix = Nix::new();
+    let out = nix.project(Project::fixture("nix-first")).run(&[]);
+    all_passed(
+        &out,
+        &[
+            "policy::truth::every-shell-script-in-the-repository-runs-through-the-dev-shell",
+            "policy::truth::every-flake-has-a-flake-lock-with-every-input-locked-to-a",
+            "policy::truth::the-pure-dev-shell-gives-bash-python3-and-cmake-from-nix-store",
+            "policy::truth::scripts-lint-sh-passes-in-the-pure-dev-shell",
+            "policy::artifact::flake.nix",
+            "policy::key_link::scripts/lint.sh->flake.nix",
+        ],
+    )
+}
+
+/// Example 4, broken: a script with a host shebang, a `path:` input in a lock, and cmake
+/// dropped from the toolchain while the shell's PATH falls back to /usr/bin.
+fn example_nix_first_broken() -> Result<(), Failed> {
+    let nix = Nix::new();
+    let project = Project::fixture("nix-first").script("scripts/release.sh", "echo release");
+    let lock = std::fs::read_to_string(project.path("deploy/flake.lock"))?
+        .replace(r#""nixpkgs": "nixpkgs""#, r#""nixpkgs": "nixpkgs", "shared": "shared""#)
+        .replacen(
+            r#""root": {"#,
+            r#""shared": {"locked": {"lastModified": 1, "narHash": "sha256-AAAA", "path": "/home/dev/shared", "type": "path"}, "original": {"path": "/home/dev/shared", "type": "path"}}, "root": {"#,
+            1,
+        );
+    let flake = std::fs::read_to_string(project.path("flake.nix"))?
+        .replace("python3 cmake\";", "python3\";")
+        .replace(r#"PATH = "${toolchain}/bin";"#, r#"PATH = "${toolchain}/bin:/usr/bin:/bin";"#);
+    let out = nix.project(project.file("deploy/flake.lock", lock).file("flake.nix", flake)).run(&[]);
+    ensure(out.code == 101, || out.all())?;
+    let scripts =
+        out.failure("policy::truth::every-shell-script-in-the-repository-runs-through-the-dev-shell");
+    ensure(scripts.contains("✓ files scripts/lint.sh"), || scripts.clone())?;
+    ensure(scripts.contains("✗ files scripts/release.sh: expected exists, matches"), || scripts.clone())?;
+    let locks = out.failure("policy::truth::every-flake-has-a-flake-lock-with-every-input-locked-to-a");
+    ensure(
+        locks.contains("✗ flake_lock deploy/flake.lock: expected a flake.lock locking every input to a revision, found `shared` (path:/home/dev/shared) is locked without a revision"),
+        || locks.clone(),
+    )?;
+    let tools = out.failure("policy::truth::the-pure-dev-shell-gives-bash-python3-and-cmake-from-nix-store");
+    ensure(tools.contains("✓ tools python3: expected version 3 from /nix/store, found 3."), || {
+        tools.clone()
+    })?;
+    ensure(
+        tools.contains(
+            "✗ tools cmake: expected on PATH from /nix/store, found /usr/bin/cmake (outside /nix/store)",
+        ),
+        || tools.clone(),
+    )?;
+    ensure(out.status("policy::truth::scripts-lint-sh-passes-in-the-pure-dev-shell") == "ok", || out.all())
 }

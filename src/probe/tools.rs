@@ -81,6 +81,7 @@ fn origin_problem(path: &Path, from: Origin, ctx: &Context<'_>) -> Option<String
     match from {
         Origin::Any => None,
         Origin::Nix if path.starts_with("/nix/store") || real.starts_with("/nix/store") => None,
+        Origin::Nix if real == path => Some("outside /nix/store".into()),
         Origin::Nix => Some(format!("resolves to {}, outside /nix/store", real.display())),
         Origin::Venv => {
             let venv =
