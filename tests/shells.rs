@@ -18,7 +18,7 @@ use support::{Project, git};
 type Check = fn() -> Result<(), Failed>;
 
 fn main() -> std::process::ExitCode {
-    let tests: [(&str, &str, Check); 22] = [
+    let tests: [(&str, &str, Check); 24] = [
         (
             "nix::one_evaluation_per_shell_cached_by_content",
             "nix",
@@ -45,6 +45,8 @@ fn main() -> std::process::ExitCode {
         ("direnv::blocked_then_allowed", "direnv", blocked_then_allowed),
         ("examples::python_ml", "nix", example_python_ml),
         ("examples::python_ml_broken", "nix", example_python_ml_broken),
+        ("examples::composed_flakes", "nix", example_composed_flakes),
+        ("examples::composed_flakes_broken", "nix", example_composed_flakes_broken),
         ("examples::three_shells", "nix", example_three_shells),
         ("examples::three_shells_broken", "nix", example_three_shells_broken),
         ("examples::nix_first", "nix", example_nix_first),
@@ -710,4 +712,99 @@ fn example_nix_first_broken() -> Result<(), Failed> {
         || tools.clone(),
     )?;
     ensure(out.status("policy::truth::scripts-lint-sh-passes-in-the-pure-dev-shell") == "ok", || out.all())
+}
+
+/// Example 2, with the base flake's source in the store as if fetched from GitHub before:
+/// the services lock `github:acme/platform` to a revision and its narHash, and nix uses a
+/// store path with that hash without the network.
+fn composed_flakes(nix: &Nix) -> Result<Project, Failed> {
+    let project = Project::fixture("composed-flakes");
+    let snapshot = tempfile::tempdir()?;
+    let source = snapshot.path().join("source");
+    std::fs::create_dir(&source)?;
+    for file in ["flake.nix", "flake.lock"] {
+        std::fs::copy(project.path(file), source.join(file))?;
+    }
+    let hash = Command::new("nix")
+        .args(["--extra-experimental-features", "nix-command", "hash", "path"])
+        .arg(&source)
+        .output()?;
+    let hash = String::from_utf8_lossy(&hash.stdout).trim().to_string();
+    let locked = std::fs::read_to_string(project.path("api/flake.lock"))?;
+    ensure(locked.contains(&format!("\"narHash\": \"{hash}\"")), || {
+        format!("the base flake changed: set the base narHash in api/ and train/flake.lock to {hash}")
+    })?;
+    let added = Command::new("nix-store").arg("--add").arg(&source).output()?;
+    ensure(added.status.success(), || String::from_utf8_lossy(&added.stderr).into_owned())?;
+    Ok(nix.project(project))
+}
+
+/// Example 2: a base flake and service flakes in subdirectories taking it by GitHub URL.
+fn example_composed_flakes() -> Result<(), Failed> {
+    let nix = Nix::new();
+    let project = composed_flakes(&nix)?;
+    let cases = [
+        "base::truth::nix-develop-of-the-base-flake-gives-python3-from-its-python-env",
+        "api::truth::nix-develop-dir-api-gives-the-api-service-python3-from-the-base",
+        "train::truth::nix-develop-dir-train-gives-the-train-service-python3-from-the",
+        "policy::truth::the-service-flakes-take-the-base-flake-by-its-github-url-never-a",
+        "policy::truth::every-flake-lock-locks-its-inputs-to-a-revision",
+        "api::artifact::flake.nix",
+        "api::key_link::api/flake.nix->flake.nix",
+    ];
+    all_passed(&project.run(&[]), &cases)?;
+    ensure(nix.evaluations() == 3, || format!("{} evaluations, expected one per flake", nix.evaluations()))?;
+    all_passed(&project.run(&[]), &cases)?;
+    ensure(nix.evaluations() == 3, || "a second run evaluated again".into())?;
+    // A service's own lock decides its shell: changing it must not reuse a cached one. The
+    // key covers every flake file of the repository, so all three shells evaluate again.
+    let lock = std::fs::read_to_string(project.path("api/flake.lock"))?.replace("1795000000", "1795000001");
+    let project = project.file("api/flake.lock", lock);
+    all_passed(&project.run(&[]), &cases)?;
+    ensure(nix.evaluations() == 6, || {
+        format!("{} evaluations after api/flake.lock changed, expected 3 more", nix.evaluations())
+    })
+}
+
+/// Example 2, broken: the train service takes the base by a `path:` input, locked without a
+/// revision. Its shell still evaluates here (this store holds that content), which is why
+/// the policy must catch it.
+fn example_composed_flakes_broken() -> Result<(), Failed> {
+    let nix = Nix::new();
+    let project = composed_flakes(&nix)?;
+    let flake = std::fs::read_to_string(project.path("train/flake.nix"))?
+        .replace("\"github:acme/platform\"", "\"path:/home/dev/platform\"");
+    // As `nix flake lock` writes a path input: a narHash, no revision.
+    let mut lock: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(project.path("train/flake.lock"))?)?;
+    let base = &mut lock["nodes"]["base"];
+    base["locked"] = serde_json::json!({
+        "lastModified": 1795000000, "narHash": base["locked"]["narHash"], "path": "/home/dev/platform", "type": "path"
+    });
+    base["original"] = serde_json::json!({"path": "/home/dev/platform", "type": "path"});
+    let lock = serde_json::to_string_pretty(&lock)?;
+    let project = project.file("train/flake.nix", flake).file("train/flake.lock", lock);
+    git(project.root(), &["add", "-A"]);
+    let out = project.run(&[]);
+    ensure(out.code == 101, || out.all())?;
+    for (name, status) in [
+        ("base::truth::nix-develop-of-the-base-flake-gives-python3-from-its-python-env", "ok"),
+        ("api::truth::nix-develop-dir-api-gives-the-api-service-python3-from-the-base", "ok"),
+        ("train::truth::nix-develop-dir-train-gives-the-train-service-python3-from-the", "ok"),
+        ("policy::truth::the-service-flakes-take-the-base-flake-by-its-github-url-never-a", "FAILED"),
+        ("policy::truth::every-flake-lock-locks-its-inputs-to-a-revision", "FAILED"),
+    ] {
+        ensure(out.status(name) == status, || format!("{name} is not {status}:\n{}", out.all()))?;
+    }
+    let urls = out.failure("policy::truth::the-service-flakes-take-the-base-flake-by-its-github-url-never-a");
+    ensure(urls.contains("✓ files api/flake.nix"), || urls.clone())?;
+    ensure(
+        urls.contains("found contains `\"path:` in line `inputs.base.url = \"path:/home/dev/platform\";`"),
+        || urls.clone(),
+    )?;
+    let locks = out.failure("policy::truth::every-flake-lock-locks-its-inputs-to-a-revision");
+    ensure(
+        locks.contains("✗ flake_lock train/flake.lock: expected a flake.lock locking every input to a revision, found `base` (path:/home/dev/platform) is locked without a revision"),
+        || locks.clone(),
+    )
 }

@@ -1,8 +1,8 @@
 //! The content-keyed cache of captured nix environments.
 //!
 //! The key is a hash of what decides the environment: the installable, purity, the nix
-//! binary, the system, and the *contents* of flake.nix, flake.lock and every `*.nix`
-//! under the root. Never timestamps: a `touch` does not re-evaluate, an edit always
+//! binary, the system, and the *contents* of every `*.nix` and every `flake.lock` under
+//! the root (a flake in a subdirectory, `.?dir=api`, has its own lock). Never timestamps: a `touch` does not re-evaluate, an edit always
 //! does. An entry that fails to parse is ignored and rewritten, never trusted.
 
 use std::fs::File;
@@ -101,8 +101,8 @@ pub fn key(root: &Path, installable: &str, pure: bool, nix: &Path) -> String {
     field(&size.to_le_bytes());
     field(&mtime.to_le_bytes());
     field(format!("{}-{}", std::env::consts::ARCH, std::env::consts::OS).as_bytes());
-    let mut files = vec![root.join("flake.lock")];
-    collect_nix_files(root, &mut files);
+    let mut files = Vec::new();
+    collect_flake_files(root, &mut files);
     files.sort();
     for file in files {
         field(file.strip_prefix(root).unwrap_or(&file).as_os_str().as_encoded_bytes());
@@ -114,16 +114,16 @@ pub fn key(root: &Path, installable: &str, pure: bool, nix: &Path) -> String {
     hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Every `*.nix` file under `dir`, not following symlinked directories.
-fn collect_nix_files(dir: &Path, files: &mut Vec<PathBuf>) {
+/// Every `*.nix` and `flake.lock` under `dir`, not following symlinked directories.
+fn collect_flake_files(dir: &Path, files: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     for entry in entries.flatten() {
         let path = entry.path();
         let Ok(kind) = entry.file_type() else { continue };
         let name = entry.file_name();
         if kind.is_dir() && !SKIPPED.iter().any(|s| name == *s) {
-            collect_nix_files(&path, files);
-        } else if !kind.is_dir() && path.extension().is_some_and(|e| e == "nix") {
+            collect_flake_files(&path, files);
+        } else if !kind.is_dir() && (path.extension().is_some_and(|e| e == "nix") || name == "flake.lock") {
             files.push(path);
         }
     }
