@@ -6,6 +6,7 @@
 //! over "every script in the repo" is not tripped by `.venv/`, `node_modules/` or a
 //! `result` link; outside git, every file under the root except `.git`.
 
+use std::cell::OnceCell;
 use std::path::Path;
 
 use regex::Regex;
@@ -124,14 +125,39 @@ fn component_regex(component: &str, glob: &str) -> Result<String, String> {
     Ok(out)
 }
 
+/// The files of a project, listed on the first glob that needs them.
+pub struct ProjectFiles<'a> {
+    root: &'a Path,
+    listed: OnceCell<Vec<String>>,
+}
+
+impl<'a> ProjectFiles<'a> {
+    /// The files under `root`, not yet listed.
+    pub fn new(root: &'a Path) -> ProjectFiles<'a> {
+        ProjectFiles { root, listed: OnceCell::new() }
+    }
+
+    /// The files `glob` matches, sorted; none is an error saying how many were searched.
+    pub fn matching(&self, glob: &Glob) -> Result<Vec<&str>, String> {
+        let all = self.listed.get_or_init(|| list(self.root));
+        let matched: Vec<&str> = all.iter().map(String::as_str).filter(|path| glob.matches(path)).collect();
+        match matched.is_empty() {
+            true => Err(format!("no file matches, among the {} files of the project", all.len())),
+            false => Ok(matched),
+        }
+    }
+}
+
 /// Every file of the project a glob may match, relative to `root`, sorted.
-pub fn project_files(root: &Path) -> Vec<String> {
+fn list(root: &Path) -> Vec<String> {
     let mut files = git_files(root).unwrap_or_else(|| {
         let mut found = Vec::new();
         walk(root, "", &mut found);
         found
     });
     files.sort();
+    // An unmerged path is listed once per conflict stage.
+    files.dedup();
     files
 }
 
@@ -150,14 +176,9 @@ fn git_files(root: &Path) -> Option<Vec<String>> {
         return None;
     }
     let listed = String::from_utf8_lossy(&output.stdout);
-    let mut files: Vec<String> = listed
-        .split('\0')
-        .filter(|path| !path.is_empty() && root.join(path).symlink_metadata().is_ok())
-        .map(String::from)
-        .collect();
-    // A file both tracked and modified is listed once per state.
-    files.dedup();
-    Some(files)
+    // A tracked file deleted from the work tree is still listed.
+    let present = |path: &&str| !path.is_empty() && root.join(path).symlink_metadata().is_ok();
+    Some(listed.split('\0').filter(present).map(String::from).collect())
 }
 
 /// Every file under `dir`, `.git` aside, without following symlinks into directories.

@@ -18,7 +18,8 @@ pub fn check_file(plan: &Plan, plan_path: &str) -> String {
     let _ =
         writeln!(out, "# Mirrors {plan_path}: every plan truth is copied exactly; change the probes, never");
     let _ = writeln!(out, "# the text. Artifacts and key links come from the plan. Replace each");
-    let _ = writeln!(out, "# `manual: \"TODO: ...\"` with a probe (run, tools, imports, files, env, libs).");
+    let _ = writeln!(out, "# `manual: \"TODO: ...\"` with a probe: run, tools, imports, files, env, libs,");
+    let _ = writeln!(out, "# packages or flake_lock (see the README).");
     let _ = writeln!(out, "plan: {}", quote(plan_path));
     let _ = writeln!(out, "truths:");
     if plan.truths.is_empty() {

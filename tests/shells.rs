@@ -154,7 +154,9 @@ fn one_evaluation_per_shell_cached_by_content() -> Result<(), Failed> {
     let mode = env_file.metadata()?.permissions().mode() & 0o777;
     ensure(mode == 0o600, || format!("cache entry mode {mode:o}, expected 600"))?;
     let cached = String::from_utf8_lossy(&std::fs::read(env_file)?).into_owned();
-    let entries: Vec<&str> = cached.split('\0').collect();
+    // The variables follow the header line, in no set order.
+    let body = cached.split_once('\n').map_or("", |(_, body)| body);
+    let entries: Vec<&str> = body.split('\0').collect();
     ensure(
         entries.contains(&"FROM_HOOK=hook-ran") && !entries.iter().any(|e| e.starts_with("welcome")),
         || format!("shellHook output leaked into the capture:\n{cached}"),
@@ -412,7 +414,11 @@ fn a_damaged_cache_entry_is_never_trusted() -> Result<(), Failed> {
         .find(|p| p.extension().is_some_and(|e| e == "env"))
         .ok_or("no cache entry")?;
     let whole = std::fs::read(&entry)?;
-    let damaged: [&[u8]; 3] = [&whole[..whole.len() / 2], b"not an envtruth cache entry", b""];
+    // Cut right after a variable's NUL, the entry still parses: only its hash tells.
+    let half = whole.len() / 2;
+    let at_a_variable_end = half + whole[half..].iter().position(|b| *b == 0).ok_or("no NUL")? + 1;
+    let damaged: [&[u8]; 4] =
+        [&whole[..half], &whole[..at_a_variable_end], b"not an envtruth cache entry", b""];
     for (n, bytes) in damaged.iter().enumerate() {
         std::fs::write(&entry, bytes)?;
         let out = project.run(&[]);
@@ -423,7 +429,7 @@ fn a_damaged_cache_entry_is_never_trusted() -> Result<(), Failed> {
         // Rewritten whole (a new evaluation differs in its temp dir names, so not byte for byte).
         let rewritten = std::fs::read(&entry)?;
         ensure(
-            rewritten.starts_with(b"envtruth-env 1\n")
+            rewritten.starts_with(b"envtruth-env 2 ")
                 && rewritten.ends_with(b"\0")
                 && rewritten.windows(19).any(|w| w == b"FROM_HOOK=hook-ran\0"),
             || "the entry was not rewritten whole".into(),
@@ -596,6 +602,14 @@ fn all_passed(out: &support::Output, names: &[&str]) -> Result<(), Failed> {
     ensure(ran == names.len(), || format!("{ran} cases ran, expected {}:\n{}", names.len(), out.all()))
 }
 
+/// Asserts the status (`ok`, `FAILED`) of each named case.
+fn statuses(out: &support::Output, expected: &[(&str, &str)]) -> Result<(), Failed> {
+    for (name, status) in expected {
+        ensure(out.status(name) == *status, || format!("{name} is not {status}:\n{}", out.all()))?;
+    }
+    Ok(())
+}
+
 /// Example 5 with its virtualenv made by its own setup.sh (pip reaches PyPI).
 fn debian_venv() -> Result<Project, Failed> {
     let project = Project::fixture("debian-venv");
@@ -634,15 +648,16 @@ fn example_debian_venv_broken() -> Result<(), Failed> {
     ensure(pip.status.success(), || String::from_utf8_lossy(&pip.stderr).into_owned())?;
     let out = project.run(&[]);
     ensure(out.code == 101, || out.all())?;
-    for (name, status) in [
-        ("machine::truth::the-system-packages-python3-python3-venv-git-and-ca-certificates", "ok"),
-        ("machine::truth::the-virtualenv-venv-provides-python-3-and-pip", "ok"),
-        ("machine::truth::every-line-of-requirements-txt-pins-its-package-with", "FAILED"),
-        ("machine::truth::import-reports-and-its-dependencies-load-in-the-virtualenv", "FAILED"),
-        ("machine::truth::pip-check-finds-no-broken-requirements", "FAILED"),
-    ] {
-        ensure(out.status(name) == status, || format!("{name} is not {status}:\n{}", out.all()))?;
-    }
+    statuses(
+        &out,
+        &[
+            ("machine::truth::the-system-packages-python3-python3-venv-git-and-ca-certificates", "ok"),
+            ("machine::truth::the-virtualenv-venv-provides-python-3-and-pip", "ok"),
+            ("machine::truth::every-line-of-requirements-txt-pins-its-package-with", "FAILED"),
+            ("machine::truth::import-reports-and-its-dependencies-load-in-the-virtualenv", "FAILED"),
+            ("machine::truth::pip-check-finds-no-broken-requirements", "FAILED"),
+        ],
+    )?;
     let pinned = out.failure("machine::truth::every-line-of-requirements-txt-pins-its-package-with");
     ensure(pinned.contains("found line 2 `python-dateutil>=2.8` does not match"), || pinned.clone())?;
     let imports = out.failure("machine::truth::import-reports-and-its-dependencies-load-in-the-virtualenv");
@@ -787,15 +802,16 @@ fn example_composed_flakes_broken() -> Result<(), Failed> {
     git(project.root(), &["add", "-A"]);
     let out = project.run(&[]);
     ensure(out.code == 101, || out.all())?;
-    for (name, status) in [
-        ("base::truth::nix-develop-of-the-base-flake-gives-python3-from-its-python-env", "ok"),
-        ("api::truth::nix-develop-dir-api-gives-the-api-service-python3-from-the-base", "ok"),
-        ("train::truth::nix-develop-dir-train-gives-the-train-service-python3-from-the", "ok"),
-        ("policy::truth::the-service-flakes-take-the-base-flake-by-its-github-url-never-a", "FAILED"),
-        ("policy::truth::every-flake-lock-locks-its-inputs-to-a-revision", "FAILED"),
-    ] {
-        ensure(out.status(name) == status, || format!("{name} is not {status}:\n{}", out.all()))?;
-    }
+    statuses(
+        &out,
+        &[
+            ("base::truth::nix-develop-of-the-base-flake-gives-python3-from-its-python-env", "ok"),
+            ("api::truth::nix-develop-dir-api-gives-the-api-service-python3-from-the-base", "ok"),
+            ("train::truth::nix-develop-dir-train-gives-the-train-service-python3-from-the", "ok"),
+            ("policy::truth::the-service-flakes-take-the-base-flake-by-its-github-url-never-a", "FAILED"),
+            ("policy::truth::every-flake-lock-locks-its-inputs-to-a-revision", "FAILED"),
+        ],
+    )?;
     let urls = out.failure("policy::truth::the-service-flakes-take-the-base-flake-by-its-github-url-never-a");
     ensure(urls.contains("✓ files api/flake.nix"), || urls.clone())?;
     ensure(

@@ -3,32 +3,27 @@
 //! A glob key checks every file it matches, each its own item. A glob matching nothing
 //! is a failure (the policy would hold of nothing), unless the key says `exists: false`.
 
-use std::cell::OnceCell;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
 use super::{Located, locate, shorten};
-use crate::glob::{self, Target};
+use crate::glob::{ProjectFiles, Target};
 use crate::outcome::{Evidence, Findings};
 use crate::spec::{FileSpec, Pattern};
 
 pub fn check(files: &[(Target, FileSpec)], root: &Path) -> Findings {
-    // Listed once per truth, however many globs it has.
-    let project = OnceCell::new();
+    let project = ProjectFiles::new(root);
     let mut evidence = Vec::new();
     for (target, spec) in files {
         match target {
             Target::Path(path) => evidence.push(check_one(path, spec, root)),
-            Target::Glob(pattern) => {
-                let all = project.get_or_init(|| glob::project_files(root));
-                let matched: Vec<&String> = all.iter().filter(|path| pattern.matches(path)).collect();
-                if matched.is_empty() {
-                    let found = format!("no file matches, among the {} files of the project", all.len());
+            Target::Glob(pattern) => match project.matching(pattern) {
+                Ok(paths) => evidence.extend(paths.into_iter().map(|path| check_one(path, spec, root))),
+                Err(none) => {
                     let expected = if spec.exists { "at least one match" } else { "no match" };
-                    evidence.push(Evidence::new("files", pattern.text(), !spec.exists, expected, found));
+                    evidence.push(Evidence::new("files", pattern.text(), !spec.exists, expected, none));
                 }
-                evidence.extend(matched.into_iter().map(|path| check_one(path, spec, root)));
-            }
+            },
         }
     }
     Findings { evidence, commands: Vec::new() }

@@ -9,26 +9,23 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::{Located, locate};
-use crate::glob::{self, Target};
+use crate::glob::{ProjectFiles, Target};
 use crate::outcome::{Evidence, Findings};
 
 const EXPECTED: &str = "a flake.lock locking every input to a revision";
 
 pub fn check(flakes: &[Target], root: &Path) -> Findings {
+    let project = ProjectFiles::new(root);
     let mut evidence = Vec::new();
-    let mut project: Option<Vec<String>> = None;
     for target in flakes {
         match target {
             Target::Path(path) => evidence.push(check_one(path, root)),
-            Target::Glob(pattern) => {
-                let all = project.get_or_insert_with(|| glob::project_files(root));
-                let matched: Vec<&String> = all.iter().filter(|path| pattern.matches(path)).collect();
-                if matched.is_empty() {
-                    let found = format!("no file matches, among the {} files of the project", all.len());
-                    evidence.push(Evidence::new("flake_lock", pattern.text(), false, EXPECTED, found));
+            Target::Glob(pattern) => match project.matching(pattern) {
+                Ok(paths) => evidence.extend(paths.into_iter().map(|path| check_one(path, root))),
+                Err(none) => {
+                    evidence.push(Evidence::new("flake_lock", pattern.text(), false, EXPECTED, none))
                 }
-                evidence.extend(matched.into_iter().map(|path| check_one(path, root)));
-            }
+            },
         }
     }
     Findings { evidence, commands: Vec::new() }
@@ -36,12 +33,14 @@ pub fn check(flakes: &[Target], root: &Path) -> Findings {
 
 /// Checks the lock of one flake, named by its flake.nix or its directory.
 fn check_one(flake: &str, root: &Path) -> Evidence {
-    let dir = match flake.strip_suffix("flake.nix") {
-        Some(dir) => dir.trim_end_matches('/'),
-        None => flake.trim_end_matches('/'),
+    let named = Path::new(flake);
+    let dir = match named.file_name().is_some_and(|name| name == "flake.nix") {
+        true => named.parent().unwrap_or(Path::new("")),
+        false => named,
     };
-    let lock = match dir {
-        "" | "." => "flake.lock".to_string(),
+    let dir = dir.strip_prefix(".").unwrap_or(dir).to_string_lossy();
+    let lock = match dir.as_ref() {
+        "" => "flake.lock".to_string(),
         dir => format!("{dir}/flake.lock"),
     };
     let item = |passed: bool, found: String| Evidence::new("flake_lock", &lock, passed, EXPECTED, found);

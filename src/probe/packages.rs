@@ -10,7 +10,9 @@ use super::Context;
 use crate::outcome::{Ended, Evidence, Findings};
 use crate::version::{Version, VersionReq};
 
-const FORMAT: &str = "-f=${Package}\t${db:Status-Abbrev}\t${Version}\n";
+/// Each package by its name and by its name with the architecture (`libgomp1:amd64`), so
+/// either may be asked for.
+const FORMAT: &str = "-f=${Package}\t${binary:Package}\t${db:Status-Abbrev}\t${Version}\n";
 
 /// What dpkg knows of one package: its status letters and version.
 struct Known {
@@ -25,13 +27,14 @@ pub fn check(packages: &[(String, VersionReq)], ctx: &Context<'_>) -> Findings {
     let finished = ctx.run(&argv, &format!("dpkg-query -W {}", names.join(" ")));
     let mut known: HashMap<String, Known> = HashMap::new();
     let scanned = finished.stdout.any_line(|line| {
-        let mut fields = line.split('\t');
-        if let (Some(name), Some(status), Some(version)) = (fields.next(), fields.next(), fields.next()) {
-            // A multi-arch package has a line per architecture; one installed is enough.
-            let installed = known.get(name).is_some_and(|k| installed(&k.status));
-            if !installed {
-                let status = status.trim().to_string();
-                known.insert(name.to_string(), Known { status, version: version.to_string() });
+        let fields: Vec<&str> = line.split('\t').collect();
+        if let [name, with_arch, status, version] = fields[..] {
+            for name in [name, with_arch] {
+                // A multi-arch package has a line per architecture; one installed is enough.
+                if !known.get(name).is_some_and(|k| installed(&k.status)) {
+                    let known_now = Known { status: status.trim().to_string(), version: version.to_string() };
+                    known.insert(name.to_string(), known_now);
+                }
             }
         }
         false
@@ -43,7 +46,7 @@ pub fn check(packages: &[(String, VersionReq)], ctx: &Context<'_>) -> Findings {
             "no answer from dpkg ({reason}); this probe reads the package database of Debian and Ubuntu"
         )),
         (Ended::Exit(0 | 1), Ok(_)) => None,
-        (ended, Ok(_)) => Some(format!("no answer from dpkg-query, which {ended}")),
+        (ended, Ok(_)) => Some(format!("no answer from dpkg-query ({ended})")),
         (_, Err(err)) => Some(format!("dpkg-query's output was unreadable: {err}")),
     };
     let evidence = packages

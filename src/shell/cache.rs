@@ -15,7 +15,8 @@ use sha2::{Digest, Sha256};
 use super::{Vars, parse_env};
 use crate::interrupt;
 
-const HEADER: &[u8] = b"envtruth-env 1\n";
+/// The first line of an entry, before the hex SHA-256 of the body.
+const HEADER: &str = "envtruth-env 2 ";
 
 /// Directories never searched for `*.nix`: VCS data, build output, dependencies.
 const SKIPPED: [&str; 6] = [".git", ".direnv", ".venv", "target", "node_modules", "result"];
@@ -42,9 +43,10 @@ impl Cache {
     /// The environment stored under `key`, if a whole, well-formed entry is there.
     pub fn get(&self, key: &str) -> Option<Vars> {
         let bytes = std::fs::read(self.dir.join(format!("{key}.env"))).ok()?;
-        let body = bytes.strip_prefix(HEADER)?;
-        // Every entry ends with NUL: a truncated file does not.
-        if !body.ends_with(b"\0") {
+        let rest = bytes.strip_prefix(HEADER.as_bytes())?;
+        let newline = rest.iter().position(|b| *b == b'\n')?;
+        let (hash, body) = (&rest[..newline], &rest[newline + 1..]);
+        if hash != hex_sha256(body).as_bytes() {
             return None;
         }
         let vars = parse_env(body);
@@ -55,17 +57,19 @@ impl Cache {
     /// write only costs the next run an evaluation.
     pub fn put(&self, key: &str, vars: &Vars) {
         use std::os::unix::ffi::OsStrExt;
-        let mut body = HEADER.to_vec();
+        let mut body = Vec::new();
         for (name, value) in vars {
             body.extend_from_slice(name.as_bytes());
             body.push(b'=');
             body.extend_from_slice(value.as_bytes());
             body.push(0);
         }
+        let mut entry = format!("{HEADER}{}\n", hex_sha256(&body)).into_bytes();
+        entry.extend_from_slice(&body);
         // NamedTempFile is created with mode 0600.
         let Ok(mut temp) = tempfile::NamedTempFile::new_in(&self.dir) else { return };
         let _registered = interrupt::RemovedOnInterrupt::new(temp.path());
-        if temp.write_all(&body).and_then(|()| temp.as_file().sync_all()).is_ok() {
+        if temp.write_all(&entry).and_then(|()| temp.as_file().sync_all()).is_ok() {
             let _ = temp.persist(self.dir.join(format!("{key}.env")));
         }
     }
@@ -111,7 +115,15 @@ pub fn key(root: &Path, installable: &str, pure: bool, nix: &Path) -> String {
             Err(_) => field(b"\0absent"),
         }
     }
-    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    hex(&hash.finalize())
+}
+
+fn hex_sha256(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Every `*.nix` and `flake.lock` under `dir`, not following symlinked directories.
