@@ -4,6 +4,7 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::glob::Target;
 use crate::probe::Probe;
 use crate::spec::{ArtifactSpec, KeyLinkSpec, ShellSpec};
 
@@ -79,9 +80,14 @@ impl Case {
     pub fn item_source(&self, probe: &str, item: &str) -> &Source {
         self.items
             .iter()
-            .find(|(p, i, _)| *p == probe && (i == item || i == "*"))
+            .find(|(p, i, _)| *p == probe && (i == item || i == "*" || glob_matches(i, item)))
             .map_or(&self.source, |(_, _, source)| source)
     }
+}
+
+/// Whether `key` is a glob (a `files:` key) that matched `item`.
+fn glob_matches(key: &str, item: &str) -> bool {
+    matches!(Target::parse(key), Ok(Target::Glob(glob)) if glob.matches(item))
 }
 
 /// The default id of a truth: lowercase ASCII letters and digits, every other run of

@@ -406,7 +406,18 @@ truths:
     expected_failures(&out, 6);
     // In a work tree, what git ignores is not part of the project.
     crate::support::git(project.root(), &["init", "-q"]);
-    let out = project.run(&[]);
+    let out = project.run(&["--json", "results.json"]);
+    // Each match's evidence points at the glob's line.
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(project.path("results.json")).unwrap()).unwrap();
+    let lint = json["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|case| case["evidence"].as_array().unwrap())
+        .find(|item| item["item"] == "ci/tools/lint.sh")
+        .unwrap();
+    assert_eq!(lint["source"]["line"], 9, "{lint}");
     let every = out.failure("env::truth::every-script-runs-in-the-dev-shell");
     assert!(!every.contains(".venv"), "{every}");
     expected_failures(&out, 5);
