@@ -564,10 +564,19 @@ fn example_three_shells_broken() -> Result<(), Failed> {
 fn example_python_ml() -> Result<(), Failed> {
     let nix = Nix::new();
     let out = nix.project(Project::fixture("python-ml")).run(&[]);
-    ensure(out.code == 0, || out.all())?;
-    let names = out.stdout.lines().filter(|l| l.starts_with("test ") && l.ends_with("... ok")).count();
-    // Six truths, an artifact and a key link.
-    ensure(names == 8, || format!("{names} passed, expected 8:\n{}", out.all()))
+    all_passed(
+        &out,
+        &[
+            "python-env::truth::nix-develop-gives-python-3-10-or-newer-uv-ruff-and-cmake",
+            "python-env::truth::ld-library-path-holds-libstdc-libgomp-and-zlib",
+            "python-env::truth::envrc-holds-use-flake",
+            "python-env::truth::uv-sync",
+            "python-env::truth::import-mlstack-loads-without-libgomp-errors",
+            "python-env::truth::uv-lock-exists-and-is-tracked-by-git",
+            "python-env::artifact::pyproject.toml",
+            "python-env::key_link::pyproject.toml->uv.lock",
+        ],
+    )
 }
 
 /// Example 1, broken: the shell's LD_LIBRARY_PATH lost the libraries and uv.lock is not
@@ -583,6 +592,16 @@ fn example_python_ml_broken() -> Result<(), Failed> {
     git(project.root(), &["rm", "-q", "--cached", "uv.lock"]);
     let out = project.run(&[]);
     ensure(out.code == 101, || out.all())?;
+    statuses(
+        &out,
+        &[
+            ("python-env::truth::nix-develop-gives-python-3-10-or-newer-uv-ruff-and-cmake", "ok"),
+            ("python-env::truth::ld-library-path-holds-libstdc-libgomp-and-zlib", "FAILED"),
+            ("python-env::truth::envrc-holds-use-flake", "ok"),
+            ("python-env::truth::uv-sync", "ok"),
+            ("python-env::truth::uv-lock-exists-and-is-tracked-by-git", "FAILED"),
+        ],
+    )?;
     let libs = out.failure("python-env::truth::ld-library-path-holds-libstdc-libgomp-and-zlib");
     ensure(
         libs.contains("✗ libs libgomp.so.1: expected in an LD_LIBRARY_PATH directory, found in none of the 1 LD_LIBRARY_PATH directories"),
