@@ -181,7 +181,7 @@ fn git_files(root: &Path) -> Option<Vec<String>> {
     Some(listed.split('\0').filter(present).map(String::from).collect())
 }
 
-/// Every file under `dir`, `.git` aside, without following symlinks into directories.
+/// Every file under `root/prefix`, `.git` aside, without following symlinks into directories.
 fn walk(root: &Path, prefix: &str, found: &mut Vec<String>) {
     let Ok(entries) = std::fs::read_dir(root.join(prefix)) else { return };
     for entry in entries.flatten() {

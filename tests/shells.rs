@@ -602,13 +602,31 @@ fn example_python_ml_broken() -> Result<(), Failed> {
             ("python-env::truth::uv-lock-exists-and-is-tracked-by-git", "FAILED"),
         ],
     )?;
-    let libs = out.failure("python-env::truth::ld-library-path-holds-libstdc-libgomp-and-zlib");
-    ensure(
-        libs.contains("✗ libs libgomp.so.1: expected in an LD_LIBRARY_PATH directory, found in none of the 1 LD_LIBRARY_PATH directories"),
-        || libs.clone(),
+    failure_says(
+        &out,
+        "python-env::truth::ld-library-path-holds-libstdc-libgomp-and-zlib",
+        &[
+            "✗ libs libgomp.so.1: expected in an LD_LIBRARY_PATH directory, found in none of the 1 LD_LIBRARY_PATH directories",
+        ],
     )?;
-    let lock = out.failure("python-env::truth::uv-lock-exists-and-is-tracked-by-git");
-    ensure(lock.contains("error: pathspec 'uv.lock' did not match any file(s) known to git"), || lock.clone())
+    failure_says(
+        &out,
+        "python-env::truth::uv-lock-exists-and-is-tracked-by-git",
+        &["error: pathspec 'uv.lock' did not match any file(s) known to git"],
+    )
+}
+
+/// The flake.lock at `lock` with `input` locked as `nix flake lock` locks a `path:` input:
+/// a narHash (kept, if the input had one), no revision.
+fn path_input(lock: &Path, input: &str, path: &str) -> Result<String, Failed> {
+    let mut lock: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(lock)?)?;
+    let nar_hash = lock["nodes"][input]["locked"]["narHash"].as_str().unwrap_or("sha256-AAAA").to_string();
+    lock["nodes"][input] = serde_json::json!({
+        "locked": {"lastModified": 1795000000, "narHash": nar_hash, "path": path, "type": "path"},
+        "original": {"path": path, "type": "path"}
+    });
+    lock["nodes"]["root"]["inputs"][input] = input.into();
+    Ok(serde_json::to_string_pretty(&lock)?)
 }
 
 /// Asserts that exactly `names` ran, each passing.
@@ -619,6 +637,15 @@ fn all_passed(out: &support::Output, names: &[&str]) -> Result<(), Failed> {
     }
     let ran = out.stdout.lines().filter(|l| l.starts_with("test ") && l.contains(" ... ")).count();
     ensure(ran == names.len(), || format!("{ran} cases ran, expected {}:\n{}", names.len(), out.all()))
+}
+
+/// Asserts that the failure message of case `name` holds every one of `parts`.
+fn failure_says(out: &support::Output, name: &str, parts: &[&str]) -> Result<(), Failed> {
+    let failure = out.failure(name);
+    match parts.iter().find(|part| !failure.contains(*part)) {
+        Some(missing) => Err(format!("{name}: no `{missing}` in:\n{failure}").into()),
+        None => Ok(()),
+    }
 }
 
 /// Asserts the status (`ok`, `FAILED`) of each named case.
@@ -677,19 +704,21 @@ fn example_debian_venv_broken() -> Result<(), Failed> {
             ("machine::truth::pip-check-finds-no-broken-requirements", "FAILED"),
         ],
     )?;
-    let pinned = out.failure("machine::truth::every-line-of-requirements-txt-pins-its-package-with");
-    ensure(pinned.contains("found line 2 `python-dateutil>=2.8` does not match"), || pinned.clone())?;
-    let imports = out.failure("machine::truth::import-reports-and-its-dependencies-load-in-the-virtualenv");
-    ensure(
-        imports.contains(
-            "✗ imports reports: expected imports, found ModuleNotFoundError: No module named 'six'",
-        ),
-        || imports.clone(),
+    failure_says(
+        &out,
+        "machine::truth::every-line-of-requirements-txt-pins-its-package-with",
+        &["found line 2 `python-dateutil>=2.8` does not match"],
     )?;
-    let check = out.failure("machine::truth::pip-check-finds-no-broken-requirements");
-    ensure(check.contains("│ python-dateutil 2.9.0.post0 requires six, which is not installed."), || {
-        check.clone()
-    })
+    failure_says(
+        &out,
+        "machine::truth::import-reports-and-its-dependencies-load-in-the-virtualenv",
+        &["✗ imports reports: expected imports, found ModuleNotFoundError: No module named 'six'"],
+    )?;
+    failure_says(
+        &out,
+        "machine::truth::pip-check-finds-no-broken-requirements",
+        &["│ python-dateutil 2.9.0.post0 requires six, which is not installed."],
+    )
 }
 
 /// Example 4: a nix-first policy over scripts, flake locks and where tools come from.
@@ -714,38 +743,33 @@ fn example_nix_first() -> Result<(), Failed> {
 fn example_nix_first_broken() -> Result<(), Failed> {
     let nix = Nix::new();
     let project = Project::fixture("nix-first").script("scripts/release.sh", "echo release");
-    let lock = std::fs::read_to_string(project.path("deploy/flake.lock"))?
-        .replace(r#""nixpkgs": "nixpkgs""#, r#""nixpkgs": "nixpkgs", "shared": "shared""#)
-        .replacen(
-            r#""root": {"#,
-            r#""shared": {"locked": {"lastModified": 1, "narHash": "sha256-AAAA", "path": "/home/dev/shared", "type": "path"}, "original": {"path": "/home/dev/shared", "type": "path"}}, "root": {"#,
-            1,
-        );
+    let lock = path_input(&project.path("deploy/flake.lock"), "shared", "/home/dev/shared")?;
     let flake = std::fs::read_to_string(project.path("flake.nix"))?
         .replace("python3 cmake\";", "python3\";")
         .replace(r#"PATH = "${toolchain}/bin";"#, r#"PATH = "${toolchain}/bin:/usr/bin:/bin";"#);
     let out = nix.project(project.file("deploy/flake.lock", lock).file("flake.nix", flake)).run(&[]);
     ensure(out.code == 101, || out.all())?;
-    let scripts =
-        out.failure("policy::truth::every-shell-script-in-the-repository-runs-through-the-dev-shell");
-    ensure(scripts.contains("✓ files scripts/lint.sh"), || scripts.clone())?;
-    ensure(scripts.contains("✗ files scripts/release.sh: expected exists, matches"), || scripts.clone())?;
-    let locks = out.failure("policy::truth::every-flake-has-a-flake-lock-with-every-input-locked-to-a");
-    ensure(
-        locks.contains("✗ flake_lock deploy/flake.lock: expected a flake.lock locking every input to a revision, found `shared` (path:/home/dev/shared) is locked without a revision"),
-        || locks.clone(),
+    statuses(&out, &[("policy::truth::scripts-lint-sh-passes-in-the-pure-dev-shell", "ok")])?;
+    failure_says(
+        &out,
+        "policy::truth::every-shell-script-in-the-repository-runs-through-the-dev-shell",
+        &["✓ files scripts/lint.sh", "✗ files scripts/release.sh: expected exists, matches"],
     )?;
-    let tools = out.failure("policy::truth::the-pure-dev-shell-gives-bash-python3-and-cmake-from-nix-store");
-    ensure(tools.contains("✓ tools python3: expected version 3 from /nix/store, found 3."), || {
-        tools.clone()
-    })?;
-    ensure(
-        tools.contains(
+    failure_says(
+        &out,
+        "policy::truth::every-flake-has-a-flake-lock-with-every-input-locked-to-a",
+        &[
+            "✗ flake_lock deploy/flake.lock: expected a flake.lock locking every input to a revision, found `shared` (path:/home/dev/shared) is locked without a revision",
+        ],
+    )?;
+    failure_says(
+        &out,
+        "policy::truth::the-pure-dev-shell-gives-bash-python3-and-cmake-from-nix-store",
+        &[
+            "✓ tools python3: expected version 3 from /nix/store, found 3.",
             "✗ tools cmake: expected on PATH from /nix/store, found /usr/bin/cmake (outside /nix/store)",
-        ),
-        || tools.clone(),
-    )?;
-    ensure(out.status("policy::truth::scripts-lint-sh-passes-in-the-pure-dev-shell") == "ok", || out.all())
+        ],
+    )
 }
 
 /// Example 2, with the base flake's source in the store as if fetched from GitHub before:
@@ -808,15 +832,7 @@ fn example_composed_flakes_broken() -> Result<(), Failed> {
     let project = composed_flakes(&nix)?;
     let flake = std::fs::read_to_string(project.path("train/flake.nix"))?
         .replace("\"github:acme/platform\"", "\"path:/home/dev/platform\"");
-    // As `nix flake lock` writes a path input: a narHash, no revision.
-    let mut lock: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(project.path("train/flake.lock"))?)?;
-    let base = &mut lock["nodes"]["base"];
-    base["locked"] = serde_json::json!({
-        "lastModified": 1795000000, "narHash": base["locked"]["narHash"], "path": "/home/dev/platform", "type": "path"
-    });
-    base["original"] = serde_json::json!({"path": "/home/dev/platform", "type": "path"});
-    let lock = serde_json::to_string_pretty(&lock)?;
+    let lock = path_input(&project.path("train/flake.lock"), "base", "/home/dev/platform")?;
     let project = project.file("train/flake.nix", flake).file("train/flake.lock", lock);
     git(project.root(), &["add", "-A"]);
     let out = project.run(&[]);
@@ -831,15 +847,19 @@ fn example_composed_flakes_broken() -> Result<(), Failed> {
             ("policy::truth::every-flake-lock-locks-its-inputs-to-a-revision", "FAILED"),
         ],
     )?;
-    let urls = out.failure("policy::truth::the-service-flakes-take-the-base-flake-by-its-github-url-never-a");
-    ensure(urls.contains("✓ files api/flake.nix"), || urls.clone())?;
-    ensure(
-        urls.contains("found contains `\"path:` in line `inputs.base.url = \"path:/home/dev/platform\";`"),
-        || urls.clone(),
+    failure_says(
+        &out,
+        "policy::truth::the-service-flakes-take-the-base-flake-by-its-github-url-never-a",
+        &[
+            "✓ files api/flake.nix",
+            "found contains `\"path:` in line `inputs.base.url = \"path:/home/dev/platform\";`",
+        ],
     )?;
-    let locks = out.failure("policy::truth::every-flake-lock-locks-its-inputs-to-a-revision");
-    ensure(
-        locks.contains("✗ flake_lock train/flake.lock: expected a flake.lock locking every input to a revision, found `base` (path:/home/dev/platform) is locked without a revision"),
-        || locks.clone(),
+    failure_says(
+        &out,
+        "policy::truth::every-flake-lock-locks-its-inputs-to-a-revision",
+        &[
+            "✗ flake_lock train/flake.lock: expected a flake.lock locking every input to a revision, found `base` (path:/home/dev/platform) is locked without a revision",
+        ],
     )
 }
