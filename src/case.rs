@@ -2,10 +2,10 @@
 
 use std::fmt;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
-use crate::glob::Target;
-use crate::probe::Probe;
+use crate::probe::{ItemName, Probe};
 use crate::spec::{ArtifactSpec, KeyLinkSpec, ShellSpec};
 
 /// Where a case is defined.
@@ -31,7 +31,7 @@ pub enum Check {
     /// A truth proven by probes, or left to a human.
     Truth {
         /// Every probe must pass.
-        probes: Vec<Probe>,
+        probes: Vec<Arc<dyn Probe>>,
         /// Set when a human must judge it; then nothing runs.
         manual: Option<String>,
     },
@@ -44,6 +44,50 @@ pub enum Check {
         /// The check file it should be added to.
         check_file: String,
     },
+}
+
+/// The kind of a case, as its name and the reports say it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `{suite}::truth::{id}`
+    Truth,
+    /// `{suite}::artifact::{path}`
+    Artifact,
+    /// `{suite}::key_link::{from}->{to}`
+    KeyLink,
+}
+
+impl Kind {
+    /// The word in case names and reports.
+    pub fn word(self) -> &'static str {
+        match self {
+            Kind::Truth => "truth",
+            Kind::Artifact => "artifact",
+            Kind::KeyLink => "key_link",
+        }
+    }
+}
+
+impl Check {
+    /// The kind of case it makes.
+    pub fn kind(&self) -> Kind {
+        match self {
+            Check::Truth { .. } | Check::Unmirrored { .. } => Kind::Truth,
+            Check::Artifact(_) => Kind::Artifact,
+            Check::KeyLink(_) => Kind::KeyLink,
+        }
+    }
+}
+
+/// Where one written probe item is defined.
+#[derive(Debug, Clone)]
+pub struct ItemSource {
+    /// The probe's key.
+    pub probe: &'static str,
+    /// The evidence items it stands for.
+    pub name: ItemName,
+    /// Where it is written.
+    pub source: Source,
 }
 
 /// One runnable case.
@@ -65,29 +109,57 @@ pub struct Case {
     pub after: Vec<usize>,
     /// The plan its check file mirrors (absolute), if any.
     pub plan: Option<PathBuf>,
-    /// Where each probe item is defined: `(probe, item, source)`; `*` stands for every
-    /// item of a probe.
-    pub items: Vec<(&'static str, String, Source)>,
+    /// Where each probe item is defined.
+    pub items: Vec<ItemSource>,
+}
+
+/// What every case of one suite shares.
+#[derive(Debug, Clone)]
+pub struct Suite {
+    /// The check file's stem.
+    pub name: String,
+    /// The suite's shell.
+    pub shell: ShellSpec,
+    /// The suite's time limit per case.
+    pub timeout: Duration,
+    /// The plan the suite mirrors (absolute), if any.
+    pub plan: Option<PathBuf>,
 }
 
 impl Case {
+    /// The one constructor of a case: `{suite}::{kind}::{id}`, with the suite's shell,
+    /// time limit and plan, no dependencies and no probe items.
+    pub fn new(suite: &Suite, id: &str, title: String, source: Source, check: Check) -> Case {
+        Case {
+            name: format!("{}::{}::{id}", suite.name, check.kind().word()),
+            title,
+            source,
+            shell: suite.shell.clone(),
+            timeout: suite.timeout,
+            check,
+            after: Vec::new(),
+            plan: suite.plan.clone(),
+            items: Vec::new(),
+        }
+    }
+
     /// The check file's stem (the part of the name before `::`).
     pub fn suite(&self) -> &str {
         self.name.split("::").next().unwrap_or_default()
+    }
+
+    /// Whether a human must judge it (nothing runs).
+    pub fn is_manual(&self) -> bool {
+        matches!(self.check, Check::Truth { manual: Some(_), .. })
     }
 
     /// Where an evidence item's requirement is defined; the case's own line if not known.
     pub fn item_source(&self, probe: &str, item: &str) -> &Source {
         self.items
             .iter()
-            .find(|(p, i, _)| *p == probe && (i == item || i == "*" || glob_matches(i, item)))
-            .map_or(&self.source, |(_, _, source)| source)
+            .find(|written| written.probe == probe && written.name.covers(item))
+            .map_or(&self.source, |written| &written.source)
     }
-}
-
-/// Whether `key` is a glob (a `files:` key) that matched `item`.
-fn glob_matches(key: &str, item: &str) -> bool {
-    matches!(Target::parse(key), Ok(Target::Glob(glob)) if glob.matches(item))
 }
 
 /// The default id of a truth: lowercase ASCII letters and digits, every other run of

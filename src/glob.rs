@@ -11,7 +11,7 @@ use std::path::Path;
 
 use regex::Regex;
 
-use crate::probe::stays_inside;
+use crate::inside::stays_inside;
 
 /// A compiled glob, relative to the project root.
 #[derive(Debug, Clone)]

@@ -15,6 +15,7 @@ use libtest_mimic::{Completion, Failed, Trial};
 use crate::case::{Case, Check};
 use crate::outcome::{Evidence, Findings, Outcome, Status};
 use crate::probe::{Context, artifact, key_link};
+
 use crate::report::message;
 use crate::shell::{self, Shells};
 use crate::spec::ShellSpec;
@@ -53,7 +54,7 @@ impl Run {
             .map(|i| {
                 let run = Arc::clone(self);
                 let case = &self.cases[i];
-                let manual = matches!(case.check, Check::Truth { manual: Some(_), .. });
+                let manual = case.is_manual();
                 Trial::ignorable_test(case.name.clone(), move || run.verdict(i)).with_ignored_flag(manual)
             })
             .collect()
@@ -76,8 +77,8 @@ impl Run {
         selected
             .iter()
             .filter_map(|&i| {
-                let manual = matches!(self.cases[i].check, Check::Truth { manual: Some(_), .. });
-                let outcome = if manual { Some(self.outcome(i)) } else { self.results[i].get() };
+                let outcome =
+                    if self.cases[i].is_manual() { Some(self.outcome(i)) } else { self.results[i].get() };
                 outcome.map(|outcome| (&self.cases[i], outcome))
             })
             .collect()

@@ -12,11 +12,13 @@
 //! It loads `checks/*.yaml` from the package root and accepts libtest's arguments
 //! (`cargo test -- FILTER --exact --list ...`). [`Harness`] runs other directories.
 
+mod bounded;
 mod case;
 mod duration;
 mod exec;
 mod glob;
 mod harness;
+mod inside;
 mod interrupt;
 mod load;
 mod locate;
@@ -30,6 +32,7 @@ mod secret;
 mod shell;
 mod spec;
 mod suggest;
+mod text;
 mod version;
 mod watch;
 
@@ -189,7 +192,7 @@ pub fn init(root: &Path, plan: &Path, out: Option<&Path>) -> ExitCode {
 
 /// The JSON Schema of check files (`envtruth schema`), from the types the loader reads.
 pub fn schema() -> String {
-    spec::json_schema()
+    spec::schema::json_schema::<probe::Probes>()
 }
 
 /// Parses a shell (`nix`, `direnv`, `host`), as given to `--shell` or `ENVTRUTH_SHELL`.

@@ -6,47 +6,28 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::LazyLock;
 use std::time::Duration;
 
 use regex::Regex;
 use thiserror::Error;
 
-use crate::case::{Case, Check, Source, slug};
-use crate::glob::Target;
+use crate::bounded;
+use crate::case::{Case, Check, ItemSource, Source, Suite, slug};
+use crate::inside::escape;
 use crate::locate::Locations;
-use crate::plan::Plan;
-use crate::probe::{Located, Probe, locate, stays_inside};
+use crate::plan::{Plan, PlanError};
+use crate::probe::{self, KINDS, Probe, Probes, Site};
 use crate::spec::{ArtifactSpec, CheckFile, KeyLinkSpec, ShellSpec, TruthSpec};
 use crate::suggest;
 
 /// The time limit of a truth when neither it nor its file sets one.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
 
-/// The largest check file or plan envtruth reads. Ten thousand truths take well under
-/// 1 MiB; anything bigger is a mistake (a log or a dataset saved as YAML), and reading
-/// it would cost its size in memory.
-pub const MAX_FILE_BYTES: u64 = 4 << 20;
-
-/// The bytes of `path`, or `Ok(None)` when it holds more than [`MAX_FILE_BYTES`]
-/// (never reading more than that).
-pub fn read_bounded(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
-    use std::io::Read;
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)?.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
-    Ok((bytes.len() as u64 <= MAX_FILE_BYTES).then_some(bytes))
-}
-
-/// The message for a file over [`MAX_FILE_BYTES`]; `what` is "check file" or "plan".
-pub fn too_big(what: &str) -> String {
-    format!(
-        "the file is larger than {} MiB, too big for a {what}; is this the file you meant? split it if so",
-        MAX_FILE_BYTES >> 20
-    )
-}
-
 /// Why check files could not become cases. Every run with one exits with code 2.
 #[derive(Debug, Error)]
+#[non_exhaustive]
 pub enum LoadError {
     /// A problem at a place in a check file.
     #[error("{file}:{line}:{column}: {message}")]
@@ -78,6 +59,15 @@ pub enum LoadError {
     },
 }
 
+impl From<PlanError> for LoadError {
+    fn from(error: PlanError) -> LoadError {
+        match error {
+            PlanError::At { file, line, column, message } => LoadError::At { file, line, column, message },
+            PlanError::Unreadable { path, reason } => LoadError::Unreadable { path, reason },
+        }
+    }
+}
+
 /// Where check files are and how paths are shown.
 pub struct Loader<'a> {
     /// Check files or directories of them.
@@ -95,7 +85,7 @@ impl Loader<'_> {
         let files = self.discover(&mut errors);
         for file in &files {
             let shown = self.show(file);
-            match read_bounded(file) {
+            match bounded::read(file) {
                 Err(err) => {
                     errors.push(LoadError::Unreadable { path: shown, reason: format!("cannot read: {err}") })
                 }
@@ -103,7 +93,7 @@ impl Loader<'_> {
                     file: shown,
                     line: 1,
                     column: 1,
-                    message: too_big("check file"),
+                    message: bounded::too_big("check file"),
                 }),
                 Ok(Some(bytes)) => match FileLoader::new(&shown, file, self.root, &bytes) {
                     Err(error) => errors.push(error),
@@ -165,10 +155,8 @@ impl Loader<'_> {
 /// A plan and the check file that mirrors it (the first, when several do).
 struct Mirror {
     plan: Plan,
-    suite: String,
+    suite: Suite,
     check_file: String,
-    shell: ShellSpec,
-    timeout: Duration,
     /// Where each plan truth is mirrored, if it is.
     mirrored: Vec<Option<Source>>,
 }
@@ -176,62 +164,38 @@ struct Mirror {
 impl Mirror {
     /// The plan's artifacts and key links, and a failing case per unmirrored truth.
     fn add_cases(&self, cases: &mut Vec<Case>) {
-        let case = |name: String, title: String, source: Source, check: Check| Case {
-            name,
-            title,
-            source,
-            shell: self.shell.clone(),
-            timeout: self.timeout,
-            check,
-            after: Vec::new(),
-            plan: Some(self.plan.path.clone()),
-            items: Vec::new(),
-        };
         for (k, truth) in self.plan.truths.iter().enumerate() {
             if self.mirrored[k].is_none() {
-                cases.push(case(
-                    format!("{}::truth::{}", self.suite, slug(truth)),
-                    truth.clone(),
-                    self.plan.source(&format!("must_haves/truths/{k}")),
-                    Check::Unmirrored { check_file: self.check_file.clone() },
-                ));
+                let check = Check::Unmirrored { check_file: self.check_file.clone() };
+                let source = self.plan.source(&format!("must_haves/truths/{k}"));
+                cases.push(Case::new(&self.suite, &slug(truth), truth.clone(), source, check));
             }
         }
         for (i, artifact) in self.plan.artifacts.iter().enumerate() {
-            cases.push(case(
-                format!("{}::artifact::{}", self.suite, artifact.path),
-                artifact_title(artifact),
-                self.plan.source(&format!("must_haves/artifacts/{i}")),
-                Check::Artifact(artifact.clone()),
-            ));
+            let source = self.plan.source(&format!("must_haves/artifacts/{i}"));
+            cases.push(artifact_case(&self.suite, artifact, source));
         }
         for (i, link) in self.plan.key_links.iter().enumerate() {
-            cases.push(case(
-                key_link_name(&self.suite, link),
-                key_link_title(link),
-                self.plan.source(&format!("must_haves/key_links/{i}")),
-                Check::KeyLink(link.clone()),
-            ));
+            let source = self.plan.source(&format!("must_haves/key_links/{i}"));
+            cases.push(key_link_case(&self.suite, link, source));
         }
     }
 }
 
-fn artifact_title(artifact: &ArtifactSpec) -> String {
-    match &artifact.provides {
+fn artifact_case(suite: &Suite, artifact: &ArtifactSpec, source: Source) -> Case {
+    let title = match &artifact.provides {
         Some(provides) => format!("{}: {provides}", artifact.path),
         None => artifact.path.clone(),
-    }
+    };
+    Case::new(suite, &artifact.path, title, source, Check::Artifact(artifact.clone()))
 }
 
-fn key_link_name(suite: &str, link: &KeyLinkSpec) -> String {
-    format!("{suite}::key_link::{}->{}", link.from, link.to)
-}
-
-fn key_link_title(link: &KeyLinkSpec) -> String {
-    match &link.via {
+fn key_link_case(suite: &Suite, link: &KeyLinkSpec, source: Source) -> Case {
+    let title = match &link.via {
         Some(via) => format!("{} -> {} via {via}", link.from, link.to),
         None => format!("{} -> {}", link.from, link.to),
-    }
+    };
+    Case::new(suite, &format!("{}->{}", link.from, link.to), title, source, Check::KeyLink(link.clone()))
 }
 
 /// Loads one file.
@@ -239,7 +203,7 @@ struct FileLoader<'a> {
     shown: &'a str,
     root: &'a Path,
     suite: String,
-    file: CheckFile,
+    file: CheckFile<Probes>,
     at: Locations,
 }
 
@@ -256,7 +220,7 @@ impl<'a> FileLoader<'a> {
         if text.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#')) {
             return Err(error(1, 1, "the file is empty; add `truths:` with at least one truth".into()));
         }
-        let file: CheckFile = serde_yaml::from_str(text).map_err(|err| {
+        let file: CheckFile<Probes> = serde_yaml::from_str(text).map_err(|err| {
             let (line, column) = err.location().map_or((1, 1), |l| (l.line(), l.column()));
             error(line, column, explain(&err.to_string()))
         })?;
@@ -280,7 +244,7 @@ impl<'a> FileLoader<'a> {
     }
 
     fn load(
-        self,
+        mut self,
         run: &Loader<'_>,
         cases: &mut Vec<Case>,
         plans: &mut Vec<Mirror>,
@@ -293,18 +257,22 @@ impl<'a> FileLoader<'a> {
             Ok(shells) => shells,
             Err(error) => return errors.push(error),
         };
-        let shell = shells[0].clone();
-        let timeout = self.file.timeout.map_or(DEFAULT_TIMEOUT, |s| s.0);
-        let plan_path = self.file.plan.as_ref().map(|plan| run.root.join(plan));
+        let suite = Suite {
+            name: self.suite.clone(),
+            shell: shells[0].clone(),
+            timeout: self.file.timeout.map_or(DEFAULT_TIMEOUT, |s| s.0),
+            plan: self.file.plan.as_ref().map(|plan| run.root.join(plan)),
+        };
         let mirror = match &self.file.plan {
             None => None,
-            Some(plan) => match self.mirror(run, plan, plans, &shell, timeout) {
+            Some(plan) => match self.mirror(run, plan, plans, &suite) {
                 Ok(mirror) => Some(mirror),
                 Err(error) => return errors.push(error),
             },
         };
+        let mut truths = std::mem::take(&mut self.file.truths);
         let mut ids: Vec<String> = Vec::new();
-        for (i, truth) in self.file.truths.iter().enumerate() {
+        for (i, truth) in truths.iter_mut().enumerate() {
             let path = format!("truths/{i}");
             let id = match &truth.id {
                 Some(id) if valid_id(id) => id.clone(),
@@ -332,69 +300,40 @@ impl<'a> FileLoader<'a> {
                 errors.push(error);
                 continue;
             }
-            let check = match self.check(truth, &path) {
-                Ok(check) => check,
+            let (check, items) = match self.check(truth, &path) {
+                Ok(checked) => checked,
                 Err(error) => {
                     errors.push(error);
                     continue;
                 }
             };
             ids.push(id.clone());
-            cases.push(Case {
-                name: format!("{}::truth::{id}", self.suite),
-                title: truth.truth.clone(),
-                source: self.source(&path),
-                shell: shell.clone(),
-                timeout: truth.timeout.map_or(timeout, |s| s.0),
-                check,
-                after: Vec::new(),
-                plan: plan_path.clone(),
-                items: self.item_sources(truth, &path),
-            });
+            let mut case = Case::new(&suite, &id, truth.truth.clone(), self.source(&path), check);
+            case.timeout = truth.timeout.map_or(suite.timeout, |s| s.0);
+            case.items = items;
+            cases.push(case);
         }
         if errors.len() == earlier_errors {
-            self.resolve_after(&mut cases[first..], first, &ids, errors);
+            self.resolve_after(&truths, &mut cases[first..], first, &ids, errors);
         }
         if let Some(installables) = &self.file.shells {
             expand_matrix(cases, first, &shells, installables);
         }
         for (i, artifact) in self.file.artifacts.iter().enumerate() {
             let path = format!("artifacts/{i}");
-            if let Some(escape) = escape(self.root, &artifact.path) {
-                errors.push(self.error(&format!("{path}/path"), escape));
-                continue;
+            match escape(self.root, &artifact.path) {
+                Some(escape) => errors.push(self.error(&format!("{path}/path"), escape)),
+                None => cases.push(artifact_case(&suite, artifact, self.source(&path))),
             }
-            cases.push(Case {
-                name: format!("{}::artifact::{}", self.suite, artifact.path),
-                title: artifact_title(artifact),
-                source: self.source(&path),
-                shell: shell.clone(),
-                timeout,
-                check: Check::Artifact(artifact.clone()),
-                after: Vec::new(),
-                plan: plan_path.clone(),
-                items: Vec::new(),
-            });
         }
         for (i, link) in self.file.key_links.iter().enumerate() {
             let path = format!("key_links/{i}");
-            if let Some(escape) = escape(self.root, &link.from) {
-                errors.push(self.error(&format!("{path}/from"), escape));
-                continue;
+            match escape(self.root, &link.from) {
+                Some(escape) => errors.push(self.error(&format!("{path}/from"), escape)),
+                None => cases.push(key_link_case(&suite, link, self.source(&path))),
             }
-            cases.push(Case {
-                name: key_link_name(&self.suite, link),
-                title: key_link_title(link),
-                source: self.source(&path),
-                shell: shell.clone(),
-                timeout,
-                check: Check::KeyLink(link.clone()),
-                after: Vec::new(),
-                plan: plan_path.clone(),
-                items: Vec::new(),
-            });
         }
-        let mirrors_a_plan = mirror.is_some_and(|m| plans[m].suite == self.suite);
+        let mirrors_a_plan = mirror.is_some_and(|m| plans[m].suite.name == self.suite);
         if cases.len() == first && errors.len() == earlier_errors && !mirrors_a_plan {
             errors.push(self.error("", "this file defines no truths, artifacts or key links; add `truths:`"));
         }
@@ -406,8 +345,7 @@ impl<'a> FileLoader<'a> {
         run: &Loader<'_>,
         plan: &str,
         plans: &mut Vec<Mirror>,
-        shell: &ShellSpec,
-        timeout: Duration,
+        suite: &Suite,
     ) -> Result<usize, LoadError> {
         if let Some(escape) = escape(self.root, plan) {
             return Err(self.error("plan", escape));
@@ -417,16 +355,14 @@ impl<'a> FileLoader<'a> {
             return Ok(known);
         }
         let plan = Plan::read(&path, &run.show(&path)).map_err(|error| match error {
-            LoadError::Unreadable { path, reason } => self.error("plan", format!("`{path}`: {reason}")),
-            other => other,
+            PlanError::Unreadable { path, reason } => self.error("plan", format!("`{path}`: {reason}")),
+            other => other.into(),
         })?;
         plans.push(Mirror {
             mirrored: vec![None; plan.truths.len()],
             plan,
-            suite: self.suite.clone(),
+            suite: suite.clone(),
             check_file: self.shown.to_string(),
-            shell: shell.clone(),
-            timeout,
         });
         Ok(plans.len() - 1)
     }
@@ -434,7 +370,7 @@ impl<'a> FileLoader<'a> {
     /// Marks the plan truth this truth mirrors, or says why it cannot.
     fn mirror_truth(
         &self,
-        truth: &TruthSpec,
+        truth: &TruthSpec<Probes>,
         path: &str,
         mirror: Option<&mut Mirror>,
     ) -> Result<(), LoadError> {
@@ -494,132 +430,63 @@ impl<'a> FileLoader<'a> {
         }
     }
 
-    /// Where each item of a truth's probes is written.
-    fn item_sources(&self, truth: &TruthSpec, path: &str) -> Vec<(&'static str, String, Source)> {
+    /// The probes of a truth, settled against the project, and where each of their items
+    /// is written; or why it cannot run.
+    fn check(
+        &self,
+        truth: &mut TruthSpec<Probes>,
+        path: &str,
+    ) -> Result<(Check, Vec<ItemSource>), LoadError> {
+        let site = Site { root: self.root, python: truth.python.as_deref() };
+        let mut probes: Vec<Arc<dyn Probe>> = Vec::new();
         let mut items = Vec::new();
-        let mut keyed = |probe: &'static str, names: Vec<&String>| {
-            for name in names {
-                items.push((probe, name.clone(), self.source(&format!("{path}/{probe}/{name}"))));
-            }
-        };
-        keyed("files", truth.files.iter().flat_map(|e| e.0.iter().map(|(n, _)| n)).collect());
-        keyed("env", truth.env.iter().flat_map(|e| e.0.iter().map(|(n, _)| n)).collect());
-        keyed("tools", truth.tools.iter().flat_map(|e| e.0.iter().map(|(n, _)| n)).collect());
-        keyed("packages", truth.packages.iter().flat_map(|e| e.0.iter().map(|(n, _)| n)).collect());
-        let flakes = truth.flake_lock.as_ref().map(|f| f.0.clone());
-        let listed = [("libs", &truth.libs), ("imports", &truth.imports), ("flake_lock", &flakes)];
-        for (probe, list) in listed {
-            for (j, name) in list.iter().flatten().enumerate() {
-                items.push((probe, name.clone(), self.source(&format!("{path}/{probe}/{j}"))));
-            }
-        }
-        if truth.run.is_some() {
-            items.push(("run", "*".to_string(), self.source(&format!("{path}/run"))));
-        }
-        items
-    }
-
-    /// A path or glob of a probe, refused if it leads outside the root.
-    fn target(&self, text: &str, at: &str) -> Result<Target, LoadError> {
-        let target = Target::parse(text).map_err(|message| self.error(at, message))?;
-        if let (Target::Path(_), Some(escape)) = (&target, escape(self.root, text)) {
-            return Err(self.error(at, escape));
-        }
-        Ok(target)
-    }
-
-    fn require_items(&self, empty: bool, path: &str, key: &str) -> Result<(), LoadError> {
-        match empty {
-            true => Err(self.error(
-                &format!("{path}/{key}"),
-                format!("`{key}` is empty; list at least one item or remove it"),
-            )),
-            false => Ok(()),
-        }
-    }
-
-    /// The probes of a truth, or why it cannot run.
-    fn check(&self, truth: &TruthSpec, path: &str) -> Result<Check, LoadError> {
-        let mut probes = Vec::new();
-        if let Some(files) = &truth.files {
-            self.require_items(files.0.is_empty(), path, "files")?;
-            let mut targets = Vec::new();
-            for (name, spec) in &files.0 {
-                let at = format!("{path}/files/{name}");
-                let target = self.target(name, &at)?;
-                if !spec.exists && (spec.has_content_conditions() || spec.executable.is_some()) {
-                    return Err(self.error(
-                        &at,
-                        format!("`{name}` has `exists: false` and content or mode conditions; keep only one"),
-                    ));
-                }
-                targets.push((target, spec.clone()));
-            }
-            probes.push(Probe::Files(targets));
-        }
-        if let Some(env) = &truth.env {
-            self.require_items(env.0.is_empty(), path, "env")?;
-            probes.push(Probe::Env(env.0.clone()));
-        }
-        if let Some(libs) = &truth.libs {
-            self.require_items(libs.is_empty(), path, "libs")?;
-            probes.push(Probe::Libs(libs.clone()));
-        }
-        if let Some(tools) = &truth.tools {
-            self.require_items(tools.0.is_empty(), path, "tools")?;
-            probes.push(Probe::Tools(tools.0.clone()));
-        }
-        if let Some(packages) = &truth.packages {
-            self.require_items(packages.0.is_empty(), path, "packages")?;
-            probes.push(Probe::Packages(packages.0.clone()));
-        }
-        if let Some(flakes) = &truth.flake_lock {
-            self.require_items(flakes.0.is_empty(), path, "flake_lock")?;
-            let targets = flakes
-                .0
-                .iter()
-                .enumerate()
-                .map(|(j, flake)| self.target(flake, &format!("{path}/flake_lock/{j}")));
-            probes.push(Probe::FlakeLock(targets.collect::<Result<_, _>>()?));
-        }
-        match (&truth.imports, &truth.python) {
-            (None, Some(_)) => {
+        for mut probe in std::mem::take(&mut truth.probes.0) {
+            let written = probe.items();
+            if written.is_empty() {
                 return Err(self.error(
-                    &format!("{path}/python"),
-                    "`python` is only used by `imports`; add `imports:` or remove it",
+                    &format!("{path}/{}", probe.key()),
+                    format!("`{}` is empty; list at least one item or remove it", probe.key()),
                 ));
             }
-            (Some(modules), python) => {
-                self.require_items(modules.is_empty(), path, "imports")?;
-                let python: Vec<String> =
-                    python.as_deref().unwrap_or("python3").split_whitespace().map(String::from).collect();
-                if python.is_empty() {
-                    return Err(self.error(
-                        &format!("{path}/python"),
-                        "`python` is empty; name an interpreter, e.g. `python3` or `uv run python`",
-                    ));
-                }
-                probes.push(Probe::Imports { modules: modules.clone(), python });
-            }
-            (None, None) => {}
+            probe
+                .resolve(&site)
+                .map_err(|refusal| self.error(&format!("{path}/{}", refusal.at), refusal.message))?;
+            items.extend(written.into_iter().map(|item| ItemSource {
+                probe: probe.key(),
+                source: self.source(&format!("{path}/{}", item.at)),
+                name: item.name,
+            }));
+            probes.push(Arc::from(probe));
         }
-        if let Some(run) = &truth.run {
-            probes.push(Probe::Run(run.clone()));
+        let uses_python =
+            |probe: &Arc<dyn Probe>| KINDS.iter().any(|k| k.key == probe.key() && k.uses_python);
+        if truth.python.is_some() && !probes.iter().any(uses_python) {
+            let users: Vec<&str> = KINDS.iter().filter(|k| k.uses_python).map(|k| k.key).collect();
+            let add = match users[..] {
+                [one] => format!("add `{one}:`"),
+                _ => "add one of them".to_string(),
+            };
+            let users: Vec<String> = users.iter().map(|key| format!("`{key}`")).collect();
+            return Err(self.error(
+                &format!("{path}/python"),
+                format!("`python` is only used by {}; {add} or remove it", users.join(", ")),
+            ));
         }
         match (&truth.manual, probes.is_empty()) {
-            (Some(reason), _) if reason.trim().is_empty() => {
-                Err(self.error(&format!("{path}/manual"), "`manual` needs a reason: why must a human judge this truth?"))
-            }
+            (Some(reason), _) if reason.trim().is_empty() => Err(self.error(
+                &format!("{path}/manual"),
+                "`manual` needs a reason: why must a human judge this truth?",
+            )),
             (Some(_), false) => Err(self.error(
                 &format!("{path}/manual"),
                 "a `manual` truth runs nothing; remove its probes or remove `manual`",
             )),
-            (Some(reason), true) => Ok(Check::Truth { probes, manual: Some(reason.clone()) }),
+            (Some(reason), true) => Ok((Check::Truth { probes, manual: Some(reason.clone()) }, items)),
             (None, true) => Err(self.error(
                 path,
-                "this truth has no probe; add one of `run`, `tools`, `imports`, `files`, `env`, `libs`, `packages`, `flake_lock`, or `manual: REASON`",
+                format!("this truth has no probe; add one of {}, or `manual: REASON`", probe::keys_listed()),
             )),
-            (None, false) => Ok(Check::Truth { probes, manual: None }),
+            (None, false) => Ok((Check::Truth { probes, manual: None }, items)),
         }
     }
 }
@@ -627,13 +494,20 @@ impl<'a> FileLoader<'a> {
 impl FileLoader<'_> {
     /// Resolves `after` ids of this file's truths (`cases`, starting at `offset` in the
     /// run) to case indices, refusing unknown ids, manual dependencies and cycles.
-    fn resolve_after(&self, cases: &mut [Case], offset: usize, ids: &[String], errors: &mut Vec<LoadError>) {
+    fn resolve_after(
+        &self,
+        truths: &[TruthSpec<Probes>],
+        cases: &mut [Case],
+        offset: usize,
+        ids: &[String],
+        errors: &mut Vec<LoadError>,
+    ) {
         let before = errors.len();
-        for (i, truth) in self.file.truths.iter().enumerate() {
+        for (i, truth) in truths.iter().enumerate() {
             for (j, wanted) in truth.after.iter().enumerate() {
                 let at = format!("truths/{i}/after/{j}");
                 match ids.iter().position(|id| id == wanted) {
-                    Some(k) if matches!(cases[k].check, Check::Truth { manual: Some(_), .. }) => {
+                    Some(k) if cases[k].is_manual() => {
                         errors.push(self.error(&at, format!(
                             "`{wanted}` is a manual truth and never runs, so nothing can run after it; remove it from `after`"
                         )));
@@ -753,21 +627,6 @@ fn check_unique_names(cases: &[Case], errors: &mut Vec<LoadError>) {
 fn valid_id(id: &str) -> bool {
     id.starts_with(|c: char| c.is_ascii_alphanumeric())
         && id.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
-}
-
-/// Why `relative` leads outside the root: by `..` or `/`, or through a symlink that
-/// exists now (probes look again at run time, for paths the environment creates).
-fn escape(root: &Path, relative: &str) -> Option<String> {
-    match locate(root, relative) {
-        Located::Outside(_) if !stays_inside(relative) => Some(format!(
-            "`{relative}` leads outside the project root; paths are relative to the root and may not use `..` or start with `/`"
-        )),
-        Located::Outside(real) => Some(format!(
-            "`{relative}` leads outside the project root through a symlink, to `{}`; name a file inside the root",
-            real.display()
-        )),
-        Located::Inside(_) | Located::Missing => None,
-    }
 }
 
 /// serde_yaml's message without its position (shown in front instead), with a

@@ -34,6 +34,8 @@ pub struct Evidence {
     pub expected: String,
     /// What was found.
     pub found: String,
+    /// Whether it only restates how a command ended, which the command's own record says.
+    pub restates_command: bool,
 }
 
 impl Evidence {
@@ -45,7 +47,20 @@ impl Evidence {
         expected: impl Into<String>,
         found: impl Into<String>,
     ) -> Evidence {
-        Evidence { probe, item: item.into(), passed, expected: expected.into(), found: found.into() }
+        Evidence {
+            probe,
+            item: item.into(),
+            passed,
+            expected: expected.into(),
+            found: found.into(),
+            restates_command: false,
+        }
+    }
+
+    /// Marks it as restating how a command ended.
+    pub fn restating_a_command(mut self) -> Evidence {
+        self.restates_command = true;
+        self
     }
 }
 

@@ -42,7 +42,7 @@ pub enum PhaseError {
 pub fn init(root: &Path, plan: &Path, out: Option<&Path>) -> Result<String, PhaseError> {
     let plan = std::path::absolute(plan).unwrap_or_else(|_| plan.to_path_buf());
     let relative = relative_to(root, &plan)?;
-    let read = Plan::read(&plan, &relative).map_err(|e| PhaseError::Load(vec![e]))?;
+    let read = Plan::read(&plan, &relative).map_err(|e| PhaseError::Load(vec![e.into()]))?;
     let text = scaffold::check_file(&read, &relative);
     let stem = plan.file_stem().map(|s| s.to_string_lossy().to_lowercase()).unwrap_or_else(|| "plan".into());
     let out = out.map_or_else(|| root.join("checks").join(format!("{stem}.yaml")), Path::to_path_buf);
@@ -90,7 +90,7 @@ impl Signoff<'_> {
             .iter()
             .map(|p| Plan::read(p, &relative_to(self.root, p).unwrap_or_else(|_| p.display().to_string())))
             .collect::<Result<_, _>>()
-            .map_err(|e| PhaseError::Load(vec![e]))?;
+            .map_err(|e| PhaseError::Load(vec![e.into()]))?;
         let cases = Loader { checks: self.checks, root: self.root }.load().map_err(PhaseError::Load)?;
         let wanted: Vec<PathBuf> =
             plans.iter().map(|p| p.canonicalize().unwrap_or_else(|_| p.clone())).collect();

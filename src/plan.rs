@@ -11,11 +11,37 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use serde_yaml::{Mapping, Value};
+use thiserror::Error;
 
+use crate::bounded;
 use crate::case::Source;
-use crate::load::{LoadError, read_bounded, too_big};
 use crate::locate::Locations;
 use crate::spec::{ArtifactSpec, KeyLinkSpec};
+
+/// Why a plan cannot be read.
+#[derive(Debug, Error)]
+pub enum PlanError {
+    /// A problem at a place in the plan.
+    #[error("{file}:{line}:{column}: {message}")]
+    At {
+        /// The plan, as shown.
+        file: String,
+        /// Line, from 1.
+        line: usize,
+        /// Column, from 1.
+        column: usize,
+        /// What is wrong and how to fix it.
+        message: String,
+    },
+    /// The plan cannot be read at all.
+    #[error("{path}: {reason}")]
+    Unreadable {
+        /// The plan, as shown.
+        path: String,
+        /// What went wrong and how to fix it.
+        reason: String,
+    },
+}
 
 /// Artifact and key-link keys envtruth reads; the others are a plan's own business.
 const ARTIFACT_KEYS: [&str; 5] = ["path", "provides", "contains", "min_lines", "exports"];
@@ -61,19 +87,19 @@ struct MustHaves {
 
 impl Plan {
     /// Reads the plan at `path`; every problem names the plan file and line.
-    pub fn read(path: &Path, shown: &str) -> Result<Plan, LoadError> {
-        let at = |line: usize, column: usize, message: String| LoadError::At {
+    pub fn read(path: &Path, shown: &str) -> Result<Plan, PlanError> {
+        let at = |line: usize, column: usize, message: String| PlanError::At {
             file: shown.to_string(),
             line,
             column,
             message,
         };
-        let bytes = read_bounded(path)
-            .map_err(|err| LoadError::Unreadable {
+        let bytes = bounded::read(path)
+            .map_err(|err| PlanError::Unreadable {
                 path: shown.to_string(),
                 reason: format!("cannot read the plan: {err}; `plan:` is relative to the project root"),
             })?
-            .ok_or_else(|| at(1, 1, too_big("plan")))?;
+            .ok_or_else(|| at(1, 1, bounded::too_big("plan")))?;
         let text = String::from_utf8_lossy(&bytes);
         let (front, offset) = frontmatter(&text).ok_or_else(|| {
             at(1, 1, "no YAML frontmatter: a plan starts with a `---` line, its frontmatter, and another `---` line".into())
@@ -97,8 +123,8 @@ impl Plan {
             maps: Vec<Mapping>,
             keys: &[&str],
             list: &str,
-            located: impl Fn(&str, String) -> LoadError,
-        ) -> Result<Vec<T>, LoadError> {
+            located: impl Fn(&str, String) -> PlanError,
+        ) -> Result<Vec<T>, PlanError> {
             maps.into_iter()
                 .enumerate()
                 .map(|(i, map)| {

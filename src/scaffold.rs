@@ -5,11 +5,9 @@
 //! `manual: "TODO: ..."`, which is reported as ignored until someone writes its probe.
 
 use std::fmt::Write;
-use std::sync::LazyLock;
-
-use regex::Regex;
 
 use crate::plan::Plan;
+use crate::probe::KINDS;
 
 /// The check file text mirroring `plan`, whose path relative to the root is `plan_path`.
 pub fn check_file(plan: &Plan, plan_path: &str) -> String {
@@ -27,13 +25,9 @@ pub fn check_file(plan: &Plan, plan_path: &str) -> String {
     }
     for truth in &plan.truths {
         let _ = writeln!(out, "  - truth: {}", quote(truth));
-        match proposed_command(truth) {
-            Some(command) => {
-                let _ = writeln!(
-                    out,
-                    "    run: {}   # proposed from the truth's backticks; check it",
-                    quote(command)
-                );
+        match KINDS.iter().find_map(|kind| (kind.propose)(truth)) {
+            Some(proposal) => {
+                let _ = writeln!(out, "    {}   # {}", proposal.yaml, proposal.because);
             }
             None => {
                 let _ = writeln!(
@@ -49,35 +43,4 @@ pub fn check_file(plan: &Plan, plan_path: &str) -> String {
 /// A YAML double-quoted scalar (a JSON string is one).
 fn quote(text: &str) -> String {
     serde_json::to_string(text).unwrap_or_else(|_| format!("{text:?}"))
-}
-
-/// The first backticked span of `truth`, when it reads as a command: in "`.envrc` holds
-/// `use flake`" the subject is a file, and its second span is no command.
-fn proposed_command(truth: &str) -> Option<&str> {
-    static SPAN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"`([^`\n]+)`").expect("constant regex"));
-    static FILE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^\.|/|\.(nix|toml|md|lock|ya?ml|json|txt|cfg|ini|py|sh|rs|envrc)$")
-            .expect("constant regex")
-    });
-    let span = SPAN.captures(truth)?.get(1)?.as_str().trim();
-    let program = span.split_whitespace().next()?;
-    (!FILE.is_match(program) && !span.starts_with("import ")).then_some(span)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::proposed_command;
-
-    #[test]
-    fn commands_are_found_and_file_names_are_not() {
-        assert_eq!(proposed_command("`uv sync` installs all packages"), Some("uv sync"));
-        assert_eq!(
-            proposed_command("`python -c 'import lightgbm'` succeeds"),
-            Some("python -c 'import lightgbm'")
-        );
-        assert_eq!(proposed_command("`.envrc` holds `use flake`"), None);
-        assert_eq!(proposed_command("`flake.nix` pins `nixpkgs/x.nix`"), None);
-        assert_eq!(proposed_command("`import lightgbm` loads"), None);
-        assert_eq!(proposed_command("no backticks"), None);
-    }
 }

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::{Located, locate};
+use crate::inside::{Located, locate};
 use crate::outcome::{Evidence, Findings};
 use crate::spec::ArtifactSpec;
 

@@ -1,12 +1,95 @@
 //! `env:` variables of the shell, one item per variable; secret values never shown.
 
-use super::shorten;
+use schemars::{JsonSchema, json_schema};
+use serde::Deserialize;
+
+use super::{Context, Item, Kind, keyed};
 use crate::outcome::{Evidence, Findings};
 use crate::secret::{MASK, is_secret_name};
 use crate::shell::Environment;
-use crate::spec::EnvSpec;
+use crate::spec::schema::schema;
+use crate::spec::shape::{Entries, Pattern, Shaped, Text, deserialize_shaped};
+use crate::text::shorten;
 
-pub fn check(vars: &[(String, EnvSpec)], env: &Environment) -> Findings {
+/// `env:` variables of the shell and what they must hold, by name.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(transparent)]
+pub struct Env(Entries<EnvSpec>);
+
+/// One entry of `env:`.
+#[derive(Debug, Clone, Default)]
+pub struct EnvSpec {
+    /// `Some(true)`: must be set; `Some(false)`: must be unset.
+    pub set: Option<bool>,
+    /// The exact value.
+    pub equals: Option<String>,
+    /// A literal substring of the value.
+    pub contains: Option<String>,
+    /// A regex the value must match.
+    pub matches: Option<Pattern>,
+}
+
+/// The map shape of a variable's condition.
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EnvMap {
+    #[serde(default)]
+    set: Option<bool>,
+    #[serde(default)]
+    equals: Option<Text>,
+    #[serde(default)]
+    contains: Option<Text>,
+    #[serde(default)]
+    matches: Option<Pattern>,
+}
+
+impl Shaped for EnvSpec {
+    const EXPECTING: &'static str = "`set`, `unset`, or a map with `equals`, `contains` or `matches`";
+    type Map = EnvMap;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        match text {
+            "set" => Ok(EnvSpec { set: Some(true), ..EnvSpec::default() }),
+            "unset" => Ok(EnvSpec { set: Some(false), ..EnvSpec::default() }),
+            other => Err(format!(
+                "unknown env condition `{other}`; write `set`, `unset`, or `{{equals: \"{other}\"}}`"
+            )),
+        }
+    }
+
+    fn from_map(map: EnvMap) -> Result<Self, String> {
+        let has_value_test = map.equals.is_some() || map.contains.is_some() || map.matches.is_some();
+        if map.set == Some(false) && has_value_test {
+            return Err("`set: false` cannot be combined with `equals`, `contains` or `matches`".into());
+        }
+        Ok(EnvSpec {
+            set: map.set,
+            equals: map.equals.map(|t| t.0),
+            contains: map.contains.map(|t| t.0),
+            matches: map.matches,
+        })
+    }
+}
+
+deserialize_shaped!(EnvSpec);
+
+schema!(EnvSpec, "EnvCondition", |generator| json_schema!({
+    "anyOf": [{"enum": ["set", "unset"]}, generator.subschema_for::<EnvMap>()]
+}));
+
+impl Kind for Env {
+    const KEY: &'static str = "env";
+
+    fn items(&self) -> Vec<Item> {
+        keyed(Self::KEY, &self.0.0)
+    }
+
+    fn check(&self, ctx: &Context<'_>) -> Findings {
+        check(&self.0.0, ctx.env)
+    }
+}
+
+fn check(vars: &[(String, EnvSpec)], env: &Environment) -> Findings {
     let evidence = vars.iter().map(|(name, spec)| check_one(name, spec, env)).collect();
     Findings { evidence, commands: Vec::new() }
 }

@@ -6,12 +6,104 @@
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
-use super::{Located, locate, shorten};
-use crate::glob::{ProjectFiles, Target};
-use crate::outcome::{Evidence, Findings};
-use crate::spec::{FileSpec, Pattern};
+use schemars::JsonSchema;
+use serde::Deserialize;
 
-pub fn check(files: &[(Target, FileSpec)], root: &Path) -> Findings {
+use super::{Context, Item, ItemName, Kind, Refusal, Site, target};
+use crate::glob::{ProjectFiles, Target};
+use crate::inside::{Located, locate};
+use crate::outcome::{Evidence, Findings};
+use crate::spec::shape::{Entries, OneOrMany, Pattern, Text};
+use crate::text::shorten;
+
+/// `files:` files (or globs of them) and what they must hold, by path.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(transparent)]
+pub struct Files {
+    entries: Entries<FileSpec>,
+    /// What each entry names, settled at load time.
+    #[serde(skip)]
+    #[schemars(skip)]
+    targets: Vec<Target>,
+}
+
+/// One entry of `files:`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FileSpec {
+    /// Whether the file must exist (default) or must not.
+    #[serde(default = "yes")]
+    pub exists: bool,
+    /// Literal substrings the file must hold.
+    #[serde(default)]
+    pub contains: OneOrMany<Text>,
+    /// Literal substrings the file must not hold.
+    #[serde(default)]
+    pub excludes: OneOrMany<Text>,
+    /// Regexes the file's content must match.
+    #[serde(default)]
+    pub matches: OneOrMany<Pattern>,
+    /// A regex every line must match, blank lines and `#` comments aside.
+    #[serde(default)]
+    pub each_line: Option<Pattern>,
+    /// Whether the file must (or must not) be executable.
+    #[serde(default)]
+    pub executable: Option<bool>,
+}
+
+impl FileSpec {
+    /// Whether checking it needs the file's content.
+    pub fn has_content_conditions(&self) -> bool {
+        !(self.contains.0.is_empty()
+            && self.excludes.0.is_empty()
+            && self.matches.0.is_empty()
+            && self.each_line.is_none())
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Kind for Files {
+    const KEY: &'static str = "files";
+
+    fn resolve(&mut self, site: &Site<'_>) -> Result<(), Refusal> {
+        for (name, spec) in &self.entries.0 {
+            let at = format!("{}/{name}", Self::KEY);
+            if !spec.exists && (spec.has_content_conditions() || spec.executable.is_some()) {
+                return Err(Refusal::new(
+                    at,
+                    format!("`{name}` has `exists: false` and content or mode conditions; keep only one"),
+                ));
+            }
+            self.targets.push(target(site.root, name, &at)?);
+        }
+        Ok(())
+    }
+
+    fn items(&self) -> Vec<Item> {
+        self.entries
+            .0
+            .iter()
+            .map(|(name, _)| Item {
+                name: match Target::parse(name) {
+                    Ok(Target::Glob(glob)) => ItemName::Glob(glob),
+                    _ => ItemName::Named(name.clone()),
+                },
+                at: format!("{}/{name}", Self::KEY),
+            })
+            .collect()
+    }
+
+    fn check(&self, ctx: &Context<'_>) -> Findings {
+        let files: Vec<(&Target, &FileSpec)> =
+            self.targets.iter().zip(self.entries.0.iter().map(|(_, spec)| spec)).collect();
+        check(&files, ctx.root)
+    }
+}
+
+fn check(files: &[(&Target, &FileSpec)], root: &Path) -> Findings {
     let project = ProjectFiles::new(root);
     let mut evidence = Vec::new();
     for (target, spec) in files {

@@ -6,15 +6,49 @@
 
 use std::path::Path;
 
+use schemars::JsonSchema;
+use serde::Deserialize;
 use serde_json::Value;
 
-use super::{Located, locate};
+use super::{Context, Item, Kind, Refusal, Site, listed, target};
 use crate::glob::{ProjectFiles, Target};
+use crate::inside::{Located, locate};
 use crate::outcome::{Evidence, Findings};
+use crate::spec::shape::OneOrMany;
 
 const EXPECTED: &str = "a flake.lock locking every input to a revision";
 
-pub fn check(flakes: &[Target], root: &Path) -> Findings {
+/// `flake_lock:` flake.nix files, their directories, or globs of them.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(transparent)]
+pub struct FlakeLock {
+    flakes: OneOrMany<String>,
+    /// What each entry names, settled at load time.
+    #[serde(skip)]
+    #[schemars(skip)]
+    targets: Vec<Target>,
+}
+
+impl Kind for FlakeLock {
+    const KEY: &'static str = "flake_lock";
+
+    fn resolve(&mut self, site: &Site<'_>) -> Result<(), Refusal> {
+        for (j, flake) in self.flakes.0.iter().enumerate() {
+            self.targets.push(target(site.root, flake, &format!("{}/{j}", Self::KEY))?);
+        }
+        Ok(())
+    }
+
+    fn items(&self) -> Vec<Item> {
+        listed(Self::KEY, &self.flakes.0)
+    }
+
+    fn check(&self, ctx: &Context<'_>) -> Findings {
+        check(&self.targets, ctx.root)
+    }
+}
+
+fn check(flakes: &[Target], root: &Path) -> Findings {
     let project = ProjectFiles::new(root);
     let mut evidence = Vec::new();
     for target in flakes {

@@ -6,10 +6,53 @@
 
 use std::ffi::OsString;
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::{Context, shorten};
+use super::{Context, Item, Kind, Refusal, Site, listed};
 use crate::outcome::{Evidence, Findings};
+use crate::text::shorten;
+
+/// `imports:` Python modules that one interpreter (the truth's `python:`) must import.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(transparent)]
+pub struct Imports {
+    modules: Vec<String>,
+    /// The interpreter as argv, settled at load time from `python:`.
+    #[serde(skip)]
+    #[schemars(skip)]
+    python: Vec<String>,
+}
+
+impl Kind for Imports {
+    const KEY: &'static str = "imports";
+    const USES_PYTHON: bool = true;
+
+    fn resolve(&mut self, site: &Site<'_>) -> Result<(), Refusal> {
+        self.python = interpreter(site)?;
+        Ok(())
+    }
+
+    fn items(&self) -> Vec<Item> {
+        listed(Self::KEY, &self.modules)
+    }
+
+    fn check(&self, ctx: &Context<'_>) -> Findings {
+        check(&self.modules, &self.python, ctx)
+    }
+}
+
+/// The truth's `python:` as argv (default `python3`).
+pub fn interpreter(site: &Site<'_>) -> Result<Vec<String>, Refusal> {
+    let python: Vec<String> = site.python.unwrap_or("python3").split_whitespace().map(String::from).collect();
+    match python.is_empty() {
+        true => Err(Refusal::new(
+            "python",
+            "`python` is empty; name an interpreter, e.g. `python3` or `uv run python`",
+        )),
+        false => Ok(python),
+    }
+}
 
 const MARK: &str = "\u{1e}envtruth ";
 
@@ -43,7 +86,7 @@ struct Reported {
     error: Option<String>,
 }
 
-pub fn check(modules: &[String], python: &[String], ctx: &Context<'_>) -> Findings {
+fn check(modules: &[String], python: &[String], ctx: &Context<'_>) -> Findings {
     let mut argv: Vec<OsString> = python.iter().map(OsString::from).collect();
     argv.push("-c".into());
     argv.push(SCRIPT.into());

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use super::{Located, locate};
+use crate::inside::{Located, locate};
 use crate::outcome::{Evidence, Findings};
 use crate::spec::KeyLinkSpec;
 

@@ -2,10 +2,31 @@
 
 use std::path::Path;
 
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use super::{Context, Item, Kind, listed};
 use crate::outcome::{Evidence, Findings};
 use crate::shell::Environment;
 
-pub fn check(libs: &[String], env: &Environment) -> Findings {
+/// `libs:` shared library file names.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(transparent)]
+pub struct Libs(Vec<String>);
+
+impl Kind for Libs {
+    const KEY: &'static str = "libs";
+
+    fn items(&self) -> Vec<Item> {
+        listed(Self::KEY, &self.0)
+    }
+
+    fn check(&self, ctx: &Context<'_>) -> Findings {
+        check(&self.0, ctx.env)
+    }
+}
+
+fn check(libs: &[String], env: &Environment) -> Findings {
     let search = env.var("LD_LIBRARY_PATH");
     let dirs: Vec<&str> =
         search.as_deref().unwrap_or_default().split(':').filter(|d| !d.is_empty()).collect();

@@ -1,7 +1,12 @@
-//! Probes: each checks one kind of thing and reports one evidence item per thing checked.
+//! Probes: each kind checks one kind of thing and reports one evidence item per thing
+//! checked. A probe never prints and never decides how results are shown; it returns
+//! [`Findings`].
 //!
-//! A probe never prints and never decides how results are shown; it returns
-//! [`Findings`]. Adding a probe kind touches the spec type, one file here, and tests.
+//! Each kind is one file here that declares its YAML key, its spec type (what the key's
+//! value decodes into), how it resolves against the project, its items, how it checks
+//! and what `init` may propose. [`registry!`] lists the kinds once; the loader, the
+//! "a truth needs a probe" message, the JSON Schema and `init` all read that list.
+//! Adding a kind = one file + one line in the registry.
 
 pub mod artifact;
 mod env;
@@ -15,40 +20,192 @@ mod run;
 mod tools;
 
 use std::ffi::OsString;
-use std::path::{Component, Path, PathBuf};
+use std::fmt;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
+use schemars::JsonSchema;
+use serde::de::{DeserializeOwned, MapAccess};
+
 use crate::exec::Exec;
-use crate::glob::Target;
+use crate::glob::{Glob, Target};
 use crate::outcome::Findings;
 use crate::shell::Environment;
-use crate::spec::{EnvSpec, FileSpec, RunSpec, ToolSpec};
-use crate::version::VersionReq;
+use crate::spec::ProbeSet;
 
-/// One probe of a truth, ready to run.
+/// One probe kind: its spec type, decoded from the value of [`Kind::KEY`].
+pub trait Kind: DeserializeOwned + JsonSchema + fmt::Debug + Send + Sync + 'static {
+    /// Its key in a truth.
+    const KEY: &'static str;
+    /// Whether it runs the truth's `python:` interpreter.
+    const USES_PYTHON: bool = false;
+
+    /// Checks and settles what needs the project (paths inside the root, the interpreter),
+    /// at load time.
+    fn resolve(&mut self, _site: &Site<'_>) -> Result<(), Refusal> {
+        Ok(())
+    }
+
+    /// What it checks, each with where it is written; none is a load error.
+    fn items(&self) -> Vec<Item>;
+
+    /// Runs the checks.
+    fn check(&self, ctx: &Context<'_>) -> Findings;
+
+    /// What `init` may write for a truth, when this kind is the right probe for it.
+    fn propose(_truth: &str) -> Option<Proposal> {
+        None
+    }
+}
+
+/// A probe of a truth, of any kind.
+pub trait Probe: fmt::Debug + Send + Sync {
+    /// Its key in the truth, which also names its evidence.
+    fn key(&self) -> &'static str;
+    /// See [`Kind::resolve`].
+    fn resolve(&mut self, site: &Site<'_>) -> Result<(), Refusal>;
+    /// See [`Kind::items`].
+    fn items(&self) -> Vec<Item>;
+    /// See [`Kind::check`].
+    fn check(&self, ctx: &Context<'_>) -> Findings;
+}
+
+impl<K: Kind> Probe for K {
+    fn key(&self) -> &'static str {
+        K::KEY
+    }
+    fn resolve(&mut self, site: &Site<'_>) -> Result<(), Refusal> {
+        Kind::resolve(self, site)
+    }
+    fn items(&self) -> Vec<Item> {
+        Kind::items(self)
+    }
+    fn check(&self, ctx: &Context<'_>) -> Findings {
+        Kind::check(self, ctx)
+    }
+}
+
+/// What a probe may need of the project at load time.
+pub struct Site<'a> {
+    /// The project root.
+    pub root: &'a Path,
+    /// The truth's `python:`, if written.
+    pub python: Option<&'a str>,
+}
+
+/// Why a probe cannot be loaded: the message, at a path below the truth
+/// (`files/.envrc`, `python`).
+#[derive(Debug)]
+pub struct Refusal {
+    /// Where, relative to the truth.
+    pub at: String,
+    /// What is wrong and how to fix it.
+    pub message: String,
+}
+
+impl Refusal {
+    /// A refusal at `at` (relative to the truth).
+    pub fn new(at: impl Into<String>, message: impl Into<String>) -> Refusal {
+        Refusal { at: at.into(), message: message.into() }
+    }
+}
+
+/// One thing a probe checks, and where it is written (a path below the truth).
 #[derive(Debug, Clone)]
-pub enum Probe {
-    /// `run:` a command and check its result.
-    Run(RunSpec),
-    /// `tools:` resolve binaries on PATH and check their versions.
-    Tools(Vec<(String, ToolSpec)>),
-    /// `imports:` import Python modules in one interpreter.
-    Imports {
-        /// Module names.
-        modules: Vec<String>,
-        /// The interpreter command, as argv.
-        python: Vec<String>,
-    },
-    /// `files:` check files (or every file a glob matches) under the root.
-    Files(Vec<(Target, FileSpec)>),
-    /// `env:` check variables of the shell.
-    Env(Vec<(String, EnvSpec)>),
-    /// `libs:` find shared libraries in LD_LIBRARY_PATH.
-    Libs(Vec<String>),
-    /// `packages:` ask dpkg which packages are installed.
-    Packages(Vec<(String, VersionReq)>),
-    /// `flake_lock:` read the flake.lock beside each flake.
-    FlakeLock(Vec<Target>),
+pub struct Item {
+    /// Which evidence items it stands for.
+    pub name: ItemName,
+    /// Where it is written, relative to the truth (`tools/uv`, `imports/0`).
+    pub at: String,
+}
+
+/// The evidence items one written item stands for.
+#[derive(Debug, Clone)]
+pub enum ItemName {
+    /// Every item of the probe (a `run:` command's results).
+    Every,
+    /// The item of this name.
+    Named(String),
+    /// Every file a glob matched.
+    Glob(Glob),
+}
+
+impl ItemName {
+    /// Whether an evidence item named `item` comes from this written item.
+    pub fn covers(&self, item: &str) -> bool {
+        match self {
+            ItemName::Every => true,
+            ItemName::Named(name) => name == item,
+            ItemName::Glob(glob) => glob.matches(item),
+        }
+    }
+}
+
+/// What `init` writes for a truth: YAML lines under `- truth:` and where they came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Proposal {
+    /// `key: value`, indented as under a truth.
+    pub yaml: String,
+    /// A comment for the reader: why this is proposed.
+    pub because: String,
+}
+
+/// The facts about one kind that do not need a value of it.
+pub struct KindInfo {
+    /// Its key.
+    pub key: &'static str,
+    /// Whether it runs the truth's `python:`.
+    pub uses_python: bool,
+    /// See [`Kind::propose`].
+    pub propose: fn(&str) -> Option<Proposal>,
+}
+
+/// Lists the probe kinds, once: a truth's probe keys, their schemas and their proposals.
+macro_rules! registry {
+    ($($kind:ty),* $(,)?) => {
+        /// Every probe kind, in the order of the registry.
+        pub const KINDS: &[KindInfo] = &[$(KindInfo {
+            key: <$kind as Kind>::KEY,
+            uses_python: <$kind as Kind>::USES_PYTHON,
+            propose: <$kind as Kind>::propose,
+        }),*];
+
+        impl ProbeSet for Probes {
+            const KEYS: &'static [&'static str] = &[$(<$kind as Kind>::KEY),*];
+
+            fn read<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
+                $(if key == <$kind as Kind>::KEY {
+                    self.0.push(Box::new(map.next_value::<$kind>()?));
+                    return Ok(true);
+                })*
+                Ok(false)
+            }
+
+            fn schemas(generator: &mut schemars::SchemaGenerator) -> Vec<(&'static str, schemars::Schema)> {
+                vec![$((<$kind as Kind>::KEY, generator.subschema_for::<$kind>())),*]
+            }
+        }
+    };
+}
+
+registry! {
+    run::Run,
+    tools::Tools,
+    imports::Imports,
+    files::Files,
+    env::Env,
+    libs::Libs,
+    packages::Packages,
+    flake_lock::FlakeLock,
+}
+
+/// The probes of one truth, in the order written.
+#[derive(Debug, Default)]
+pub struct Probes(pub Vec<Box<dyn Probe>>);
+
+/// The probe keys as a sentence: "`run`, `tools`, ... or `flake_lock`".
+pub fn keys_listed() -> String {
+    KINDS.iter().map(|kind| format!("`{}`", kind.key)).collect::<Vec<_>>().join(", ")
 }
 
 /// What a probe runs against.
@@ -79,55 +236,28 @@ impl Context<'_> {
     }
 }
 
-impl Probe {
-    /// Runs the probe.
-    pub fn check(&self, ctx: &Context<'_>) -> Findings {
-        match self {
-            Probe::Run(spec) => run::check(spec, ctx),
-            Probe::Tools(tools) => tools::check(tools, ctx),
-            Probe::Imports { modules, python } => imports::check(modules, python, ctx),
-            Probe::Files(files) => files::check(files, ctx.root),
-            Probe::Env(vars) => env::check(vars, ctx.env),
-            Probe::Libs(libs) => libs::check(libs, ctx.env),
-            Probe::Packages(packages) => packages::check(packages, ctx),
-            Probe::FlakeLock(flakes) => flake_lock::check(flakes, ctx.root),
-        }
-    }
+/// Items named by the keys of a map-shaped probe (`tools/uv`).
+fn keyed<'a, T: 'a>(key: &str, entries: impl IntoIterator<Item = &'a (String, T)>) -> Vec<Item> {
+    entries
+        .into_iter()
+        .map(|(name, _)| Item { name: ItemName::Named(name.clone()), at: format!("{key}/{name}") })
+        .collect()
 }
 
-/// Where a root-relative path leads.
-pub enum Located {
-    /// It exists inside the root.
-    Inside(PathBuf),
-    /// It does not exist (lexically inside the root).
-    Missing,
-    /// It leads outside the root, through `..`, an absolute path or a symlink.
-    Outside(PathBuf),
+/// Items named by the entries of a list-shaped probe (`imports/0`).
+fn listed<'a>(key: &str, entries: impl IntoIterator<Item = &'a String>) -> Vec<Item> {
+    entries
+        .into_iter()
+        .enumerate()
+        .map(|(j, name)| Item { name: ItemName::Named(name.clone()), at: format!("{key}/{j}") })
+        .collect()
 }
 
-/// Whether `relative` stays inside the root without looking at the disk.
-pub fn stays_inside(relative: &str) -> bool {
-    let path = Path::new(relative);
-    !relative.is_empty() && path.components().all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
-}
-
-/// Resolves a root-relative path, following symlinks to make sure it stays inside.
-pub fn locate(root: &Path, relative: &str) -> Located {
-    let joined = root.join(relative);
-    if !stays_inside(relative) {
-        return Located::Outside(joined);
+/// A path or glob a probe names, refused if it leads outside the root.
+fn target(root: &Path, text: &str, at: &str) -> Result<Target, Refusal> {
+    let target = Target::parse(text).map_err(|message| Refusal::new(at, message))?;
+    if let (Target::Path(_), Some(escape)) = (&target, crate::inside::escape(root, text)) {
+        return Err(Refusal::new(at, escape));
     }
-    match (joined.canonicalize(), root.canonicalize()) {
-        (Ok(real), Ok(real_root)) if real.starts_with(&real_root) => Located::Inside(joined),
-        (Ok(real), _) => Located::Outside(real),
-        (Err(_), _) => Located::Missing,
-    }
-}
-
-/// Cuts long values for evidence.
-pub fn shorten(text: &str, limit: usize) -> String {
-    match text.char_indices().nth(limit) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text.to_string(),
-    }
+    Ok(target)
 }

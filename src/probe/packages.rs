@@ -6,9 +6,30 @@
 use std::collections::HashMap;
 use std::ffi::OsString;
 
-use super::Context;
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use super::{Context, Item, Kind, keyed};
 use crate::outcome::{Ended, Evidence, Findings};
+use crate::spec::shape::Entries;
 use crate::version::{Version, VersionReq};
+
+/// `packages:` Debian packages and their version requirements, by name.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(transparent)]
+pub struct Packages(Entries<VersionReq>);
+
+impl Kind for Packages {
+    const KEY: &'static str = "packages";
+
+    fn items(&self) -> Vec<Item> {
+        keyed(Self::KEY, &self.0.0)
+    }
+
+    fn check(&self, ctx: &Context<'_>) -> Findings {
+        check(&self.0.0, ctx)
+    }
+}
 
 /// Each package by its name and by its name with the architecture (`libgomp1:amd64`), so
 /// either may be asked for.
@@ -20,7 +41,7 @@ struct Known {
     version: String,
 }
 
-pub fn check(packages: &[(String, VersionReq)], ctx: &Context<'_>) -> Findings {
+fn check(packages: &[(String, VersionReq)], ctx: &Context<'_>) -> Findings {
     let mut argv: Vec<OsString> = vec!["dpkg-query".into(), "-W".into(), FORMAT.into()];
     argv.extend(packages.iter().map(|(name, _)| OsString::from(name)));
     let names: Vec<&str> = packages.iter().map(|(name, _)| name.as_str()).collect();

@@ -1,27 +1,210 @@
 //! `run:` a command, then its exit status, output lines and duration.
 
 use std::ffi::OsString;
+use std::fmt;
+use std::sync::LazyLock;
+use std::time::Duration;
 
-use super::{Context, shorten};
+use regex::Regex;
+use schemars::{JsonSchema, json_schema};
+use serde::Deserialize;
+use serde::de;
+
+use super::{Context, Item, ItemName, Kind, Proposal};
 use crate::duration;
 use crate::exec::Capture;
 use crate::outcome::{Ended, Evidence, Findings};
-use crate::spec::{CommandSpec, Pattern, RunSpec};
+use crate::spec::schema::schema;
+use crate::spec::shape::{OneOrMany, Pattern, Shaped, Span, deserialize_shaped};
+use crate::text::shorten;
 
-pub fn check(spec: &RunSpec, ctx: &Context<'_>) -> Findings {
+/// `run:` — a command and what its result must look like.
+#[derive(Debug, Clone)]
+pub struct Run {
+    /// What to run.
+    pub command: CommandSpec,
+    /// The exit code it must end with.
+    pub exit: i32,
+    /// Regexes some line of stdout must match.
+    pub stdout: Vec<Pattern>,
+    /// Regexes no line of stdout may match.
+    pub stdout_excludes: Vec<Pattern>,
+    /// Regexes some line of stderr must match.
+    pub stderr: Vec<Pattern>,
+    /// Regexes no line of stderr may match.
+    pub stderr_excludes: Vec<Pattern>,
+    /// The longest the command may take and still pass.
+    pub max_duration: Option<Duration>,
+}
+
+/// A command: a string runs with `bash -c`, a list is an argv.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CommandSpec {
+    /// Run with `bash -c`.
+    Script(String),
+    /// Run directly, the first item resolved on the shell's PATH.
+    Argv(Vec<String>),
+}
+
+impl fmt::Display for CommandSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CommandSpec::Script(script) => f.write_str(script),
+            CommandSpec::Argv(argv) => {
+                let quoted: Vec<String> = argv
+                    .iter()
+                    .map(|a| {
+                        if a.is_empty() || a.contains(|c: char| c.is_whitespace() || "'\"$\\".contains(c)) {
+                            format!("'{}'", a.replace('\'', r"'\''"))
+                        } else {
+                            a.clone()
+                        }
+                    })
+                    .collect();
+                f.write_str(&quoted.join(" "))
+            }
+        }
+    }
+}
+
+impl Shaped for CommandSpec {
+    const EXPECTING: &'static str = "a command string (run with bash -c) or a list (argv)";
+    type Map = de::IgnoredAny;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        if text.trim().is_empty() {
+            return Err("empty command; write the command to run".into());
+        }
+        Ok(CommandSpec::Script(text.to_string()))
+    }
+
+    fn from_seq(items: Vec<String>) -> Result<Self, String> {
+        match items.first() {
+            Some(program) if !program.is_empty() => Ok(CommandSpec::Argv(items)),
+            _ => Err("empty argv; the first item must name the program to run".into()),
+        }
+    }
+}
+
+/// The map shape of `run:`.
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RunMap {
+    cmd: CommandSpec,
+    #[serde(default)]
+    exit: i32,
+    #[serde(default)]
+    stdout: OneOrMany<Pattern>,
+    #[serde(default)]
+    stdout_excludes: OneOrMany<Pattern>,
+    #[serde(default)]
+    stderr: OneOrMany<Pattern>,
+    #[serde(default)]
+    stderr_excludes: OneOrMany<Pattern>,
+    #[serde(default)]
+    max_duration: Option<Span>,
+}
+
+impl Run {
+    fn plain(command: CommandSpec) -> Run {
+        Run {
+            command,
+            exit: 0,
+            stdout: Vec::new(),
+            stdout_excludes: Vec::new(),
+            stderr: Vec::new(),
+            stderr_excludes: Vec::new(),
+            max_duration: None,
+        }
+    }
+}
+
+impl Shaped for Run {
+    const EXPECTING: &'static str = "a command string, an argv list, or a map with `cmd` and expectations";
+    type Map = RunMap;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        CommandSpec::from_str(text).map(Run::plain)
+    }
+
+    fn from_seq(items: Vec<String>) -> Result<Self, String> {
+        CommandSpec::from_seq(items).map(Run::plain)
+    }
+
+    fn from_map(map: RunMap) -> Result<Self, String> {
+        Ok(Run {
+            command: map.cmd,
+            exit: map.exit,
+            stdout: map.stdout.0,
+            stdout_excludes: map.stdout_excludes.0,
+            stderr: map.stderr.0,
+            stderr_excludes: map.stderr_excludes.0,
+            max_duration: map.max_duration.map(|s| s.0),
+        })
+    }
+}
+
+deserialize_shaped!(CommandSpec, Run);
+
+schema!(CommandSpec, "Command", |_generator| json_schema!({
+    "description": "A string runs with `bash -c`; a list is an argv.",
+    "anyOf": [{"type": "string", "minLength": 1}, {"type": "array", "items": {"type": "string"}, "minItems": 1}]
+}));
+schema!(Run, "Run", |generator| json_schema!({
+    "description": "A command that must succeed, or a map with `cmd` and expectations.",
+    "anyOf": [generator.subschema_for::<CommandSpec>(), generator.subschema_for::<RunMap>()]
+}));
+
+impl Kind for Run {
+    const KEY: &'static str = "run";
+
+    fn items(&self) -> Vec<Item> {
+        vec![Item { name: ItemName::Every, at: Self::KEY.into() }]
+    }
+
+    fn check(&self, ctx: &Context<'_>) -> Findings {
+        check(self, ctx)
+    }
+
+    fn propose(truth: &str) -> Option<Proposal> {
+        proposed_command(truth).map(|command| Proposal {
+            yaml: format!("run: {}", serde_json::to_string(command).unwrap_or_default()),
+            because: "proposed from the truth's backticks; check it".into(),
+        })
+    }
+}
+
+/// The first backticked span of `truth`, when it reads as a command: in "`.envrc` holds
+/// `use flake`" the subject is a file, and its second span is no command.
+fn proposed_command(truth: &str) -> Option<&str> {
+    static SPAN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"`([^`\n]+)`").expect("constant regex"));
+    static FILE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^\.|/|\.(nix|toml|md|lock|ya?ml|json|txt|cfg|ini|py|sh|rs|envrc)$")
+            .expect("constant regex")
+    });
+    let span = SPAN.captures(truth)?.get(1)?.as_str().trim();
+    let program = span.split_whitespace().next()?;
+    (!FILE.is_match(program) && !span.starts_with("import ")).then_some(span)
+}
+
+fn check(spec: &Run, ctx: &Context<'_>) -> Findings {
     let argv: Vec<OsString> = match &spec.command {
         CommandSpec::Script(script) => vec!["bash".into(), "-c".into(), script.into()],
         CommandSpec::Argv(argv) => argv.iter().map(OsString::from).collect(),
     };
     let finished = ctx.run(&argv, &spec.command.to_string());
     let record = &finished.record;
-    let mut evidence = vec![Evidence::new(
-        "run",
-        "exit status",
-        record.ended == Ended::Exit(spec.exit),
-        format!("exit {}", spec.exit),
-        record.ended.to_string(),
-    )];
+    // The command's line in every report says how it ended: this item restates it.
+    let mut evidence = vec![
+        Evidence::new(
+            "run",
+            "exit status",
+            record.ended == Ended::Exit(spec.exit),
+            format!("exit {}", spec.exit),
+            record.ended.to_string(),
+        )
+        .restating_a_command(),
+    ];
     let streams = [
         ("stdout", &finished.stdout, &spec.stdout, &spec.stdout_excludes),
         ("stderr", &finished.stderr, &spec.stderr, &spec.stderr_excludes),
@@ -71,5 +254,23 @@ fn line_evidence(
             Evidence::new("run", stream, hit == want, expected, found)
         }
         Err(err) => Evidence::new("run", stream, false, expected, format!("output unreadable: {err}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::proposed_command;
+
+    #[test]
+    fn commands_are_found_and_file_names_are_not() {
+        assert_eq!(proposed_command("`uv sync` installs all packages"), Some("uv sync"));
+        assert_eq!(
+            proposed_command("`python -c 'import lightgbm'` succeeds"),
+            Some("python -c 'import lightgbm'")
+        );
+        assert_eq!(proposed_command("`.envrc` holds `use flake`"), None);
+        assert_eq!(proposed_command("`flake.nix` pins `nixpkgs/x.nix`"), None);
+        assert_eq!(proposed_command("`import lightgbm` loads"), None);
+        assert_eq!(proposed_command("no backticks"), None);
     }
 }

@@ -6,13 +6,91 @@
 
 use std::path::{Path, PathBuf};
 
-use super::Context;
+use schemars::{JsonSchema, json_schema};
+use serde::Deserialize;
+
+use super::{Context, Item, Kind, keyed};
 use crate::exec::which;
 use crate::outcome::{Ended, Evidence, Findings};
-use crate::spec::{Origin, ToolSpec};
-use crate::version::Version;
+use crate::spec::schema::schema;
+use crate::spec::shape::{Entries, Shaped, Text, deserialize_shaped};
+use crate::version::{Version, VersionReq};
 
-pub fn check(tools: &[(String, ToolSpec)], ctx: &Context<'_>) -> Findings {
+/// `tools:` binaries that must resolve on PATH, by name.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(transparent)]
+pub struct Tools(Entries<ToolSpec>);
+
+/// Where a tool's binary must resolve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Origin {
+    /// Anywhere on PATH.
+    #[default]
+    Any,
+    /// Inside `/nix/store`.
+    Nix,
+    /// Inside the virtualenv (`$VIRTUAL_ENV`, else `.venv` under the root).
+    Venv,
+}
+
+/// One entry of `tools:`.
+#[derive(Debug, Clone)]
+pub struct ToolSpec {
+    /// The version the tool must report.
+    pub version: VersionReq,
+    /// Where its binary must resolve.
+    pub from: Origin,
+}
+
+/// The map shape of a tool's requirement.
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ToolMap {
+    #[serde(default)]
+    version: Option<Text>,
+    #[serde(default)]
+    from: Origin,
+}
+
+impl Shaped for ToolSpec {
+    const EXPECTING: &'static str =
+        "a version requirement (`any`, `3.12`, `>=0.4, <1`) or a map with `version` and `from`";
+    type Map = ToolMap;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        Ok(ToolSpec { version: VersionReq::parse(text)?, from: Origin::Any })
+    }
+
+    fn from_map(map: ToolMap) -> Result<Self, String> {
+        let version = match map.version {
+            Some(text) => VersionReq::parse(&text.0)?,
+            None => VersionReq::any(),
+        };
+        Ok(ToolSpec { version, from: map.from })
+    }
+}
+
+deserialize_shaped!(ToolSpec);
+
+schema!(ToolSpec, "Tool", |generator| json_schema!({
+    "description": "`any`, a version prefix (\"3.12\"), comparisons (\">=0.4, <1\"), or {version, from}. Quote versions.",
+    "anyOf": [{"type": "string"}, {"type": "integer"}, generator.subschema_for::<ToolMap>()]
+}));
+
+impl Kind for Tools {
+    const KEY: &'static str = "tools";
+
+    fn items(&self) -> Vec<Item> {
+        keyed(Self::KEY, &self.0.0)
+    }
+
+    fn check(&self, ctx: &Context<'_>) -> Findings {
+        check(&self.0.0, ctx)
+    }
+}
+
+fn check(tools: &[(String, ToolSpec)], ctx: &Context<'_>) -> Findings {
     let evidence = std::thread::scope(|scope| {
         let asks: Vec<_> =
             tools.iter().map(|(name, spec)| scope.spawn(move || check_one(name, spec, ctx))).collect();

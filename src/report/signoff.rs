@@ -122,7 +122,7 @@ fn evidence(case: &Case, outcome: &Outcome) -> String {
         .findings
         .evidence
         .iter()
-        .filter(|e| !(e.probe == "run" && e.item == "exit status"))
+        .filter(|e| !e.restates_command)
         .map(|e| match case.check {
             Check::Artifact(_) => e.expected.clone(),
             _ => format!("{} {}: {}", e.probe, e.item, e.found),
@@ -243,5 +243,5 @@ pub fn render(header: &Header, cases: &[(&Case, &Outcome)]) -> (String, Verdict)
 /// Text made safe for one Markdown table cell, and kept short.
 fn cell(text: &str) -> String {
     let flat = text.replace('|', "\\|").replace(['\n', '\r'], " ");
-    crate::probe::shorten(&flat, 400)
+    crate::text::shorten(&flat, 400)
 }

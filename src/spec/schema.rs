@@ -1,0 +1,106 @@
+//! JSON Schemas of the hand-read shapes, for `envtruth schema` and editors.
+
+use std::borrow::Cow;
+
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde_json::{Map, Value};
+
+use super::shape::{Entries, OneOrMany, Pattern, Span, Text};
+use super::{CheckFile, ProbeSet, ShellMap, ShellSpec, TRUTH_KEYS, TruthSpec};
+use crate::version::VersionReq;
+
+/// Implements JsonSchema with a name and a schema built from the generator.
+macro_rules! schema {
+    ($ty:ty, $name:literal, |$generator:ident| $body:expr) => {
+        impl schemars::JsonSchema for $ty {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                std::borrow::Cow::Borrowed($name)
+            }
+            fn json_schema($generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                $body
+            }
+        }
+    };
+}
+pub(crate) use schema;
+
+schema!(ShellSpec, "Shell", |generator| json_schema!({
+    "description": "Where the commands run: `nix` (default, `nix develop .`), `direnv`, `venv` (`.venv`), `host`, `{nix: INSTALLABLE, pure: true}`, `{direnv: DIR}` or `{venv: DIR}`.",
+    "anyOf": [{"enum": ["nix", "direnv", "venv", "host"]}, generator.subschema_for::<ShellMap>()]
+}));
+schema!(VersionReq, "VersionRequirement", |_generator| json_schema!({
+    "description": "`any`, a version prefix (\"3.12\"), or comparisons (\">=0.4, <1\"). Quote versions.",
+    "type": ["string", "integer"]
+}));
+schema!(Pattern, "Regex", |_generator| json_schema!({"type": "string", "format": "regex"}));
+schema!(Span, "Duration", |_generator| json_schema!({
+    "type": "string",
+    "pattern": "^([0-9]+(ms|s|m|h))+$",
+    "description": "A duration with a unit: `500ms`, `30s`, `5m`, `1h`, `1m30s`."
+}));
+schema!(Text, "Text", |_generator| json_schema!({"type": ["string", "integer", "boolean"]}));
+
+impl<T: JsonSchema> JsonSchema for OneOrMany<T> {
+    fn schema_name() -> Cow<'static, str> {
+        Cow::Owned(format!("OneOrMany_{}", T::schema_name()))
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let one = generator.subschema_for::<T>();
+        json_schema!({"anyOf": [one.clone(), {"type": "array", "items": one}]})
+    }
+}
+
+impl<T: JsonSchema> JsonSchema for Entries<T> {
+    fn schema_name() -> Cow<'static, str> {
+        Cow::Owned(format!("Map_{}", T::schema_name()))
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        json_schema!({"type": "object", "additionalProperties": generator.subschema_for::<T>()})
+    }
+}
+
+/// A truth: its own keys, then one property per probe kind of the registry.
+impl<P: ProbeSet> JsonSchema for TruthSpec<P> {
+    fn schema_name() -> Cow<'static, str> {
+        Cow::Borrowed("TruthSpec")
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let own: [(&str, Schema); 7] = [
+            ("truth", generator.subschema_for::<String>()),
+            ("id", generator.subschema_for::<String>()),
+            ("after", generator.subschema_for::<Vec<String>>()),
+            ("manual", generator.subschema_for::<String>()),
+            ("timeout", generator.subschema_for::<Span>()),
+            ("python", generator.subschema_for::<String>()),
+            ("extra", generator.subschema_for::<bool>()),
+        ];
+        let mut properties = Map::new();
+        for ((key, schema), (_, description)) in own.into_iter().zip(TRUTH_KEYS) {
+            properties.insert(key.into(), described(schema, description));
+        }
+        for (key, schema) in P::schemas(generator) {
+            properties.insert(key.into(), schema.into());
+        }
+        json_schema!({
+            "description": "One truth: its text and the probes that must all pass.",
+            "type": "object",
+            "properties": Value::Object(properties),
+            "required": ["truth"],
+            "additionalProperties": false
+        })
+    }
+}
+
+fn described(schema: Schema, description: &str) -> Value {
+    let mut value: Value = schema.into();
+    if let Value::Object(map) = &mut value {
+        map.insert("description".into(), description.into());
+    }
+    value
+}
+
+/// The JSON Schema of check files, from the same types the loader reads.
+pub fn json_schema<P: ProbeSet>() -> String {
+    let schema = schemars::schema_for!(CheckFile<P>);
+    serde_json::to_string_pretty(&schema).unwrap_or_default() + "\n"
+}
