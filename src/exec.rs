@@ -296,3 +296,61 @@ fn signal_group(group: Option<libc::pid_t>, signal: libc::c_int) -> bool {
         _ => false,
     }
 }
+
+/// How long a short helper call (git, `nix --version`) may take before its group is killed.
+const SHORT_CALL: Duration = Duration::from_secs(60);
+
+/// A short helper call that ended.
+pub struct Short {
+    /// Its exit code; None when a signal ended it.
+    pub code: Option<i32>,
+    /// Everything it wrote to stdout.
+    pub stdout: String,
+}
+
+impl Short {
+    /// Its stdout, when it exited 0.
+    pub fn succeeded(self) -> Option<String> {
+        (self.code == Some(0)).then_some(self.stdout)
+    }
+}
+
+/// Runs a short helper (git, `nix --version`) in `dir` with envtruth's own environment,
+/// under the same rules as every command: its own process group, a time limit, ended
+/// with envtruth on Ctrl-C. Its stdout stays in memory (a few bytes, or a file list) and
+/// its stderr is dropped; None when it cannot start or runs out of time.
+pub fn short(dir: &Path, argv: &[&str]) -> Option<Short> {
+    let (program, args) = argv.split_first()?;
+    let handle = duct::cmd(*program, args)
+        .dir(dir)
+        .stdin_null()
+        .stdout_capture()
+        .stderr_null()
+        .unchecked()
+        .before_spawn(|command| {
+            command.process_group(0);
+            Ok(())
+        })
+        .start()
+        .ok()?;
+    let group = handle.pids().first().map(|pid| *pid as libc::pid_t);
+    group.into_iter().for_each(interrupt::register);
+    let waited = match handle.wait_timeout(SHORT_CALL) {
+        Ok(Some(output)) => Some(output.clone()),
+        _ => {
+            signal_group(group, libc::SIGKILL);
+            let _ = handle.wait();
+            None
+        }
+    };
+    signal_group(group, libc::SIGKILL);
+    group.into_iter().for_each(interrupt::unregister);
+    interrupt::hold_if_interrupted();
+    let output = waited?;
+    Some(Short { code: output.status.code(), stdout: String::from_utf8_lossy(&output.stdout).into_owned() })
+}
+
+/// [`short`]'s stdout when it exits 0.
+pub fn output(dir: &Path, argv: &[&str]) -> Option<String> {
+    short(dir, argv)?.succeeded()
+}

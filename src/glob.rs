@@ -164,18 +164,8 @@ fn list(root: &Path) -> Vec<String> {
 /// The files git shows under `root`: tracked (still present) and untracked but not ignored.
 /// `None` outside a work tree or without git.
 fn git_files(root: &Path) -> Option<Vec<String>> {
-    let output = std::process::Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args(["ls-files", "-z", "--cached", "--others", "--exclude-standard"])
-        .stdin(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .output()
-        .ok()?;
-    if !output.status.success() {
-        return None;
-    }
-    let listed = String::from_utf8_lossy(&output.stdout);
+    let listed =
+        crate::exec::output(root, &["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"])?;
     // A tracked file deleted from the work tree is still listed.
     let present = |path: &&str| !path.is_empty() && root.join(path).symlink_metadata().is_ok();
     Some(listed.split('\0').filter(present).map(String::from).collect())

@@ -48,3 +48,10 @@ pub fn escape(root: &Path, relative: &str) -> Option<String> {
         Located::Inside(_) | Located::Missing => None,
     }
 }
+
+/// `path` relative to `root` (both resolved), when it is inside.
+pub fn relative_to(root: &Path, path: &Path) -> Option<String> {
+    let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let real = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    real.strip_prefix(&real_root).ok().map(|p| p.display().to_string())
+}

@@ -1,10 +1,11 @@
-//! The `envtruth` command line: argument parsing and dispatch only.
+//! The `envtruth` command line: argument parsing and dispatch only; the library's
+//! results are printed here, once.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use envtruth::{Arguments, Harness, ShellSpec};
+use envtruth::{Arguments, Error, Harness, Outputs, Ran, Settings, ShellSpec};
 
 /// Proves a development environment keeps the promises of its plan.
 #[derive(Parser)]
@@ -47,68 +48,95 @@ enum Command {
         out: Option<PathBuf>,
         #[command(flatten)]
         project: Project,
+        #[command(flatten)]
+        outputs: OutputArgs,
     },
 }
 
-/// Where the project and its checks are, and how they run.
+/// Where the project and its checks are, and how they run. Each flag's `ENVTRUTH_*`
+/// variable is read by the library (`Settings`), where no flag is given.
 #[derive(Args)]
 struct Project {
-    /// A check file or a directory of them; repeatable [default: ROOT/checks].
-    #[arg(long, value_name = "PATH", env = "ENVTRUTH_CHECKS", value_delimiter = ':')]
+    /// A check file or a directory of them; repeatable [default: ROOT/checks] [env: ENVTRUTH_CHECKS].
+    #[arg(long, value_name = "PATH")]
     checks: Vec<PathBuf>,
     /// The project root: commands run here, paths are relative to it.
     #[arg(long, value_name = "DIR", default_value = ".")]
     root: PathBuf,
-    /// Run every suite in this shell, whatever its check file says.
-    #[arg(long, value_name = "SHELL", env = "ENVTRUTH_SHELL", value_parser = envtruth::parse_shell)]
+    /// Run every suite in this shell, whatever its check file says [env: ENVTRUTH_SHELL].
+    #[arg(long, value_name = "SHELL", value_parser = envtruth::parse_shell)]
     shell: Option<ShellSpec>,
-    /// Ignore cached nix environments and evaluate again.
-    #[arg(long, env = "ENVTRUTH_REFRESH", value_parser = clap::builder::BoolishValueParser::new())]
+    /// Ignore cached nix environments and evaluate again [env: ENVTRUTH_REFRESH].
+    #[arg(long)]
     refresh: bool,
 }
 
-impl Project {
-    fn harness(self) -> Harness {
-        let mut harness = Harness::new(self.root).shell(self.shell).refresh(self.refresh);
-        for path in self.checks {
-            harness = harness.checks(path);
-        }
-        harness
-    }
-}
-
-impl RunArgs {
-    fn run(self) -> ExitCode {
-        self.project.harness().junit(self.junit).json(self.json).run(&self.libtest)
-    }
+/// The reports to write besides the terminal output.
+#[derive(Args)]
+struct OutputArgs {
+    /// Also write a JUnit XML report [env: ENVTRUTH_JUNIT].
+    #[arg(long, value_name = "FILE")]
+    junit: Option<PathBuf>,
+    /// Also write the JSON results document [env: ENVTRUTH_JSON].
+    #[arg(long, value_name = "FILE")]
+    json: Option<PathBuf>,
 }
 
 #[derive(Args)]
 struct RunArgs {
     #[command(flatten)]
     project: Project,
-    /// Also write a JUnit XML report.
-    #[arg(long, value_name = "FILE", env = "ENVTRUTH_JUNIT")]
-    junit: Option<PathBuf>,
-    /// Also write the JSON results document.
-    #[arg(long, value_name = "FILE", env = "ENVTRUTH_JSON")]
-    json: Option<PathBuf>,
+    #[command(flatten)]
+    outputs: OutputArgs,
     #[command(flatten)]
     libtest: Arguments,
 }
 
+impl Project {
+    /// The harness the flags describe, the variables filling in what no flag says.
+    fn harness(self, outputs: OutputArgs) -> Result<Harness, Error> {
+        let mut harness = Harness::new(self.root).shell(self.shell).refresh(self.refresh);
+        for path in self.checks {
+            harness = harness.checks(path);
+        }
+        let mut given = Outputs::default();
+        given.junit = outputs.junit;
+        given.json = outputs.json;
+        Ok(harness.outputs(given).settings(Settings::from_env()?))
+    }
+}
+
+impl RunArgs {
+    fn run(self) -> Result<Ran, Error> {
+        self.project.harness(self.outputs)?.run(&self.libtest)
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
+    let result = match cli.command {
         None => cli.run.run(),
         Some(Command::Run(args)) => args.run(),
         Some(Command::Schema) => {
             print!("{}", envtruth::schema());
-            ExitCode::SUCCESS
+            return ExitCode::SUCCESS;
         }
-        Some(Command::Init { plan, root, out }) => envtruth::init(&root, &plan, out.as_deref()),
-        Some(Command::Signoff { phase, plan, out, project }) => {
-            project.harness().signoff(phase.as_deref(), plan.as_deref(), out.as_deref())
-        }
-    }
+        Some(Command::Init { plan, root, out }) => match envtruth::init(&root, &plan, out.as_deref()) {
+            Ok(scaffold) => {
+                match &scaffold.written {
+                    None => print!("{}", scaffold.text),
+                    Some(shown) => eprintln!(
+                        "wrote {shown}: {} truths; replace each `manual: \"TODO: ...\"` with a probe",
+                        scaffold.truths
+                    ),
+                }
+                return ExitCode::SUCCESS;
+            }
+            Err(error) => Err(error),
+        },
+        Some(Command::Signoff { phase, plan, out, project, outputs }) => project
+            .harness(outputs)
+            .and_then(|harness| harness.signoff(phase.as_deref(), plan.as_deref(), out.as_deref())),
+    };
+    envtruth::conclude(result)
 }

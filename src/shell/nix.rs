@@ -63,15 +63,10 @@ fn check_tracked(root: &Path, installable: &str) -> Result<(), ShellError> {
     if !dir.join("flake.nix").is_file() {
         return Ok(());
     }
-    let listed = std::process::Command::new("git")
-        .arg("-C")
-        .arg(&dir)
-        .args(["ls-files", "--error-unmatch", "flake.nix"])
-        .stdin(std::process::Stdio::null())
-        .output();
-    match listed {
+    let dir = dir.to_string_lossy();
+    match crate::exec::short(root, &["git", "-C", &dir, "ls-files", "--error-unmatch", "flake.nix"]) {
         // Exit 1 inside a work tree: untracked. 128 (not a repository) or no git: nix copes.
-        Ok(output) if output.status.code() == Some(1) => {
+        Some(listed) if listed.code == Some(1) => {
             let file = Path::new(path).join("flake.nix");
             let file = file.strip_prefix(".").unwrap_or(&file);
             Err(ShellError::Untracked { file: file.display().to_string() })

@@ -5,11 +5,34 @@
 //! result of running a check, never of reading the code.
 
 use std::fmt::Write;
+use std::path::PathBuf;
 
 use serde::Serialize;
 
+use super::{Finish, Sink, SinkError, save};
 use crate::case::{Case, Check};
 use crate::outcome::{Outcome, Status};
+
+/// `envtruth signoff`: the phase's VERIFICATION.md, whose verdict decides the exit code.
+pub struct Signoff {
+    /// What the report covers besides the cases.
+    pub header: Header,
+    /// Where it goes.
+    pub out: PathBuf,
+    /// `out` as shown to the user.
+    pub shown: String,
+}
+
+impl Sink for Signoff {
+    fn finish(&mut self, results: &[(&Case, &Outcome)]) -> Result<Finish, SinkError> {
+        let (text, verdict, score) = render(&self.header, results);
+        save(&self.out, text)?;
+        Ok(Finish {
+            note: Some(format!("wrote {}: {}, {score}", self.shown, verdict.word())),
+            exit: Some(if verdict == Verdict::GapsFound { 1 } else { 0 }),
+        })
+    }
+}
 
 /// What a sign-off covers, besides the cases.
 pub struct Header {
@@ -50,7 +73,8 @@ pub enum Verdict {
 }
 
 impl Verdict {
-    fn word(self) -> &'static str {
+    /// The word GSD reads in `status:`.
+    pub fn word(self) -> &'static str {
         match self {
             Verdict::Passed => "passed",
             Verdict::GapsFound => "gaps_found",
@@ -132,8 +156,8 @@ fn evidence(case: &Case, outcome: &Outcome) -> String {
     parts.join("; ")
 }
 
-/// The report and its verdict.
-pub fn render(header: &Header, cases: &[(&Case, &Outcome)]) -> (String, Verdict) {
+/// The report, its verdict and its score.
+pub fn render(header: &Header, cases: &[(&Case, &Outcome)]) -> (String, Verdict, String) {
     let judged: Vec<(&Case, &Outcome, Judgement)> =
         cases.iter().map(|(c, o)| (*c, *o, judge(c, o))).collect();
     let verified = judged.iter().filter(|(_, _, j)| matches!(j, Judgement::Verified)).count();
@@ -237,7 +261,7 @@ pub fn render(header: &Header, cases: &[(&Case, &Outcome)]) -> (String, Verdict)
         cell(&env.system),
         cell(&env.git_revision)
     );
-    (out, verdict)
+    (out, verdict, score)
 }
 
 /// Text made safe for one Markdown table cell, and kept short.

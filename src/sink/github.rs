@@ -2,10 +2,34 @@
 //! and a Markdown summary for `$GITHUB_STEP_SUMMARY`.
 
 use std::fmt::Write;
+use std::path::PathBuf;
 
-use super::message;
+use super::{Finish, Sink, SinkError, message};
 use crate::case::Case;
 use crate::outcome::{Outcome, Status};
+
+/// Under `GITHUB_ACTIONS=true`: annotations on stdout (after libtest's output, which
+/// must keep its own lines whole), and the step summary appended to `summary`.
+pub struct Github {
+    /// `$GITHUB_STEP_SUMMARY`, when set.
+    pub summary: Option<PathBuf>,
+}
+
+impl Sink for Github {
+    fn finish(&mut self, results: &[(&Case, &Outcome)]) -> Result<Finish, SinkError> {
+        print!("{}", annotations(results));
+        if let Some(path) = &self.summary {
+            use std::io::Write;
+            std::fs::OpenOptions::new()
+                .append(true)
+                .create(true)
+                .open(path)
+                .and_then(|mut file| file.write_all(step_summary(results).as_bytes()))
+                .map_err(|source| SinkError::Write { path: path.clone(), source })?;
+        }
+        Ok(Finish::default())
+    }
+}
 
 /// One `::error file=...,line=...,title=...::message` line per failed or blocked case.
 pub fn annotations(results: &[(&Case, &Outcome)]) -> String {

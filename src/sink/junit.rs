@@ -4,9 +4,23 @@ use std::collections::BTreeMap;
 
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
-use super::message;
+use std::path::PathBuf;
+
+use super::{Finish, Sink, SinkError, message, save};
 use crate::case::Case;
 use crate::outcome::{Outcome, Status};
+
+/// `--junit FILE`: the JUnit XML report.
+pub struct Junit(pub PathBuf);
+
+impl Sink for Junit {
+    fn finish(&mut self, results: &[(&Case, &Outcome)]) -> Result<Finish, SinkError> {
+        let xml =
+            render(results).map_err(|e| SinkError::Render { path: self.0.clone(), reason: e.to_string() })?;
+        save(&self.0, xml)?;
+        Ok(Finish::default())
+    }
+}
 
 /// The JUnit document of a run.
 pub fn render(results: &[(&Case, &Outcome)]) -> Result<String, quick_junit::SerializeError> {

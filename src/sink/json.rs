@@ -3,10 +3,23 @@
 //! Version 1. Fields are only ever added within a version; a change of meaning or a
 //! removal bumps `version`.
 
+use std::path::PathBuf;
+
 use serde::Serialize;
 
-use crate::case::{Case, Check, Source};
+use super::{Finish, Sink, SinkError, save};
+use crate::case::{Case, Source};
 use crate::outcome::{Ended, Outcome, Status};
+
+/// `--json FILE`: the JSON results document.
+pub struct Json(pub PathBuf);
+
+impl Sink for Json {
+    fn finish(&mut self, results: &[(&Case, &Outcome)]) -> Result<Finish, SinkError> {
+        save(&self.0, render(results))?;
+        Ok(Finish::default())
+    }
+}
 
 /// The document's version.
 pub const VERSION: u32 = 1;
@@ -106,11 +119,7 @@ pub fn render(results: &[(&Case, &Outcome)]) -> String {
             CaseJson {
                 name: &case.name,
                 suite: case.suite(),
-                kind: match case.check {
-                    Check::Truth { .. } | Check::Unmirrored { .. } => "truth",
-                    Check::Artifact(_) => "artifact",
-                    Check::KeyLink(_) => "key_link",
-                },
+                kind: case.check.kind().word(),
                 truth: &case.title,
                 status,
                 duration_ms: outcome.duration.as_millis(),

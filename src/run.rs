@@ -1,0 +1,314 @@
+//! The run: cases become libtest-mimic trials, results are computed once and shared, and
+//! the outcomes go to the sinks.
+//!
+//! `after` is served by a memo: each case's outcome lives in a `OnceLock`, and a case
+//! that needs a dependency computes it on the spot (or waits for the thread already
+//! computing it). With an acyclic `after` graph, which the loader guarantees, no
+//! thread count and no filter can deadlock: a filtered-out dependency is simply
+//! computed by its first dependent.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use libtest_mimic::{Arguments, Completion, Failed, Trial};
+
+use crate::case::{Case, Check};
+use crate::error::Error;
+use crate::interrupt;
+use crate::load::{LoadError, Loader};
+use crate::outcome::{Evidence, Findings, Outcome, Status};
+use crate::probe::{Context, artifact, key_link};
+use crate::settings::{Outputs, Settings};
+use crate::shell::{self, Shells};
+use crate::sink::{Finish, Sink, SinkError, message};
+use crate::spec::ShellSpec;
+use crate::watch::Watch;
+
+/// When a running case is announced, as libtest does.
+const SLOW: Duration = Duration::from_secs(60);
+
+/// Runs the check files of a project as libtest-mimic trials.
+#[derive(Debug, Clone)]
+pub struct Harness {
+    pub(crate) root: PathBuf,
+    checks: Vec<PathBuf>,
+    pub(crate) shell: Option<ShellSpec>,
+    pub(crate) refresh: bool,
+    pub(crate) outputs: Outputs,
+    pub(crate) slow_after: Option<Duration>,
+}
+
+/// How a command ended: its exit code and what it has to tell the user.
+#[derive(Debug)]
+pub struct Ran {
+    /// The process exit code (DESIGN.md §6).
+    pub exit: u8,
+    /// Lines for the user, such as which report was written.
+    pub notes: Vec<String>,
+}
+
+impl Harness {
+    /// A harness for the project at `root`, reading `root/checks` unless told otherwise.
+    pub fn new(root: impl Into<PathBuf>) -> Harness {
+        let root = root.into();
+        // Absolute, so that paths resolved on PATH compare with paths under the root.
+        let root = std::path::absolute(&root).unwrap_or(root);
+        Harness {
+            root,
+            checks: Vec::new(),
+            shell: None,
+            refresh: false,
+            outputs: Outputs::default(),
+            slow_after: None,
+        }
+    }
+
+    /// Adds a check file or a directory of them (relative paths are taken from the root).
+    pub fn checks(mut self, path: impl Into<PathBuf>) -> Harness {
+        self.checks.push(self.root.join(path.into()));
+        self
+    }
+
+    /// Runs every suite in `shell`, whatever its check file says.
+    pub fn shell(mut self, shell: Option<ShellSpec>) -> Harness {
+        self.shell = shell;
+        self
+    }
+
+    /// Ignores cached nix environments and evaluates again (the cache is rewritten).
+    pub fn refresh(mut self, refresh: bool) -> Harness {
+        self.refresh = refresh;
+        self
+    }
+
+    /// Also writes these reports.
+    pub fn outputs(mut self, outputs: Outputs) -> Harness {
+        self.outputs = outputs;
+        self
+    }
+
+    /// Applies what the `ENVTRUTH_*` variables set, where nothing else has.
+    pub fn settings(mut self, settings: Settings) -> Harness {
+        if self.checks.is_empty() {
+            for path in settings.checks {
+                self = self.checks(path);
+            }
+        }
+        self.shell = self.shell.or(settings.shell);
+        self.refresh |= settings.refresh;
+        self.outputs = self.outputs.or(settings.outputs);
+        self.slow_after = self.slow_after.or(settings.slow_after);
+        self
+    }
+
+    pub(crate) fn check_paths(&self) -> Vec<PathBuf> {
+        if self.checks.is_empty() { vec![self.root.join("checks")] } else { self.checks.clone() }
+    }
+
+    pub(crate) fn load(&self) -> Result<Vec<Case>, Vec<LoadError>> {
+        let checks = self.check_paths();
+        Loader { checks: &checks, root: &self.root }.load()
+    }
+
+    /// Loads the check files (and the plans they mirror) without running anything: the
+    /// names of the cases a run would have, or every problem found.
+    pub fn case_names(&self) -> Result<Vec<String>, Vec<LoadError>> {
+        Ok(self.load()?.into_iter().map(|case| case.name).collect())
+    }
+
+    /// Loads, runs and reports: exit code 0 when all passed, 101 when a case failed.
+    pub fn run(self, args: &Arguments) -> Result<Ran, Error> {
+        interrupt::install();
+        match args.color {
+            Some(libtest_mimic::ColorSetting::Always) => console::set_colors_enabled(true),
+            Some(libtest_mimic::ColorSetting::Never) => console::set_colors_enabled(false),
+            _ => {}
+        }
+        let cases = self.load().map_err(Error::Load)?;
+        let run = Arc::new(Run::new(cases, &self, self.outputs.sinks()));
+        let trials = run.trials();
+        let selected: Vec<usize> = (0..trials.len()).filter(|&i| !args.is_filtered_out(&trials[i])).collect();
+        if !args.list {
+            run.start(&selected);
+        }
+        let conclusion = libtest_mimic::run(args, trials);
+        let exit = if conclusion.has_failed() { 101 } else { 0 };
+        if args.list {
+            return Ok(Ran { exit, notes: Vec::new() });
+        }
+        let finished = run.finish(&selected)?;
+        Ok(Ran { exit, notes: finished.into_iter().filter_map(|f| f.note).collect() })
+    }
+}
+
+/// Everything a run shares between its trials.
+pub struct Run {
+    cases: Vec<Case>,
+    root: PathBuf,
+    shell_override: Option<ShellSpec>,
+    shells: Shells,
+    results: Vec<OnceLock<Outcome>>,
+    watch: Arc<Watch>,
+    sinks: Mutex<Vec<Box<dyn Sink>>>,
+}
+
+impl Run {
+    /// A run of `cases` as `harness` says, reporting to `sinks`.
+    pub fn new(cases: Vec<Case>, harness: &Harness, sinks: Vec<Box<dyn Sink>>) -> Run {
+        Run {
+            results: cases.iter().map(|_| OnceLock::new()).collect(),
+            cases,
+            root: harness.root.clone(),
+            shell_override: harness.shell.clone(),
+            shells: Shells::new(harness.root.clone(), harness.refresh),
+            // A knob for tests and impatient users; libtest's own threshold is 60 s.
+            watch: Watch::new(harness.slow_after.unwrap_or(SLOW)),
+            sinks: Mutex::new(sinks),
+        }
+    }
+
+    fn sinks(&self) -> std::sync::MutexGuard<'_, Vec<Box<dyn Sink>>> {
+        self.sinks.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Tells the sinks which cases will run.
+    pub fn start(&self, selected: &[usize]) {
+        let cases: Vec<&Case> = selected.iter().map(|&i| &self.cases[i]).collect();
+        self.sinks().iter_mut().for_each(|sink| sink.start(&cases));
+    }
+
+    /// Hands the results of the cases at `selected` to every sink, in order; stops at the
+    /// first sink that cannot write.
+    pub fn finish(&self, selected: &[usize]) -> Result<Vec<Finish>, SinkError> {
+        let results = self.reported(selected);
+        self.sinks().iter_mut().map(|sink| sink.finish(&results)).collect()
+    }
+
+    /// One trial per case, in load order.
+    pub fn trials(self: &Arc<Self>) -> Vec<Trial> {
+        (0..self.cases.len())
+            .map(|i| {
+                let run = Arc::clone(self);
+                let case = &self.cases[i];
+                Trial::ignorable_test(case.name.clone(), move || run.verdict(i))
+                    .with_ignored_flag(case.is_manual())
+            })
+            .collect()
+    }
+
+    fn verdict(&self, i: usize) -> Result<Completion, Failed> {
+        let watched = self.watch.guard(&self.cases[i].name);
+        let outcome = self.finished(i);
+        drop(watched);
+        match &outcome.status {
+            Status::Passed => Ok(Completion::Completed),
+            Status::Manual { reason } => Ok(Completion::ignored_with(format!("manual: {reason}"))),
+            Status::Failed | Status::Blocked { .. } => Err(message::render(&self.cases[i], outcome).into()),
+        }
+    }
+
+    /// The outcome of case `i`, told to the sinks.
+    fn finished(&self, i: usize) -> &Outcome {
+        let outcome = self.outcome(i);
+        self.sinks().iter_mut().for_each(|sink| sink.case_finished(&self.cases[i], outcome));
+        outcome
+    }
+
+    /// The results of the cases at `selected` that have one: those that ran, and the
+    /// manual ones (whose outcome costs nothing).
+    fn reported(&self, selected: &[usize]) -> Vec<(&Case, &Outcome)> {
+        selected
+            .iter()
+            .filter_map(|&i| {
+                let outcome =
+                    if self.cases[i].is_manual() { Some(self.outcome(i)) } else { self.results[i].get() };
+                outcome.map(|outcome| (&self.cases[i], outcome))
+            })
+            .collect()
+    }
+
+    /// Computes the outcomes of the cases at `indices` in parallel, each told to the sinks.
+    pub fn run_all(&self, indices: &[usize]) {
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let workers = std::thread::available_parallelism().map_or(4, |n| n.get()).min(indices.len().max(1));
+        std::thread::scope(|scope| {
+            for _ in 0..workers {
+                scope.spawn(|| {
+                    while let Some(&i) = indices.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+                    {
+                        self.finished(i);
+                    }
+                });
+            }
+        });
+    }
+
+    /// The outcome of case `i`, computed on first request.
+    pub fn outcome(&self, i: usize) -> &Outcome {
+        self.results[i].get_or_init(|| self.compute(i))
+    }
+
+    fn compute(&self, i: usize) -> Outcome {
+        let case = &self.cases[i];
+        let shell = self.shell_override.clone().unwrap_or_else(|| case.shell.clone());
+        let ended = |status, findings, started: Instant, shell: Option<String>| Outcome {
+            status,
+            findings,
+            duration: started.elapsed(),
+            shell,
+        };
+        // Dependencies first: their time is theirs, not this case's.
+        let blocked_by = case.after.iter().find(|&&dep| !self.outcome(dep).passed());
+        let started = Instant::now();
+        if let Some(&dep) = blocked_by {
+            let status = Status::Blocked { dependency: self.cases[dep].name.clone() };
+            return ended(status, Findings::default(), started, Some(shell::label(&shell)));
+        }
+        let (findings, shell_label) = match &case.check {
+            Check::Truth { manual: Some(reason), .. } => {
+                let status = Status::Manual { reason: reason.clone() };
+                return ended(status, Findings::default(), started, Some(shell::label(&shell)));
+            }
+            Check::Truth { probes, manual: None } => match self.shells.environment(&shell) {
+                Ok(env) => {
+                    let ctx = Context {
+                        root: &self.root,
+                        env: &env,
+                        deadline: started + case.timeout,
+                        limit: case.timeout,
+                    };
+                    let mut findings = Findings::default();
+                    for probe in probes {
+                        findings.extend(probe.check(&ctx));
+                    }
+                    (findings, Some(env.label.clone()))
+                }
+                Err(err) => {
+                    let item = Evidence::new(
+                        "shell",
+                        shell::label(&shell),
+                        false,
+                        "an environment",
+                        err.to_string(),
+                    );
+                    (Findings { evidence: vec![item], commands: Vec::new() }, Some(shell::label(&shell)))
+                }
+            },
+            Check::Artifact(spec) => (artifact::check(spec, &self.root), None),
+            Check::KeyLink(spec) => (key_link::check(spec, &self.root), None),
+            Check::Unmirrored { check_file } => {
+                let item = Evidence::new(
+                    "plan",
+                    "mirror",
+                    false,
+                    format!("a truth with this text in {check_file}"),
+                    "none; copy the truth there exactly, with a probe or `manual: REASON`",
+                );
+                (Findings { evidence: vec![item], commands: Vec::new() }, None)
+            }
+        };
+        let status = if findings.passed() { Status::Passed } else { Status::Failed };
+        ended(status, findings, started, shell_label)
+    }
+}
