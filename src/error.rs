@@ -3,10 +3,8 @@
 
 use thiserror::Error;
 
-use crate::init::InitError;
 use crate::load::LoadError;
 use crate::settings::SettingError;
-use crate::signoff::SignoffError;
 use crate::sink::SinkError;
 
 /// Why a command could not do its work.
@@ -36,3 +34,37 @@ impl Error {
         2
     }
 }
+
+/// Why `init` could not write its check file; exit code 2.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum InitError {
+    /// The plan could not be read.
+    #[error(transparent)]
+    Plan(LoadError),
+    /// The plan is not under the project root, so `plan:` cannot name it.
+    #[error("{0}: the plan is outside the project root {1}; pass --root DIR containing it")]
+    Outside(String, String),
+    /// `init` would overwrite a file.
+    #[error("{0} exists; remove it or pass --out FILE (`--out -` prints to stdout)")]
+    Exists(String),
+    /// The output could not be written.
+    #[error("{0}: cannot write: {1}")]
+    Write(String, std::io::Error),
+}
+
+/// Why there is nothing to sign off; exit code 2.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum SignoffError {
+    /// Neither `--phase` nor `--plan`, or a phase without plans.
+    #[error("no plans: {0}")]
+    NoPlans(String),
+    /// A plan could not be read.
+    #[error(transparent)]
+    Plan(LoadError),
+    /// No check file mirrors the phase's plans.
+    #[error("no check file mirrors {0}; create one with `envtruth init --plan PLAN.md`")]
+    NotMirrored(String),
+}
+

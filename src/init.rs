@@ -8,30 +8,10 @@
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
-use thiserror::Error;
-
+use crate::error::InitError;
 use crate::inside::relative_to;
-use crate::load::LoadError;
 use crate::plan::Plan;
 use crate::probe::KINDS;
-
-/// Why `init` could not write its check file; exit code 2.
-#[derive(Debug, Error)]
-#[non_exhaustive]
-pub enum InitError {
-    /// The plan could not be read.
-    #[error(transparent)]
-    Plan(LoadError),
-    /// The plan is not under the project root, so `plan:` cannot name it.
-    #[error("{0}: the plan is outside the project root {1}; pass --root DIR containing it")]
-    Outside(String, String),
-    /// `init` would overwrite a file.
-    #[error("{0} exists; remove it or pass --out FILE (`--out -` prints to stdout)")]
-    Exists(String),
-    /// The output could not be written.
-    #[error("{0}: cannot write: {1}")]
-    Write(String, std::io::Error),
-}
 
 /// What `init` made: the check file's text, and where it goes (None: stdout).
 pub struct Scaffold {

@@ -42,13 +42,12 @@ mod watch;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-pub use error::Error;
-pub use init::{InitError, Scaffold};
+pub use error::{Error, InitError, SignoffError};
+pub use init::Scaffold;
 pub use libtest_mimic::Arguments;
 pub use load::LoadError;
 pub use run::{Harness, Ran};
 pub use settings::{Outputs, SettingError, Settings, VARIABLES};
-pub use signoff::SignoffError;
 pub use sink::SinkError;
 pub use spec::{ShellSpec, parse_shell};
 

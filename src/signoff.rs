@@ -3,33 +3,16 @@
 
 use std::path::{Path, PathBuf};
 
-use thiserror::Error;
-
 use crate::error::Error;
 use crate::fingerprint;
+use crate::error::SignoffError;
 use crate::inside::relative_to;
-use crate::load::LoadError;
 use crate::plan::Plan;
 use crate::run::{Harness, Ran, Run};
 use crate::shell;
 use crate::sink::Sink;
 use crate::sink::console::Console;
 use crate::sink::signoff::{Header, Signoff};
-
-/// Why there is nothing to sign off; exit code 2.
-#[derive(Debug, Error)]
-#[non_exhaustive]
-pub enum SignoffError {
-    /// Neither `--phase` nor `--plan`, or a phase without plans.
-    #[error("no plans: {0}")]
-    NoPlans(String),
-    /// A plan could not be read.
-    #[error(transparent)]
-    Plan(LoadError),
-    /// No check file mirrors the phase's plans.
-    #[error("no check file mirrors {0}; create one with `envtruth init --plan PLAN.md`")]
-    NotMirrored(String),
-}
 
 impl Harness {
     /// `envtruth signoff`: runs every check mirroring the plans of a phase (`phase`, a

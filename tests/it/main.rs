@@ -8,4 +8,5 @@ mod plan;
 mod probes;
 mod reports;
 mod schema;
+mod structure;
 mod support;
