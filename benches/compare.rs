@@ -77,6 +77,21 @@ fn main() {
     let root = host_project(&work.path().join("files100"), 100, 10, "true");
     let (time, rss) = median_with_rss(runs, || measured(&mut envtruth_command(&root, &["--list"])));
     println!("| load 100 check files (10 truths each), `--list` | {} | {} |", millis(time), mib(rss));
+    // nextest runs every case as its own process with `--exact NAME`: that process loads
+    // only NAME's check file, so it costs what it would if the other 19 did not exist.
+    let many = host_project(&work.path().join("nextest20"), 20, 50, "true");
+    let one = work.path().join("nextest1");
+    std::fs::create_dir_all(one.join("checks")).expect("mkdir");
+    std::fs::copy(many.join("checks/file7.yaml"), one.join("checks/file7.yaml")).expect("copy");
+    let exact = ["--exact", "file7::truth::check-number-25-holds"];
+    let (in_many, _) = median_with_rss(runs, || measured(&mut envtruth_command(&many, &exact)));
+    let (in_one, _) = median_with_rss(runs, || measured(&mut envtruth_command(&one, &exact)));
+    println!(
+        "| `--exact NAME` (one nextest process), 20 files of 50 truths, against its file alone | {} / {} = {:.2}× | |",
+        millis(in_many),
+        millis(in_one),
+        in_many.as_secs_f64() / in_one.as_secs_f64()
+    );
     let root = host_project(&work.path().join("flood"), 1, 1, "head -c 1000000000 /dev/zero");
     let (time, rss) = median_with_rss(runs, || measured(&mut envtruth_command(&root, &[])));
     println!("| a case printing 1 GB to stdout | {} | {} |", secs(time), mib(rss));

@@ -67,4 +67,3 @@ pub enum SignoffError {
     #[error("no check file mirrors {0}; create one with `envtruth init --plan PLAN.md`")]
     NotMirrored(String),
 }
-

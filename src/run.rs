@@ -7,7 +7,7 @@
 //! thread count and no filter can deadlock: a filtered-out dependency is simply
 //! computed by its first dependent.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -111,6 +111,46 @@ impl Harness {
         Loader { checks: &checks, root: &self.root }.load()
     }
 
+    /// The cases of a run with `args`. `--exact NAME` (how nextest runs each case in its
+    /// own process) needs only NAME's suite, the check file named by the part of NAME
+    /// before `::`; that load counts only when it has NAME, and anything else loads every
+    /// file, so the answer is the same either way.
+    fn load_for(&self, args: &Arguments) -> Result<Vec<Case>, Vec<LoadError>> {
+        if let (true, false, Some(name)) = (args.exact, args.list, &args.filter) {
+            let suite = name.split("::").next().unwrap_or_default();
+            let files = self.suite_files(suite);
+            if !files.is_empty() {
+                let cases = Loader { checks: &files, root: &self.root }.load().ok();
+                if let Some(cases) = cases.filter(|cases| cases.iter().any(|case| case.name == *name)) {
+                    return Ok(cases);
+                }
+            }
+        }
+        self.load()
+    }
+
+    /// The check files whose stem is `suite`.
+    fn suite_files(&self, suite: &str) -> Vec<PathBuf> {
+        let named = |path: &Path| {
+            path.file_stem().is_some_and(|stem| stem == suite)
+                && matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
+        };
+        let mut files = Vec::new();
+        for path in self.check_paths() {
+            if path.is_dir() {
+                files.extend(
+                    ["yaml", "yml"]
+                        .map(|ext| path.join(format!("{suite}.{ext}")))
+                        .into_iter()
+                        .filter(|f| f.is_file()),
+                );
+            } else if named(&path) {
+                files.push(path);
+            }
+        }
+        files
+    }
+
     /// Loads the check files (and the plans they mirror) without running anything: the
     /// names of the cases a run would have, or every problem found.
     pub fn case_names(&self) -> Result<Vec<String>, Vec<LoadError>> {
@@ -125,7 +165,7 @@ impl Harness {
             Some(libtest_mimic::ColorSetting::Never) => console::set_colors_enabled(false),
             _ => {}
         }
-        let cases = self.load().map_err(Error::Load)?;
+        let cases = self.load_for(args).map_err(Error::Load)?;
         let run = Arc::new(Run::new(cases, &self, self.outputs.sinks()));
         let trials = run.trials();
         let selected: Vec<usize> = (0..trials.len()).filter(|&i| !args.is_filtered_out(&trials[i])).collect();

@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::Error;
-use crate::fingerprint;
 use crate::error::SignoffError;
+use crate::fingerprint;
 use crate::inside::relative_to;
 use crate::plan::Plan;
 use crate::run::{Harness, Ran, Run};

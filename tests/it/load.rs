@@ -67,3 +67,25 @@ fn checks_can_be_files_and_come_from_the_environment() {
     let out = project.env("ENVTRUTH_CHECKS", "elsewhere").run(&["--list"]);
     assert_eq!(out.stdout, "one::truth::one: test\ntwo::truth::two: test\n");
 }
+
+#[test]
+fn an_exact_name_loads_only_its_own_check_file() {
+    // nextest lists every case first (loading every file), then runs each case alone with
+    // `--exact NAME`: that process reads NAME's file only.
+    let project = Project::new()
+        .file("checks/a.yaml", "truths:\n  - {truth: x holds, run: 'true'}\n")
+        .file("checks/b.yaml", "truths:\n  - {truth: y holds, tols: {}}\n");
+    let listed = project.run(&["--list"]);
+    assert_eq!(listed.code, 2, "{}", listed.all());
+    assert!(
+        listed.stderr.contains("checks/b.yaml:2:22: truths[0]: unknown field `tols`"),
+        "{}",
+        listed.stderr
+    );
+    let alone = project.run(&["--exact", "a::truth::x-holds"]);
+    assert_eq!(alone.code, 0, "{}", alone.all());
+    assert_eq!(alone.status("a::truth::x-holds"), "ok");
+    // A name no single file answers for loads them all, and so meets b.yaml's error.
+    let unknown = project.run(&["--exact", "c::truth::z"]);
+    assert_eq!(unknown.code, 2, "{}", unknown.all());
+}
