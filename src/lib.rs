@@ -35,6 +35,8 @@ mod signoff;
 mod sink;
 mod spec;
 mod suggest;
+#[cfg(test)]
+mod testing;
 mod text;
 mod version;
 mod watch;

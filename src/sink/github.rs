@@ -93,3 +93,29 @@ fn data(text: &str) -> String {
 fn property(text: &str) -> String {
     data(text).replace(':', "%3A").replace(',', "%2C")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{annotations, step_summary};
+    use crate::testing::{failed, passed, truth};
+
+    #[test]
+    fn an_annotation_per_failure_escaped_as_workflow_commands_want() {
+        let (a, b) = (truth("a", "a holds", 3), truth("b", "b: 100% sure, really", 5));
+        let (pass, fail) =
+            (passed("tools", "uv", "0.7.2"), failed("tools", "ruff", "on PATH", "not on PATH"));
+        let results = [(&a, &pass), (&b, &fail)];
+        assert_eq!(
+            annotations(&results),
+            "::error file=checks/env.yaml,line=5,title=env%3A%3Atruth%3A%3Ab::b: 100%25 sure, really%0Atools ruff: expected on PATH, found not on PATH\n"
+        );
+        let summary = step_summary(&results);
+        assert!(summary.starts_with("## envtruth: 1 passed, 1 failed, 0 manual\n"), "{summary}");
+        assert!(
+            summary.contains(
+                "| `env::truth::b` | `checks/env.yaml:5` | tools ruff: expected on PATH, found not on PATH |"
+            ),
+            "{summary}"
+        );
+    }
+}

@@ -173,3 +173,24 @@ pub fn render(results: &[(&Case, &Outcome)]) -> String {
     let document = Document { version: VERSION, envtruth: env!("CARGO_PKG_VERSION"), summary, cases };
     serde_json::to_string_pretty(&document).unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::render;
+    use crate::testing::{artifact, failed, passed, truth};
+
+    #[test]
+    fn the_document_counts_and_places_every_case() {
+        let (a, b) = (truth("a", "a holds", 3), artifact("flake.nix", "the dev shell", 9));
+        let (pass, fail) =
+            (passed("env", "PATH", "`/bin`"), failed("artifact", "flake.nix", "exists", "File not found"));
+        let json: serde_json::Value = serde_json::from_str(&render(&[(&a, &pass), (&b, &fail)])).unwrap();
+        assert_eq!(json["version"], 1);
+        assert_eq!(json["summary"]["total"], 2);
+        assert_eq!(json["summary"]["failed"], 1);
+        assert_eq!(json["cases"][1]["kind"], "artifact");
+        assert_eq!(json["cases"][1]["name"], "env::artifact::flake.nix");
+        assert_eq!(json["cases"][1]["source"]["line"], 9);
+        assert_eq!(json["cases"][0]["evidence"][0]["found"], "`/bin`");
+    }
+}

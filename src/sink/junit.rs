@@ -53,3 +53,30 @@ pub fn render(results: &[(&Case, &Outcome)]) -> Result<String, quick_junit::Seri
     report.add_test_suites(suites.into_values());
     report.to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::render;
+    use crate::outcome::Status;
+    use crate::testing::{failed, outcome, passed, truth};
+
+    #[test]
+    fn one_testsuite_per_suite_with_failures_and_skips() {
+        let (a, b, c) = (truth("a", "a holds", 3), truth("b", "b holds", 5), truth("c", "c holds", 7));
+        let manual = outcome(Status::Manual { reason: "a person reads it".into() }, Vec::new(), Vec::new());
+        let (pass, fail) =
+            (passed("tools", "uv", "0.7.2"), failed("tools", "ruff", "on PATH", "not on PATH"));
+        let xml = render(&[(&a, &pass), (&b, &fail), (&c, &manual)]).unwrap();
+        assert!(
+            xml.contains(r#"<testsuite name="env" tests="3" skipped="1" errors="0" failures="1""#),
+            "{xml}"
+        );
+        assert!(
+            xml.contains(
+                r#"<failure message="tools ruff: expected on PATH, found not on PATH" type="failed">"#
+            ),
+            "{xml}"
+        );
+        assert!(xml.contains(r#"<skipped message="manual: a person reads it"/>"#), "{xml}");
+    }
+}

@@ -88,3 +88,37 @@ pub fn summary(outcome: &Outcome) -> String {
 pub fn plain(case: &Case, outcome: &Outcome) -> String {
     console::strip_ansi_codes(&render(case, outcome)).into_owned()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{command, failed, outcome, truth};
+
+    #[test]
+    fn a_failure_says_what_where_expected_found_and_the_command() {
+        console::set_colors_enabled(false);
+        let case = truth("uv-sync", "`uv sync` succeeds", 4);
+        let mut ended = failed("run", "exit status", "exit 0", "exit 2");
+        ended.findings.commands.push(command("uv sync", 2, &["error: no pyproject.toml"]));
+        assert_eq!(
+            plain(&case, &ended),
+            "`uv sync` succeeds\n  defined at checks/env.yaml:4\n  shell: host\n  ✗ run exit status: expected exit 0, found exit 2\n  $ uv sync\n    exit 2 after 3ms\n    stderr:\n    │ error: no pyproject.toml\n"
+        );
+        assert_eq!(summary(&ended), "run exit status: expected exit 0, found exit 2");
+    }
+
+    #[test]
+    fn a_blocked_case_names_its_dependency_and_nothing_else() {
+        console::set_colors_enabled(false);
+        let blocked =
+            outcome(Status::Blocked { dependency: "env::truth::uv-sync".into() }, Vec::new(), Vec::new());
+        let text = plain(&truth("imports", "imports load", 9), &blocked);
+        assert!(
+            text.ends_with(
+                "  ✗ blocked: it runs after `env::truth::uv-sync`, which did not pass; fix that one first\n"
+            ),
+            "{text}"
+        );
+        assert_eq!(summary(&blocked), "blocked: it runs after `env::truth::uv-sync`, which did not pass");
+    }
+}

@@ -269,3 +269,48 @@ fn cell(text: &str) -> String {
     let flat = text.replace('|', "\\|").replace(['\n', '\r'], " ");
     crate::text::shorten(&flat, 400)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{artifact, failed, outcome, passed, truth};
+
+    fn header() -> Header {
+        Header {
+            phase: "01-tooling".into(),
+            verified: "2026-11-30T12:00:00Z".into(),
+            plans: vec![".planning/phases/01-tooling/01-01-PLAN.md".into()],
+            environment: Environment {
+                installable: "host".into(),
+                flake_lock: "none".into(),
+                nix_version: "not installed".into(),
+                system: "x86_64-linux".into(),
+                git_revision: "not a git repository".into(),
+            },
+        }
+    }
+
+    #[test]
+    fn gaps_outrank_humans_and_each_table_gets_its_rows() {
+        let (a, b, c) = (
+            truth("a", "uv is on PATH", 3),
+            truth("b", "docs read well", 5),
+            artifact("flake.nix", "the dev shell", 9),
+        );
+        let manual = outcome(Status::Manual { reason: "a person reads them".into() }, Vec::new(), Vec::new());
+        let (pass, missing) =
+            (passed("tools", "uv", "0.7.2"), failed("artifact", "flake.nix", "exists", "File not found"));
+        let (text, verdict, score) = render(&header(), &[(&a, &pass), (&b, &manual), (&c, &missing)]);
+        assert_eq!(verdict, Verdict::GapsFound);
+        assert_eq!(score, "1/3 must-haves verified");
+        assert!(text.contains("status: gaps_found\n"), "{text}");
+        assert!(text.contains("| 1 | uv is on PATH | ✓ VERIFIED | tools uv: 0.7.2 |"), "{text}");
+        assert!(
+            text.contains("| 2 | docs read well | ? UNCERTAIN | needs a human: a person reads them |"),
+            "{text}"
+        );
+        assert!(text.contains("| `flake.nix` | the dev shell | ✗ MISSING | File not found |"), "{text}");
+        let (_, verdict, _) = render(&header(), &[(&a, &pass), (&b, &manual)]);
+        assert_eq!(verdict, Verdict::HumanNeeded);
+    }
+}

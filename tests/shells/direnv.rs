@@ -1,0 +1,39 @@
+//! The `direnv` shell: a blocked `.envrc` is never allowed for the user.
+
+use std::process::Command;
+
+use libtest_mimic::Failed;
+
+use crate::Check;
+use crate::common::ensure;
+use crate::support::Project;
+
+/// The tests of this file: name, the program each needs, the test.
+pub const TESTS: &[(&str, &str, Check)] = &[("direnv::blocked_then_allowed", "direnv", blocked_then_allowed)];
+
+fn blocked_then_allowed() -> Result<(), Failed> {
+    let data = tempfile::tempdir()?;
+    let project = Project::new()
+        .declared_shells()
+        .file(".envrc", "export FROM_ENVRC=loaded\n")
+        .file("checks/direnv.yaml", "shell: direnv\ntruths:\n  - truth: the envrc is loaded\n    env: {FROM_ENVRC: {equals: loaded}}\n")
+        .env("XDG_DATA_HOME", data.path().join("data").display().to_string())
+        .env("XDG_CONFIG_HOME", data.path().join("config").display().to_string());
+    let out = project.run(&[]);
+    let failed = out.failure("direnv::truth::the-envrc-is-loaded");
+    ensure(
+        failed.contains(
+            "found .envrc is blocked: read it, then run `direnv allow .` (envtruth never allows it for you)",
+        ),
+        || failed.clone(),
+    )?;
+    let allowed = Command::new("direnv")
+        .arg("allow")
+        .arg(project.root())
+        .env("XDG_DATA_HOME", data.path().join("data"))
+        .env("XDG_CONFIG_HOME", data.path().join("config"))
+        .status()?;
+    ensure(allowed.success(), || "direnv allow failed".into())?;
+    let out = project.run(&[]);
+    ensure(out.status("direnv::truth::the-envrc-is-loaded") == "ok", || out.all())
+}

@@ -1,0 +1,317 @@
+//! The `nix` shell: one evaluation per shell, cached by content, and every way it fails.
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+
+use libtest_mimic::Failed;
+
+use crate::Check;
+use crate::common::{Nix, ensure};
+use crate::support::{self, Project, git};
+
+/// The tests of this file: name, the program each needs, the test.
+pub const TESTS: &[(&str, &str, Check)] = &[
+    ("nix::one_evaluation_per_shell_cached_by_content", "nix", one_evaluation_per_shell_cached_by_content),
+    ("nix::concurrent_runs_evaluate_once", "nix", concurrent_runs_evaluate_once),
+    ("nix::a_damaged_cache_entry_is_never_trusted", "nix", a_damaged_cache_entry_is_never_trusted),
+    ("nix::installables_and_the_matrix", "nix", installables_and_the_matrix),
+    ("nix::pure_catches_a_host_only_tool", "nix", pure_catches_a_host_only_tool),
+    ("nix::untracked_flake_fails_with_the_fix", "nix", untracked_flake_fails_with_the_fix),
+    ("nix::evaluation_error_shows_nix_stderr", "nix", evaluation_error_shows_nix_stderr),
+    ("nix::missing_nix_fails_with_the_fix", "git", missing_nix_fails_with_the_fix),
+    ("nix::list_never_calls_nix", "nix", list_never_calls_nix),
+    ("nix::killed_mid_evaluation_fails_that_shell_only", "nix", killed_mid_evaluation_fails_that_shell_only),
+    (
+        "nix::interrupted_mid_evaluation_leaves_nothing_behind",
+        "nix",
+        interrupted_mid_evaluation_leaves_nothing_behind,
+    ),
+];
+
+fn one_evaluation_per_shell_cached_by_content() -> Result<(), Failed> {
+    let nix = Nix::new();
+    let project = nix.project(Project::fixture("nix-shells"));
+    let out = project.run(&[]);
+    ensure(out.code == 0, || format!("first run failed:\n{}", out.all()))?;
+    ensure(out.stdout.contains("5 passed; 0 failed"), || out.all())?;
+    ensure(nix.evaluations() == 1, || format!("cold: {} evaluations, expected 1", nix.evaluations()))?;
+
+    let entries: Vec<_> =
+        std::fs::read_dir(nix.cache().join("envtruth"))?.flatten().map(|e| e.path()).collect();
+    let env_file =
+        entries.iter().find(|p| p.extension().is_some_and(|e| e == "env")).ok_or("no cache entry")?;
+    let mode = env_file.metadata()?.permissions().mode() & 0o777;
+    ensure(mode == 0o600, || format!("cache entry mode {mode:o}, expected 600"))?;
+    let cached = String::from_utf8_lossy(&std::fs::read(env_file)?).into_owned();
+    // The variables follow the header line, in no set order.
+    let body = cached.split_once('\n').map_or("", |(_, body)| body);
+    let entries: Vec<&str> = body.split('\0').collect();
+    ensure(
+        entries.contains(&"FROM_HOOK=hook-ran") && !entries.iter().any(|e| e.starts_with("welcome")),
+        || format!("shellHook output leaked into the capture:\n{cached}"),
+    )?;
+
+    let out = project.run(&[]);
+    ensure(out.stdout.contains("5 passed; 0 failed"), || out.all())?;
+    ensure(nix.evaluations() == 1, || format!("warm: {} evaluations, expected still 1", nix.evaluations()))?;
+
+    let flake = project.path("flake.nix");
+    let file = std::fs::File::options().append(true).open(&flake)?;
+    file.set_modified(std::time::SystemTime::now() + std::time::Duration::from_secs(3600))?;
+    let out = project.run(&[]);
+    ensure(out.code == 0, || out.all())?;
+    ensure(nix.evaluations() == 1, || {
+        format!("after touch: {} evaluations, expected still 1", nix.evaluations())
+    })?;
+
+    let text =
+        std::fs::read_to_string(&flake)?.replace("SHELL_NAME = \"default\"", "SHELL_NAME = \"edited\"");
+    std::fs::write(&flake, text)?;
+    git(project.root(), &["add", "-A"]);
+    let out = project.run(&[]);
+    ensure(nix.evaluations() == 2, || {
+        format!("after an edit: {} evaluations, expected 2", nix.evaluations())
+    })?;
+    let failed = out.failure("shell::truth::commands-run-inside-the-dev-shell");
+    ensure(failed.contains("shell: nix develop ."), || failed.clone())?;
+    ensure(failed.contains("found no line matches"), || failed.clone())?;
+
+    let out = project.run(&["--refresh", "--list"]);
+    ensure(out.code == 0 && nix.evaluations() == 2, || "--list evaluated".to_string())?;
+    project.run(&["--refresh"]);
+    ensure(nix.evaluations() == 3, || format!("--refresh: {} evaluations, expected 3", nix.evaluations()))
+}
+
+fn concurrent_runs_evaluate_once() -> Result<(), Failed> {
+    let nix = Nix::new();
+    let project = nix.project(Project::fixture("nix-shells"));
+    // As `cargo nextest run` does: one process per case, all at once, on a cold cache.
+    let names = [
+        "shell::truth::the-shellhook-s-exports-are-visible",
+        "shell::truth::commands-run-inside-the-dev-shell",
+        "shell::truth::the-shell-s-path-comes-first",
+    ];
+    let children: Vec<_> = names
+        .iter()
+        .map(|name| project.command(&[name, "--exact"]).stdout(std::process::Stdio::piped()).spawn())
+        .collect::<Result<_, _>>()?;
+    for child in children {
+        let output = child.wait_with_output()?;
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        ensure(output.status.success() && stdout.contains("1 passed"), || stdout.into_owned())?;
+    }
+    ensure(nix.evaluations() == 1, || format!("{} evaluations by 3 processes, expected 1", nix.evaluations()))
+}
+
+fn installables_and_the_matrix() -> Result<(), Failed> {
+    let nix = Nix::new();
+    let project = Project::fixture("nix-shells")
+        .file("checks/ci.yaml", "shell: {nix: \".#ci\"}\ntruths:\n  - truth: ci shell\n    env: {SHELL_NAME: {equals: ci}, FROM_HOOK: {equals: ci-hook}}\n")
+        .file(
+            "checks/matrix.yaml",
+            "shells: [\".#default\", \".#ci\"]\ntruths:\n  - truth: a named shell\n    id: named\n    env: {SHELL_NAME: {matches: \"^(default|ci)$\"}}\n  - truth: the default shell\n    id: default-only\n    after: [named]\n    env: {SHELL_NAME: {equals: default}}\n",
+        );
+    let project = nix.project(project);
+    let out = project.run(&[]);
+    ensure(out.status("ci::truth::ci-shell") == "ok", || out.all())?;
+    ensure(out.status("matrix::truth::named@.#default") == "ok", || out.all())?;
+    ensure(out.status("matrix::truth::named@.#ci") == "ok", || out.all())?;
+    ensure(out.status("matrix::truth::default-only@.#default") == "ok", || out.all())?;
+    let failed = out.failure("matrix::truth::default-only@.#ci");
+    ensure(failed.contains("shell: nix develop .#ci"), || failed.clone())?;
+    ensure(failed.contains("✗ env SHELL_NAME: expected set, equal to `default`, found `ci`"), || {
+        failed.clone()
+    })?;
+    // `.`, `.#ci` and `.#default` are three installables, each evaluated once.
+    ensure(nix.evaluations() == 3, || format!("{} evaluations, expected 3", nix.evaluations()))
+}
+
+fn pure_catches_a_host_only_tool() -> Result<(), Failed> {
+    let nix = Nix::new();
+    let project = Project::fixture("nix-shells")
+        .script("host-bin/host-only-tool", "echo host-only-tool 1.0.0")
+        .file("checks/impure.yaml", "truths:\n  - truth: tool found\n    tools: {host-only-tool: any}\n")
+        .file("checks/pure.yaml", "shell: {nix: \".\", pure: true}\ntruths:\n  - truth: tool found\n    tools: {host-only-tool: any}\n");
+    let project = nix.project(project);
+    let path =
+        format!("{}:{}", project.path("host-bin").display(), std::env::var("PATH").unwrap_or_default());
+    let project =
+        nix.configure(project).env("PATH", format!("{}:{path}", nix.dir.path().join("bin").display()));
+    let out = project.run(&[]);
+    ensure(out.status("impure::truth::tool-found") == "ok", || out.all())?;
+    let failed = out.failure("pure::truth::tool-found");
+    ensure(failed.contains("shell: nix develop . --ignore-environment"), || failed.clone())?;
+    ensure(failed.contains("✗ tools host-only-tool: expected on PATH, found not on PATH"), || {
+        failed.clone()
+    })
+}
+
+fn untracked_flake_fails_with_the_fix() -> Result<(), Failed> {
+    let nix = Nix::new();
+    let project = Project::fixture("nix-shells");
+    git(project.root(), &["init", "-q"]);
+    let out = nix.configure(project).run(&[]);
+    ensure(out.code == 101, || out.all())?;
+    let failed = out.failure("shell::truth::commands-run-inside-the-dev-shell");
+    ensure(
+        failed.contains("✗ shell nix develop .: expected an environment, found flake.nix is not tracked by git, and nix only sees tracked files: git add flake.nix"),
+        || failed.clone(),
+    )?;
+    ensure(out.status("shell::artifact::flake.nix") == "ok", || out.all())?;
+    ensure(nix.evaluations() == 0, || "nix ran on an untracked flake".into())
+}
+
+fn evaluation_error_shows_nix_stderr() -> Result<(), Failed> {
+    let nix = Nix::new();
+    let project = Project::fixture("nix-shells")
+        .file("flake.nix", "{\n  outputs = { self }: throw \"this flake is broken on purpose\";\n}\n");
+    let out = nix.project(project).run(&[]);
+    let failed = out.failure("shell::truth::commands-run-inside-the-dev-shell");
+    ensure(failed.contains("found `nix develop .` failed (exit 1):"), || failed.clone())?;
+    ensure(failed.contains("this flake is broken on purpose"), || failed.clone())?;
+    ensure(failed.contains("fix the error above, then run again"), || failed.clone())?;
+    // Evaluated once for the whole run, and a failure is never cached.
+    ensure(nix.evaluations() == 1, || format!("{} evaluations, expected 1", nix.evaluations()))?;
+    let cached = std::fs::read_dir(nix.cache().join("envtruth"))?
+        .flatten()
+        .any(|e| e.path().extension().is_some_and(|x| x == "env"));
+    ensure(!cached, || "a failed evaluation was cached".into())
+}
+
+fn missing_nix_fails_with_the_fix() -> Result<(), Failed> {
+    let project = Project::fixture("nix-shells");
+    git(project.root(), &["init", "-q"]);
+    git(project.root(), &["add", "-A"]);
+    let out = project.env("PATH", "/nonexistent").run(&[]);
+    let failed = out.failure("shell::truth::commands-run-inside-the-dev-shell");
+    ensure(
+        failed.contains("found `nix` is not on PATH; install Nix (Debian: `apt-get install nix-bin`), or run with `--shell host` / ENVTRUTH_SHELL=host"),
+        || failed.clone(),
+    )?;
+    ensure(out.status("shell::artifact::flake.nix") == "ok", || out.all())
+}
+
+fn list_never_calls_nix() -> Result<(), Failed> {
+    let nix = Nix::new();
+    let out = nix.project(Project::fixture("nix-shells")).run(&["--list"]);
+    ensure(out.stdout.lines().count() == 5, || out.all())?;
+    ensure(nix.evaluations() == 0 && !nix.dir.path().join("nix-calls.log").exists(), || {
+        "nix was called".into()
+    })
+}
+
+fn a_damaged_cache_entry_is_never_trusted() -> Result<(), Failed> {
+    let nix = Nix::new();
+    let project = nix.project(Project::fixture("nix-shells"));
+    ensure(project.run(&[]).code == 0, || "first run failed".into())?;
+    let entry = std::fs::read_dir(nix.cache().join("envtruth"))?
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "env"))
+        .ok_or("no cache entry")?;
+    let whole = std::fs::read(&entry)?;
+    // Cut right after a variable's NUL, the entry still parses: only its hash tells.
+    let half = whole.len() / 2;
+    let at_a_variable_end = half + whole[half..].iter().position(|b| *b == 0).ok_or("no NUL")? + 1;
+    let damaged: [&[u8]; 4] =
+        [&whole[..half], &whole[..at_a_variable_end], b"not an envtruth cache entry", b""];
+    for (n, bytes) in damaged.iter().enumerate() {
+        std::fs::write(&entry, bytes)?;
+        let out = project.run(&[]);
+        ensure(out.code == 0, || out.all())?;
+        ensure(nix.evaluations() == n + 2, || {
+            format!("damage {n}: {} evaluations, expected {}", nix.evaluations(), n + 2)
+        })?;
+        // Rewritten whole (a new evaluation differs in its temp dir names, so not byte for byte).
+        let rewritten = std::fs::read(&entry)?;
+        ensure(
+            rewritten.starts_with(b"envtruth-env 2 ")
+                && rewritten.ends_with(b"\0")
+                && rewritten.windows(19).any(|w| w == b"FROM_HOOK=hook-ran\0"),
+            || "the entry was not rewritten whole".into(),
+        )?;
+    }
+    Ok(())
+}
+
+/// A project whose default dev shell takes about half a minute to evaluate (a fold
+/// over numbers), beside a host-shell check file that must not be affected.
+fn slow_shell(nix: &Nix) -> Project {
+    let flake = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/projects/nix-shells/flake.nix"),
+    )
+    .expect("fixture flake");
+    let slow = "SLOW = toString (builtins.foldl' (a: i: a + builtins.foldl' (b: j: b + j) 0 \
+                (builtins.genList (x: x) 100000)) 0 (builtins.genList (x: x) 2000));";
+    let flake = flake.replace("SHELL_NAME = \"default\";", &format!("SHELL_NAME = \"default\";\n{slow}"));
+    let project = Project::fixture("nix-shells")
+        .file("flake.nix", flake)
+        .file("checks/host.yaml", "shell: host\ntruths:\n  - {truth: the host is fine, run: 'true'}\n");
+    nix.project(project)
+}
+
+/// The id of a `nix` process running in `root`.
+fn nix_in(root: &Path) -> Option<i32> {
+    let root = root.canonicalize().ok()?;
+    std::fs::read_dir("/proc").ok()?.flatten().find_map(|entry| {
+        let is_nix = std::fs::read_to_string(entry.path().join("comm")).is_ok_and(|c| c.trim() == "nix");
+        let here = std::fs::read_link(entry.path().join("cwd")).is_ok_and(|cwd| cwd == root);
+        if is_nix && here { entry.file_name().to_str()?.parse().ok() } else { None }
+    })
+}
+
+/// Waits until a `nix` process runs in `root`, and returns its id.
+fn nix_evaluating(root: &Path) -> Result<i32, Failed> {
+    let started = std::time::Instant::now();
+    loop {
+        if let Some(pid) = nix_in(root) {
+            return Ok(pid);
+        }
+        ensure(started.elapsed() < std::time::Duration::from_secs(60), || "nix never started".into())?;
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+fn killed_mid_evaluation_fails_that_shell_only() -> Result<(), Failed> {
+    let nix = Nix::new();
+    let project = slow_shell(&nix);
+    let child = project.command(&[]).stdout(std::process::Stdio::piped()).spawn()?;
+    let pid = nix_evaluating(project.root())?;
+    // SAFETY: sends a signal to a nix process this test started.
+    unsafe { libc::kill(pid, libc::SIGKILL) };
+    let out = support::Output::of(child.wait_with_output()?);
+    let failed = out.failure("shell::truth::commands-run-inside-the-dev-shell");
+    ensure(
+        failed.contains("found `nix develop .` was killed by signal 9 (SIGKILL) before it gave an environment; nothing was cached, so run again"),
+        || failed.clone(),
+    )?;
+    ensure(out.status("host::truth::the-host-is-fine") == "ok", || out.all())?;
+    ensure(out.code == 101, || out.all())?;
+    // Never cached: the next run evaluates again.
+    ensure(
+        !nix.cache()
+            .join("envtruth")
+            .read_dir()?
+            .flatten()
+            .any(|e| e.path().extension().is_some_and(|x| x == "env")),
+        || "a killed evaluation was cached".into(),
+    )
+}
+
+fn interrupted_mid_evaluation_leaves_nothing_behind() -> Result<(), Failed> {
+    let nix = Nix::new();
+    let temp = tempfile::tempdir()?;
+    let project = slow_shell(&nix).env("TMPDIR", temp.path().display().to_string());
+    let mut child = project.command(&[]).stdout(std::process::Stdio::null()).spawn()?;
+    nix_evaluating(project.root())?;
+    let files =
+        || std::fs::read_dir(temp.path()).map(|dir| dir.flatten().map(|e| e.path()).collect::<Vec<_>>());
+    ensure(!files()?.is_empty(), || "no temp file during the capture: the test proves nothing".into())?;
+    // SAFETY: sends a signal to our own child.
+    unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) };
+    let status = child.wait()?;
+    ensure(status.code() == Some(143), || format!("exit {status:?}, expected 143"))?;
+    ensure(nix_in(project.root()).is_none(), || "nix is still running".into())?;
+    let left = files()?;
+    ensure(left.is_empty(), || format!("temp files left behind: {left:?}"))
+}
