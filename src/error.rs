@@ -29,9 +29,9 @@ pub enum Error {
 }
 
 impl Error {
-    /// The exit code of every error: 2.
+    /// The exit code of every error: a load or usage error.
     pub fn exit_code(&self) -> u8 {
-        2
+        crate::exit::USAGE
     }
 }
 

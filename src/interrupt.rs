@@ -121,7 +121,7 @@ fn stop_everything_and_exit(signal: libc::c_int) -> ! {
         let _ = std::fs::remove_file(path);
     }
     eprintln!("envtruth: interrupted; {} running command(s) stopped", running.len());
-    std::process::exit(128 + signal);
+    std::process::exit(crate::exit::interrupted(signal));
 }
 
 /// Once a signal arrived, stops the calling thread for good: the process is exiting,

@@ -17,6 +17,7 @@ mod case;
 mod duration;
 mod error;
 mod exec;
+mod exit;
 mod fingerprint;
 mod glob;
 mod init;

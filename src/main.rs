@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use envtruth::{Arguments, Error, Harness, Outputs, Ran, Settings, ShellSpec};
 
 /// Proves a development environment keeps the promises of its plan.
@@ -112,8 +112,28 @@ impl RunArgs {
     }
 }
 
+/// The command line: libtest's flattened arguments bring libtest's own help template and
+/// no version flag, so both are set back here, with the variables' table after the flags.
+fn command() -> clap::Command {
+    let variables: String =
+        envtruth::VARIABLES.iter().map(|(name, stands_for)| format!("  {name:<22} {stands_for}\n")).collect();
+    Cli::command()
+        .name("envtruth")
+        .bin_name("envtruth")
+        .version(env!("CARGO_PKG_VERSION"))
+        .disable_version_flag(false)
+        .help_template("{before-help}{about-with-newline}\n{usage-heading} {usage}\n\n{all-args}{after-help}")
+        .after_help(format!(
+            "Environment variables (for `cargo test`, where flags cannot pass; a flag wins):\n{variables}\n\
+             Exit codes: 0 passed; 1 sign-off gaps; 2 load or usage error; 101 a case failed; 130/143 interrupted."
+        ))
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::from_arg_matches(&command().get_matches()) {
+        Ok(cli) => cli,
+        Err(error) => error.exit(),
+    };
     let result = match cli.command {
         None => cli.run.run(),
         Some(Command::Run(args)) => args.run(),

@@ -15,6 +15,7 @@ use libtest_mimic::{Arguments, Completion, Failed, Trial};
 
 use crate::case::{Case, Check};
 use crate::error::Error;
+use crate::exit;
 use crate::interrupt;
 use crate::load::{LoadError, Loader};
 use crate::outcome::{Evidence, Findings, Outcome, Status};
@@ -173,7 +174,7 @@ impl Harness {
             run.start(&selected);
         }
         let conclusion = libtest_mimic::run(args, trials);
-        let exit = if conclusion.has_failed() { 101 } else { 0 };
+        let exit = if conclusion.has_failed() { exit::FAILED } else { exit::PASSED };
         if args.list {
             return Ok(Ran { exit, notes: Vec::new() });
         }

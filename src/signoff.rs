@@ -72,7 +72,7 @@ impl Harness {
         run.run_all(&selected);
         let finished = run.finish(&selected)?;
         Ok(Ran {
-            exit: finished.iter().find_map(|f| f.exit).unwrap_or(0),
+            exit: finished.iter().find_map(|f| f.exit).unwrap_or(crate::exit::PASSED),
             notes: finished.into_iter().filter_map(|f| f.note).collect(),
         })
     }

@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use super::{Finish, Sink, SinkError, save};
 use crate::case::{Case, Check};
+use crate::exit;
 use crate::outcome::{Outcome, Status};
 
 /// `envtruth signoff`: the phase's VERIFICATION.md, whose verdict decides the exit code.
@@ -29,7 +30,7 @@ impl Sink for Signoff {
         save(&self.out, text)?;
         Ok(Finish {
             note: Some(format!("wrote {}: {}, {score}", self.shown, verdict.word())),
-            exit: Some(if verdict == Verdict::GapsFound { 1 } else { 0 }),
+            exit: Some(if verdict == Verdict::GapsFound { exit::GAPS } else { exit::PASSED }),
         })
     }
 }

@@ -1,0 +1,15 @@
+//! The exit codes of every command: the one table of DESIGN.md §6.
+
+/// Nothing failed (run); passed or human_needed (sign-off).
+pub const PASSED: u8 = 0;
+/// Sign-off found gaps.
+pub const GAPS: u8 = 1;
+/// A load or usage error, before anything ran.
+pub const USAGE: u8 = 2;
+/// Some case failed or was blocked (libtest's code).
+pub const FAILED: u8 = 101;
+
+/// Interrupted by `signal` (SIGINT 130, SIGTERM 143), as shells report it.
+pub fn interrupted(signal: i32) -> i32 {
+    128 + signal
+}
