@@ -2,31 +2,32 @@
 
 use std::time::{Duration, Instant};
 
-use crate::support::{Project, processes_running};
+use crate::support::Project;
 
 #[test]
 fn a_timeout_kills_the_whole_group_within_seconds() {
     let started = Instant::now();
-    let out = Project::new()
-        .check("truths:\n  - truth: hangs\n    timeout: 2s\n    run: 'sleep 3017 & sleep 3018'\n")
-        .run(&[]);
+    let project = Project::new()
+        .check("truths:\n  - truth: hangs\n    timeout: 2s\n    run: 'sleep 3017 & sleep 3018'\n");
+    let out = project.run(&[]);
     let elapsed = started.elapsed();
     let failed = out.failure("env::truth::hangs");
     assert!(failed.contains("✗ run exit status: expected exit 0, found timed out after 2s"), "{failed}");
     assert!(failed.contains("  $ sleep 3017 & sleep 3018\n    timed out after 2s"), "{failed}");
     assert!(elapsed < Duration::from_secs(20), "took {elapsed:?}: the run waited for the group");
-    assert_eq!(processes_running("sleep 3017"), Vec::<String>::new());
-    assert_eq!(processes_running("sleep 3018"), Vec::<String>::new());
+    assert_eq!(project.processes("sleep 3017"), Vec::<String>::new());
+    assert_eq!(project.processes("sleep 3018"), Vec::<String>::new());
 }
 
 #[test]
 fn processes_left_behind_are_killed_when_the_command_ends() {
-    let out = Project::new()
-        .check("truths:\n  - truth: leaves a daemon\n    run: 'sleep 3019 & echo started; exit 1'\n")
-        .run(&[]);
+    let project = Project::new()
+        .check("truths:\n  - truth: leaves a daemon\n    run: 'sleep 3019 & echo started; exit 1'\n");
+    let out = project.run(&[]);
     let failed = out.failure("env::truth::leaves-a-daemon");
     assert!(failed.contains("(it left processes running in its group; they were killed)"), "{failed}");
-    assert_eq!(processes_running("sleep 3019"), Vec::<String>::new());
+    // Checked right after envtruth returns: it reaps what it kills before it reports.
+    assert_eq!(project.processes("sleep 3019"), Vec::<String>::new());
 }
 
 #[test]
@@ -85,13 +86,13 @@ fn a_long_case_is_announced_as_libtest_does() {
 }
 
 /// Starts envtruth on a hanging truth, sends `signal` once the command runs, and returns
-/// the exit code.
-fn interrupt_with(signal: libc::c_int, marker: &str) -> i32 {
+/// the exit code and the processes of the command still running.
+fn interrupt_with(signal: libc::c_int, marker: &str) -> (i32, Vec<String>) {
     let project =
         Project::new().check(&format!("truths:\n  - {{truth: hangs, run: '{marker} & {marker}'}}\n"));
     let mut child = project.command(&[]).stdout(std::process::Stdio::null()).spawn().expect("spawn");
     let started = Instant::now();
-    while processes_running(marker).is_empty() {
+    while project.processes(marker).is_empty() {
         assert!(started.elapsed() < Duration::from_secs(20), "{marker} never started");
         std::thread::sleep(Duration::from_millis(50));
     }
@@ -99,17 +100,15 @@ fn interrupt_with(signal: libc::c_int, marker: &str) -> i32 {
     unsafe { libc::kill(child.id() as libc::pid_t, signal) };
     let status = child.wait().expect("wait");
     assert!(started.elapsed() < Duration::from_secs(20), "envtruth did not stop");
-    status.code().unwrap_or(-1)
+    (status.code().unwrap_or(-1), project.processes(marker))
 }
 
 #[test]
 fn sigterm_ends_every_running_group_and_exits_143() {
-    assert_eq!(interrupt_with(libc::SIGTERM, "sleep 3025"), 143);
-    assert_eq!(processes_running("sleep 3025"), Vec::<String>::new());
+    assert_eq!(interrupt_with(libc::SIGTERM, "sleep 3025"), (143, Vec::new()));
 }
 
 #[test]
 fn ctrl_c_ends_every_running_group_and_exits_130() {
-    assert_eq!(interrupt_with(libc::SIGINT, "sleep 3026"), 130);
-    assert_eq!(processes_running("sleep 3026"), Vec::<String>::new());
+    assert_eq!(interrupt_with(libc::SIGINT, "sleep 3026"), (130, Vec::new()));
 }

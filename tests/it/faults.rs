@@ -1,7 +1,7 @@
 //! Commands that misbehave: each fails its own case with a message saying what
 //! happened, and the cases beside it run as usual.
 
-use crate::support::{Project, assert_has_lines, processes_running};
+use crate::support::{Project, assert_has_lines};
 
 fn project() -> Project {
     Project::new().file("not-executable.sh", "#!/bin/sh\necho hi\n").check(
@@ -71,13 +71,14 @@ fn an_unwritable_temp_dir_fails_the_case_with_the_fix() {
 #[test]
 fn a_daemon_that_leaves_the_group_does_not_hold_the_run() {
     let started = std::time::Instant::now();
-    let out = Project::new()
-        .check(
-            "truths:\n  - truth: starts a daemon\n    run: \"setsid sh -c 'echo $$ > daemon.pid; exec sleep 3022' & \\\n      while ! test -s daemon.pid; do sleep 0.01; done\"\n",
-        )
-        .run(&[]);
-    let running = processes_running("sleep 3022");
-    let _ = std::process::Command::new("pkill").args(["-f", "sleep 3022"]).status();
+    let project = Project::new().check(
+        "truths:\n  - truth: starts a daemon\n    run: \"setsid sh -c 'echo $$ > daemon.pid; exec sleep 3022' & \\\n      while ! test -s daemon.pid; do sleep 0.01; done\"\n",
+    );
+    let out = project.run(&[]);
+    let running = project.processes("sleep 3022");
+    // Only this test's daemon: a second copy of the suite has its own.
+    let pid = std::fs::read_to_string(project.path("daemon.pid")).unwrap_or_default();
+    let _ = std::process::Command::new("kill").arg(pid.trim()).status();
     assert_eq!(out.status("env::truth::starts-a-daemon"), "ok", "{}", out.all());
     assert!(started.elapsed() < std::time::Duration::from_secs(20));
     assert!(!running.is_empty(), "the daemon should have been running: the test proves nothing");

@@ -155,18 +155,24 @@ pub fn assert_has_lines(text: &str, parts: &[impl AsRef<str>]) {
     }
 }
 
-/// The command lines of the processes whose command line contains `needle`.
-pub fn processes_running(needle: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir("/proc").expect("/proc").flatten() {
-        if let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) {
-            let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
-            if cmdline.contains(needle) {
-                found.push(cmdline);
+impl Project {
+    /// The command lines of the processes working in this project's root whose command
+    /// line contains `needle`: only what this test started, whatever else runs on the
+    /// machine (a second copy of the suite runs the same commands in another root).
+    pub fn processes(&self, needle: &str) -> Vec<String> {
+        let root = self.root().canonicalize().expect("root");
+        let mut found = Vec::new();
+        for entry in std::fs::read_dir("/proc").expect("/proc").flatten() {
+            let here = std::fs::read_link(entry.path().join("cwd")).is_ok_and(|cwd| cwd == root);
+            if let (true, Ok(cmdline)) = (here, std::fs::read(entry.path().join("cmdline"))) {
+                let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+                if cmdline.contains(needle) {
+                    found.push(cmdline);
+                }
             }
         }
+        found
     }
-    found
 }
 
 /// Keeps the settings of whoever runs the tests (`ENVTRUTH_SHELL=host` in CI) away from

@@ -7,6 +7,17 @@ use libtest_mimic::Failed;
 
 use crate::support::{Project, git};
 
+/// Holds the machine's nix store for one test at a time, across processes: builds of two
+/// tests at once (or of two copies of the suite) fail at random with "SQLite database is
+/// busy" and a builder killed by signal 9.
+pub fn nix_store_lock() -> std::fs::File {
+    let path = std::env::temp_dir().join("envtruth-tests-nix-store.lock");
+    let file =
+        std::fs::File::options().create(true).truncate(false).write(true).open(&path).expect("lock file");
+    file.lock().expect("lock the nix store");
+    file
+}
+
 pub fn which(program: &str) -> Option<PathBuf> {
     std::env::split_paths(&std::env::var_os("PATH")?).map(|dir| dir.join(program)).find(|p| p.is_file())
 }
