@@ -49,7 +49,7 @@ enum Command {
         #[command(flatten)]
         project: Project,
         #[command(flatten)]
-        outputs: OutputArgs,
+        outputs: Outputs,
     },
 }
 
@@ -71,38 +71,24 @@ struct Project {
     refresh: bool,
 }
 
-/// The reports to write besides the terminal output.
-#[derive(Args)]
-struct OutputArgs {
-    /// Also write a JUnit XML report [env: ENVTRUTH_JUNIT].
-    #[arg(long, value_name = "FILE")]
-    junit: Option<PathBuf>,
-    /// Also write the JSON results document [env: ENVTRUTH_JSON].
-    #[arg(long, value_name = "FILE")]
-    json: Option<PathBuf>,
-}
-
 #[derive(Args)]
 struct RunArgs {
     #[command(flatten)]
     project: Project,
     #[command(flatten)]
-    outputs: OutputArgs,
+    outputs: Outputs,
     #[command(flatten)]
     libtest: Arguments,
 }
 
 impl Project {
     /// The harness the flags describe, the variables filling in what no flag says.
-    fn harness(self, outputs: OutputArgs) -> Result<Harness, Error> {
+    fn harness(self, outputs: Outputs) -> Result<Harness, Error> {
         let mut harness = Harness::new(self.root).shell(self.shell).refresh(self.refresh);
         for path in self.checks {
             harness = harness.checks(path);
         }
-        let mut given = Outputs::default();
-        given.junit = outputs.junit;
-        given.json = outputs.json;
-        Ok(harness.outputs(given).settings(Settings::from_env()?))
+        Ok(harness.outputs(outputs).settings(Settings::from_env()?))
     }
 }
 

@@ -50,12 +50,11 @@ pub struct Settings {
 impl Settings {
     /// Reads every `ENVTRUTH_*` variable.
     pub fn from_env() -> Result<Settings, SettingError> {
-        let path = |name| var(name).map(PathBuf::from);
         Ok(Settings {
             checks: var("ENVTRUTH_CHECKS").map(|v| std::env::split_paths(&v).collect()).unwrap_or_default(),
             shell: parsed("ENVTRUTH_SHELL", parse_shell)?,
             refresh: parsed("ENVTRUTH_REFRESH", boolish)?.unwrap_or(false),
-            outputs: Outputs { junit: path("ENVTRUTH_JUNIT"), json: path("ENVTRUTH_JSON") },
+            outputs: Outputs::from_env(),
             slow_after: parsed("ENVTRUTH_SLOW_AFTER", duration::parse)?,
         })
     }
@@ -85,17 +84,26 @@ pub fn boolish(text: &str) -> Result<bool, String> {
     }
 }
 
-/// The report files a run writes besides the terminal output.
-#[derive(Debug, Default, Clone)]
+/// The report files a run writes besides the terminal output: each a flag of `run` and
+/// `signoff` with its variable, and a line in [`Outputs::sinks`].
+#[derive(Debug, Default, Clone, clap::Args)]
 #[non_exhaustive]
 pub struct Outputs {
-    /// `--junit FILE`.
+    /// Also write a JUnit XML report [env: ENVTRUTH_JUNIT].
+    #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
-    /// `--json FILE`.
+    /// Also write the JSON results document [env: ENVTRUTH_JSON].
+    #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
 }
 
 impl Outputs {
+    /// The outputs the variables ask for.
+    fn from_env() -> Outputs {
+        let path = |name| var(name).map(PathBuf::from);
+        Outputs { junit: path("ENVTRUTH_JUNIT"), json: path("ENVTRUTH_JSON") }
+    }
+
     /// The same outputs, each flag given winning over its variable.
     pub fn or(self, fallback: Outputs) -> Outputs {
         Outputs { junit: self.junit.or(fallback.junit), json: self.json.or(fallback.json) }

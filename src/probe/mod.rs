@@ -9,15 +9,7 @@
 //! Adding a kind = one file + one line in the registry.
 
 pub mod artifact;
-mod env;
-mod files;
-mod flake_lock;
-mod imports;
 pub mod key_link;
-mod libs;
-mod packages;
-mod run;
-mod tools;
 
 use std::ffi::OsString;
 use std::fmt;
@@ -160,29 +152,32 @@ pub struct KindInfo {
     pub propose: fn(&str) -> Option<Proposal>,
 }
 
-/// Lists the probe kinds, once: a truth's probe keys, their schemas and their proposals.
+/// Lists the probe kinds, once: each line names a kind's file (its module) and its spec
+/// type; from it come the modules, a truth's probe keys, their schemas and proposals.
 macro_rules! registry {
-    ($($kind:ty),* $(,)?) => {
+    ($($module:ident::$kind:ident),* $(,)?) => {
+        $(mod $module;)*
+
         /// Every probe kind, in the order of the registry.
         pub const KINDS: &[KindInfo] = &[$(KindInfo {
-            key: <$kind as Kind>::KEY,
-            uses_python: <$kind as Kind>::USES_PYTHON,
-            propose: <$kind as Kind>::propose,
+            key: <$module::$kind as Kind>::KEY,
+            uses_python: <$module::$kind as Kind>::USES_PYTHON,
+            propose: <$module::$kind as Kind>::propose,
         }),*];
 
         impl ProbeSet for Probes {
-            const KEYS: &'static [&'static str] = &[$(<$kind as Kind>::KEY),*];
+            const KEYS: &'static [&'static str] = &[$(<$module::$kind as Kind>::KEY),*];
 
             fn read<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
-                $(if key == <$kind as Kind>::KEY {
-                    self.0.push(Box::new(map.next_value::<$kind>()?));
+                $(if key == <$module::$kind as Kind>::KEY {
+                    self.0.push(Box::new(map.next_value::<$module::$kind>()?));
                     return Ok(true);
                 })*
                 Ok(false)
             }
 
             fn schemas(generator: &mut schemars::SchemaGenerator) -> Vec<(&'static str, schemars::Schema)> {
-                vec![$((<$kind as Kind>::KEY, generator.subschema_for::<$kind>())),*]
+                vec![$((<$module::$kind as Kind>::KEY, generator.subschema_for::<$module::$kind>())),*]
             }
         }
     };
