@@ -3,7 +3,7 @@
 
 use thiserror::Error;
 
-use crate::load::LoadError;
+use crate::load_error::LoadError;
 use crate::settings::SettingError;
 use crate::sink::SinkError;
 

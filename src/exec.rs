@@ -184,7 +184,7 @@ pub fn run(argv: &[OsString], shown: &str, exec: &Exec<'_>) -> Finished {
         None if !program.to_string_lossy().contains('/') => return not_started(not_found(program, exec.dir)),
         None => exec.dir.join(program).into_os_string(),
     };
-    adopt_orphans();
+    interrupt::adopt_orphans();
     let expression = duct::cmd(resolved, args)
         .dir(exec.dir)
         .full_env(exec.env)
@@ -230,7 +230,7 @@ pub fn run(argv: &[OsString], shown: &str, exec: &Exec<'_>) -> Finished {
     };
     // The command is done; anything still in its group is a leftover.
     let killed_leftovers = signal_group(group, libc::SIGKILL);
-    reap_group(group);
+    interrupt::reap_group(group);
     group.into_iter().for_each(interrupt::unregister);
     interrupt::hold_if_interrupted();
     let ended = match status {
@@ -290,36 +290,6 @@ pub fn not_started(shown: &str, reason: String) -> Finished {
     }
 }
 
-/// How long envtruth waits for a killed group to be gone before it reports.
-const REAP_LIMIT: Duration = Duration::from_secs(2);
-
-/// Makes envtruth the reaper of its commands' orphans: a process a command started in the
-/// background is reparented to envtruth, not to init, when its parent dies, so envtruth
-/// can wait for it after killing its group.
-fn adopt_orphans() {
-    static ADOPTING: std::sync::Once = std::sync::Once::new();
-    ADOPTING.call_once(|| {
-        // SAFETY: prctl with PR_SET_CHILD_SUBREAPER only sets a flag of this process.
-        unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) };
-    });
-}
-
-/// Waits (at most [`REAP_LIMIT`]) until no process of a killed group is left, reaping
-/// those reparented to envtruth, so that nothing a command started outlives its report.
-fn reap_group(group: Option<libc::pid_t>) {
-    let Some(pgid) = group.filter(|pgid| *pgid > 0) else { return };
-    let until = Instant::now() + REAP_LIMIT;
-    loop {
-        // SAFETY: waitpid on our own children of that group, without blocking.
-        while unsafe { libc::waitpid(-pgid, std::ptr::null_mut(), libc::WNOHANG) } > 0 {}
-        // SAFETY: signal 0 only asks whether a process of the group still exists.
-        if unsafe { libc::killpg(pgid, 0) } != 0 || Instant::now() >= until {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(2));
-    }
-}
-
 /// Sends `signal` to the whole group; returns whether any process received it.
 fn signal_group(group: Option<libc::pid_t>, signal: libc::c_int) -> bool {
     match group {
@@ -353,7 +323,7 @@ impl Short {
 /// its stderr is dropped; None when it cannot start or runs out of time.
 pub fn short(dir: &Path, argv: &[&str]) -> Option<Short> {
     let (program, args) = argv.split_first()?;
-    adopt_orphans();
+    interrupt::adopt_orphans();
     let handle = duct::cmd(*program, args)
         .dir(dir)
         .stdin_null()
@@ -377,7 +347,7 @@ pub fn short(dir: &Path, argv: &[&str]) -> Option<Short> {
         }
     };
     signal_group(group, libc::SIGKILL);
-    reap_group(group);
+    interrupt::reap_group(group);
     group.into_iter().for_each(interrupt::unregister);
     interrupt::hold_if_interrupted();
     let output = waited?;

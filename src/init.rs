@@ -29,7 +29,7 @@ pub fn init(root: &Path, plan: &Path, out: Option<&Path>) -> Result<Scaffold, In
     let plan = std::path::absolute(plan).unwrap_or_else(|_| plan.to_path_buf());
     let relative = relative_to(root, &plan)
         .ok_or_else(|| InitError::Outside(plan.display().to_string(), root.display().to_string()))?;
-    let read = Plan::read(&plan, &relative).map_err(|e| InitError::Plan(e.into()))?;
+    let read = Plan::read(&plan, &relative).map_err(InitError::Plan)?;
     let text = check_file(&read, &relative);
     let stem = plan.file_stem().map(|s| s.to_string_lossy().to_lowercase()).unwrap_or_else(|| "plan".into());
     let out: PathBuf =

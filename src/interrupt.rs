@@ -11,7 +11,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicI32, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 static GROUPS: Mutex<Vec<libc::pid_t>> = Mutex::new(Vec::new());
 
@@ -117,6 +117,9 @@ fn stop_everything_and_exit(signal: libc::c_int) -> ! {
             unsafe { libc::killpg(*group, libc::SIGKILL) };
         }
     }
+    for group in &running {
+        reap_group(Some(*group));
+    }
     for path in lock(&FILES).iter() {
         let _ = std::fs::remove_file(path);
     }
@@ -129,5 +132,35 @@ fn stop_everything_and_exit(signal: libc::c_int) -> ! {
 pub fn hold_if_interrupted() {
     while RECEIVED.load(Ordering::SeqCst) != 0 {
         std::thread::park();
+    }
+}
+
+/// How long envtruth waits for a killed group to be gone before it reports.
+const REAP_LIMIT: Duration = Duration::from_secs(2);
+
+/// Makes envtruth the reaper of its commands' orphans: a process a command started in the
+/// background is reparented to envtruth, not to init, when its parent dies, so envtruth
+/// can wait for it after killing its group.
+pub fn adopt_orphans() {
+    static ADOPTING: std::sync::Once = std::sync::Once::new();
+    ADOPTING.call_once(|| {
+        // SAFETY: prctl with PR_SET_CHILD_SUBREAPER only sets a flag of this process.
+        unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) };
+    });
+}
+
+/// Waits (at most [`REAP_LIMIT`]) until no process of a killed group is left, reaping
+/// those reparented to envtruth, so that nothing a command started outlives its report.
+pub fn reap_group(group: Option<libc::pid_t>) {
+    let Some(pgid) = group.filter(|pgid| *pgid > 0) else { return };
+    let until = Instant::now() + REAP_LIMIT;
+    loop {
+        // SAFETY: waitpid on our own children of that group, without blocking.
+        while unsafe { libc::waitpid(-pgid, std::ptr::null_mut(), libc::WNOHANG) } > 0 {}
+        // SAFETY: signal 0 only asks whether a process of the group still exists.
+        if unsafe { libc::killpg(pgid, 0) } != 0 || Instant::now() >= until {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(2));
     }
 }

@@ -11,62 +11,19 @@ use std::sync::LazyLock;
 use std::time::Duration;
 
 use regex::Regex;
-use thiserror::Error;
 
 use crate::bounded;
 use crate::case::{Case, Check, ItemSource, Source, Suite, slug};
 use crate::inside::escape;
+use crate::load_error::LoadError;
 use crate::locate::Locations;
-use crate::plan::{Plan, PlanError};
+use crate::plan::Plan;
 use crate::probe::{self, KINDS, Probe, Probes, Site};
 use crate::spec::{ArtifactSpec, CheckFile, KeyLinkSpec, ShellSpec, TruthSpec};
 use crate::suggest;
 
 /// The time limit of a truth when neither it nor its file sets one.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
-
-/// Why check files could not become cases. Every run with one exits with code 2.
-#[derive(Debug, Error)]
-#[non_exhaustive]
-pub enum LoadError {
-    /// A problem at a place in a check file.
-    #[error("{file}:{line}:{column}: {message}")]
-    At {
-        /// The check file, as shown.
-        file: String,
-        /// Line, from 1.
-        line: usize,
-        /// Column, from 1.
-        column: usize,
-        /// What is wrong and how to fix it.
-        message: String,
-    },
-    /// A check file or directory that cannot be read.
-    #[error("{path}: {reason}")]
-    Unreadable {
-        /// The path, as shown.
-        path: String,
-        /// What went wrong and how to fix it.
-        reason: String,
-    },
-    /// Nothing to run: a gate never passes on zero cases.
-    #[error(
-        "no cases: {looked} define no truths, artifacts or key links; add a check file with `truths:` (see README)"
-    )]
-    NoCases {
-        /// Where envtruth looked.
-        looked: String,
-    },
-}
-
-impl From<PlanError> for LoadError {
-    fn from(error: PlanError) -> LoadError {
-        match error {
-            PlanError::At { file, line, column, message } => LoadError::At { file, line, column, message },
-            PlanError::Unreadable { path, reason } => LoadError::Unreadable { path, reason },
-        }
-    }
-}
 
 /// Where check files are and how paths are shown.
 pub struct Loader<'a> {
@@ -355,8 +312,8 @@ impl<'a> FileLoader<'a> {
             return Ok(known);
         }
         let plan = Plan::read(&path, &run.show(&path)).map_err(|error| match error {
-            PlanError::Unreadable { path, reason } => self.error("plan", format!("`{path}`: {reason}")),
-            other => other.into(),
+            LoadError::Unreadable { path, reason } => self.error("plan", format!("`{path}`: {reason}")),
+            other => other,
         })?;
         plans.push(Mirror {
             mirrored: vec![None; plan.truths.len()],

@@ -11,37 +11,12 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use serde_yaml::{Mapping, Value};
-use thiserror::Error;
 
 use crate::bounded;
 use crate::case::Source;
+use crate::load_error::LoadError;
 use crate::locate::Locations;
 use crate::spec::{ArtifactSpec, KeyLinkSpec};
-
-/// Why a plan cannot be read.
-#[derive(Debug, Error)]
-pub enum PlanError {
-    /// A problem at a place in the plan.
-    #[error("{file}:{line}:{column}: {message}")]
-    At {
-        /// The plan, as shown.
-        file: String,
-        /// Line, from 1.
-        line: usize,
-        /// Column, from 1.
-        column: usize,
-        /// What is wrong and how to fix it.
-        message: String,
-    },
-    /// The plan cannot be read at all.
-    #[error("{path}: {reason}")]
-    Unreadable {
-        /// The plan, as shown.
-        path: String,
-        /// What went wrong and how to fix it.
-        reason: String,
-    },
-}
 
 /// Artifact and key-link keys envtruth reads; the others are a plan's own business.
 const ARTIFACT_KEYS: [&str; 5] = ["path", "provides", "contains", "min_lines", "exports"];
@@ -87,15 +62,15 @@ struct MustHaves {
 
 impl Plan {
     /// Reads the plan at `path`; every problem names the plan file and line.
-    pub fn read(path: &Path, shown: &str) -> Result<Plan, PlanError> {
-        let at = |line: usize, column: usize, message: String| PlanError::At {
+    pub fn read(path: &Path, shown: &str) -> Result<Plan, LoadError> {
+        let at = |line: usize, column: usize, message: String| LoadError::At {
             file: shown.to_string(),
             line,
             column,
             message,
         };
         let bytes = bounded::read(path)
-            .map_err(|err| PlanError::Unreadable {
+            .map_err(|err| LoadError::Unreadable {
                 path: shown.to_string(),
                 reason: format!("cannot read the plan: {err}; `plan:` is relative to the project root"),
             })?
@@ -123,8 +98,8 @@ impl Plan {
             maps: Vec<Mapping>,
             keys: &[&str],
             list: &str,
-            located: impl Fn(&str, String) -> PlanError,
-        ) -> Result<Vec<T>, PlanError> {
+            located: impl Fn(&str, String) -> LoadError,
+        ) -> Result<Vec<T>, LoadError> {
             maps.into_iter()
                 .enumerate()
                 .map(|(i, map)| {

@@ -31,7 +31,7 @@ impl Harness {
             .iter()
             .map(|p| Plan::read(p, &relative_to(&self.root, p).unwrap_or_else(|| p.display().to_string())))
             .collect::<Result<_, _>>()
-            .map_err(|e| SignoffError::Plan(e.into()))?;
+            .map_err(SignoffError::Plan)?;
         let cases = self.load().map_err(Error::Load)?;
         let wanted: Vec<PathBuf> =
             plans.iter().map(|p| p.canonicalize().unwrap_or_else(|_| p.clone())).collect();
