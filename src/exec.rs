@@ -196,6 +196,7 @@ pub fn run(argv: &[OsString], shown: &str, exec: &Exec<'_>) -> Finished {
             command.process_group(0);
             Ok(())
         });
+    let spawning = interrupt::Spawning::begin();
     let handle = match expression.start() {
         Ok(handle) => handle,
         Err(err) if err.kind() == io::ErrorKind::NotFound => {
@@ -210,7 +211,7 @@ pub fn run(argv: &[OsString], shown: &str, exec: &Exec<'_>) -> Finished {
         Err(err) => return not_started(format!("`{}`: {err}", program.to_string_lossy())),
     };
     let group = handle.pids().first().map(|pid| *pid as libc::pid_t);
-    group.into_iter().for_each(interrupt::register);
+    spawning.registered(group);
     let waited = handle.wait_deadline(exec.deadline);
     let mut timed_out = false;
     let status = match waited {
@@ -324,6 +325,7 @@ impl Short {
 pub fn short(dir: &Path, argv: &[&str]) -> Option<Short> {
     let (program, args) = argv.split_first()?;
     interrupt::adopt_orphans();
+    let spawning = interrupt::Spawning::begin();
     let handle = duct::cmd(*program, args)
         .dir(dir)
         .stdin_null()
@@ -337,7 +339,7 @@ pub fn short(dir: &Path, argv: &[&str]) -> Option<Short> {
         .start()
         .ok()?;
     let group = handle.pids().first().map(|pid| *pid as libc::pid_t);
-    group.into_iter().for_each(interrupt::register);
+    spawning.registered(group);
     let waited = match handle.wait_timeout(SHORT_CALL) {
         Ok(Some(output)) => Some(output.clone()),
         _ => {

@@ -25,9 +25,38 @@ fn lock<T>(list: &'static Mutex<Vec<T>>) -> std::sync::MutexGuard<'static, Vec<T
     list.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// Records a running command's process group.
-pub fn register(group: libc::pid_t) {
-    lock(&GROUPS).push(group);
+/// Commands being started now, whose group is not registered yet.
+static SPAWNING: AtomicI32 = AtomicI32::new(0);
+
+/// A command being started: an interrupt waits until its group is registered, so a
+/// signal that lands between the start and the registration still reaches it.
+pub struct Spawning(());
+
+impl Spawning {
+    /// Announces a start; after an interrupt, the calling thread stops here for good.
+    pub fn begin() -> Spawning {
+        SPAWNING.fetch_add(1, Ordering::SeqCst);
+        // Checked after announcing: either the interrupt thread waits for this start, or
+        // it had already begun, and this start never happens.
+        if RECEIVED.load(Ordering::SeqCst) != 0 {
+            SPAWNING.fetch_sub(1, Ordering::SeqCst);
+            hold_if_interrupted();
+        }
+        Spawning(())
+    }
+
+    /// Records the started command's process group (none if it did not start).
+    pub fn registered(self, group: Option<libc::pid_t>) {
+        if let Some(group) = group {
+            lock(&GROUPS).push(group);
+        }
+    }
+}
+
+impl Drop for Spawning {
+    fn drop(&mut self) {
+        SPAWNING.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 /// Forgets a command's process group once it has ended.
@@ -105,6 +134,11 @@ pub fn install() {
 }
 
 fn stop_everything_and_exit(signal: libc::c_int) -> ! {
+    // Starts under way finish registering first (they take microseconds).
+    let until = Instant::now() + Duration::from_secs(2);
+    while SPAWNING.load(Ordering::SeqCst) > 0 && Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(1));
+    }
     let running = lock(&GROUPS).clone();
     for group in &running {
         // SAFETY: only sends a signal.
