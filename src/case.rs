@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::probe::descriptor::Descriptor;
 use crate::probe::{ItemName, Probe};
 use crate::spec::{ArtifactSpec, KeyLinkSpec, ShellSpec};
 
@@ -35,15 +36,43 @@ pub enum Check {
         /// Set when a human must judge it; then nothing runs.
         manual: Option<String>,
     },
-    /// A file that must exist.
+    /// A file (or directory) that must exist.
     Artifact(ArtifactSpec),
     /// Wiring between artifacts.
-    KeyLink(KeyLinkSpec),
+    KeyLink {
+        /// What links to what.
+        spec: KeyLinkSpec,
+        /// Whether a plan of the same or a later wave still lists `from` in its
+        /// `files_modified`: then a missing `from` is pending, not failed.
+        pending: bool,
+    },
+    /// Something that must never be true.
+    Prohibition(ProhibitionCheck),
     /// A plan truth that no check file mirrors: always fails.
     Unmirrored {
         /// The check file it should be added to.
         check_file: String,
     },
+    /// A plan item only a person can judge (prose, a backstop truth nobody mirrors, a
+    /// judgment prohibition): reported as manual, with why.
+    ForAHuman {
+        /// The kind of item it is.
+        kind: Kind,
+        /// What the person checks.
+        reason: String,
+    },
+}
+
+/// How a prohibition is proven: by probes that must pass (a check file mirrors it), by the
+/// plan's own descriptor, or not at all (then it fails as unverified, never passes).
+#[derive(Debug, Clone)]
+pub enum ProhibitionCheck {
+    /// A check file's probes, all of which must pass.
+    Probes(Vec<Arc<dyn Probe>>),
+    /// The plan's `check_kind` descriptor.
+    Descriptor(Descriptor),
+    /// No check that can fail: why, and the fix.
+    Unverified(String),
 }
 
 /// The kind of a case, as its name and the reports say it.
@@ -55,6 +84,8 @@ pub enum Kind {
     Artifact,
     /// `{suite}::key_link::{from}->{to}`
     KeyLink,
+    /// `{suite}::prohibition::{id}`
+    Prohibition,
 }
 
 impl Kind {
@@ -64,6 +95,7 @@ impl Kind {
             Kind::Truth => "truth",
             Kind::Artifact => "artifact",
             Kind::KeyLink => "key_link",
+            Kind::Prohibition => "prohibition",
         }
     }
 }
@@ -74,7 +106,9 @@ impl Check {
         match self {
             Check::Truth { .. } | Check::Unmirrored { .. } => Kind::Truth,
             Check::Artifact(_) => Kind::Artifact,
-            Check::KeyLink(_) => Kind::KeyLink,
+            Check::KeyLink { .. } => Kind::KeyLink,
+            Check::Prohibition(_) => Kind::Prohibition,
+            Check::ForAHuman { kind, .. } => *kind,
         }
     }
 }
@@ -111,6 +145,9 @@ pub struct Case {
     pub plan: Option<PathBuf>,
     /// Where each probe item is defined.
     pub items: Vec<ItemSource>,
+    /// Whether a clash of its name with an earlier case's is settled by numbering it
+    /// (`#2`): plan items and file artifacts have no id anyone could change.
+    pub numbered: bool,
 }
 
 /// What every case of one suite shares.
@@ -140,6 +177,7 @@ impl Case {
             after: Vec::new(),
             plan: suite.plan.clone(),
             items: Vec::new(),
+            numbered: false,
         }
     }
 
@@ -150,7 +188,7 @@ impl Case {
 
     /// Whether a human must judge it (nothing runs).
     pub fn is_manual(&self) -> bool {
-        matches!(self.check, Check::Truth { manual: Some(_), .. })
+        matches!(self.check, Check::Truth { manual: Some(_), .. } | Check::ForAHuman { .. })
     }
 
     /// Where an evidence item's requirement is defined; the case's own line if not known.

@@ -66,7 +66,7 @@ fn check_file(plan: &Plan, plan_path: &str) -> String {
     if plan.truths.is_empty() {
         let _ = writeln!(out, "  []");
     }
-    for truth in &plan.truths {
+    for truth in plan.truths.iter().map(|truth| truth.item.statement.as_str()) {
         let _ = writeln!(out, "  - truth: {}", quote(truth));
         match KINDS.iter().find_map(|kind| (kind.propose)(truth)) {
             Some(proposal) => {

@@ -13,13 +13,14 @@ use std::time::Duration;
 use regex::Regex;
 
 use crate::bounded;
-use crate::case::{Case, Check, ItemSource, Source, Suite, slug};
+use crate::case::{Case, Check, ItemSource, Kind, ProhibitionCheck, Source, Suite, slug};
 use crate::inside::escape;
 use crate::load_error::LoadError;
 use crate::locate::Locations;
-use crate::plan::Plan;
+use crate::plan::{Plan, PlanProhibition, Written};
+use crate::probe::descriptor::Descriptor;
 use crate::probe::{self, KINDS, Probe, Probes, Site};
-use crate::spec::{ArtifactSpec, CheckFile, KeyLinkSpec, ShellSpec, TruthSpec};
+use crate::spec::{ArtifactSpec, CheckFile, Claim, KeyLinkSpec, ShellSpec, TruthSpec, TruthWord, Word};
 use crate::suggest;
 
 /// The time limit of a truth when neither it nor its file sets one.
@@ -62,7 +63,7 @@ impl Loader<'_> {
             mirror.add_cases(&mut cases);
         }
         if errors.is_empty() {
-            check_unique_names(&cases, &mut errors);
+            make_names_unique(&mut cases, &mut errors);
         }
         if errors.is_empty() && cases.is_empty() {
             let looked: Vec<String> = self.checks.iter().map(|p| self.show(p)).collect();
@@ -116,27 +117,134 @@ struct Mirror {
     check_file: String,
     /// Where each plan truth is mirrored, if it is.
     mirrored: Vec<Option<Source>>,
+    /// Where each plan prohibition is mirrored, if it is.
+    mirrored_prohibitions: Vec<Option<Source>>,
+    /// Files a plan of the same or a later wave of the phase still creates.
+    to_be_created: Vec<String>,
 }
 
 impl Mirror {
-    /// The plan's artifacts and key links, and a failing case per unmirrored truth.
+    /// The plan's items that no check file mirrors, each a case of its own: artifacts and
+    /// key links with GSD's semantics, what only a person can judge as manual, a truth
+    /// nobody mirrors as a failure, a prohibition nobody proves as unverified.
     fn add_cases(&self, cases: &mut Vec<Case>) {
-        for (k, truth) in self.plan.truths.iter().enumerate() {
-            if self.mirrored[k].is_none() {
-                let check = Check::Unmirrored { check_file: self.check_file.clone() };
-                let source = self.plan.source(&format!("must_haves/truths/{k}"));
-                cases.push(Case::new(&self.suite, &slug(truth), truth.clone(), source, check));
+        let plan = &self.plan;
+        for (k, truth) in plan.truths.iter().enumerate() {
+            if self.mirrored[k].is_some() {
+                continue;
+            }
+            let check = match truth.item.backstop {
+                true => Check::ForAHuman {
+                    kind: Kind::Truth,
+                    reason:
+                        "a backstop truth: a person confirms it, unless a check file mirrors it with a probe"
+                            .into(),
+                },
+                false => Check::Unmirrored { check_file: self.check_file.clone() },
+            };
+            let statement = &truth.item.statement;
+            cases.push(plan_case(Case::new(
+                &self.suite,
+                &slug(statement),
+                statement.clone(),
+                plan.source(truth.at),
+                check,
+            )));
+        }
+        for artifact in &plan.artifacts {
+            let source = plan.source(artifact.at);
+            cases.push(plan_case(match &artifact.item {
+                Written::Spec(spec) => artifact_case(&self.suite, spec, source),
+                Written::Path { path, text } => {
+                    let spec = ArtifactSpec {
+                        path: path.clone(),
+                        provides: Some(text.clone()),
+                        contains: None,
+                        min_lines: None,
+                        exports: Default::default(),
+                    };
+                    Case::new(&self.suite, path, text.clone(), source, Check::Artifact(spec))
+                }
+                Written::Prose(text) => prose(&self.suite, Kind::Artifact, text, source),
+            }));
+        }
+        for link in &plan.key_links {
+            let source = plan.source(link.at);
+            cases.push(plan_case(match &link.item {
+                Written::Spec(spec) => {
+                    let mut case = key_link_case(&self.suite, spec, source);
+                    case.check = Check::KeyLink {
+                        spec: spec.clone(),
+                        pending: self.to_be_created.contains(&spec.from),
+                    };
+                    case
+                }
+                Written::Path { text, .. } | Written::Prose(text) => {
+                    prose(&self.suite, Kind::KeyLink, text, source)
+                }
+            }));
+        }
+        for (k, prohibition) in plan.prohibitions.iter().enumerate() {
+            if self.mirrored_prohibitions[k].is_none() {
+                let check = self.prohibition_check(&prohibition.item);
+                let statement = &prohibition.item.statement;
+                let source = plan.source(prohibition.at);
+                cases.push(plan_case(Case::new(
+                    &self.suite,
+                    &slug(statement),
+                    statement.clone(),
+                    source,
+                    check,
+                )));
             }
         }
-        for (i, artifact) in self.plan.artifacts.iter().enumerate() {
-            let source = self.plan.source(&format!("must_haves/artifacts/{i}"));
-            cases.push(artifact_case(&self.suite, artifact, source));
-        }
-        for (i, link) in self.plan.key_links.iter().enumerate() {
-            let source = self.plan.source(&format!("must_haves/key_links/{i}"));
-            cases.push(key_link_case(&self.suite, link, source));
+    }
+
+    /// How a prohibition no check file mirrors is proven: by a person (judgment), by its
+    /// descriptor, or not at all (then it fails, saying how to prove it).
+    fn prohibition_check(&self, prohibition: &PlanProhibition) -> Check {
+        let mirror_it = format!(
+            "mirror it in {} under `prohibitions:` with a probe that fails when it happens (e.g. `files: {{\"src/**\": {{excludes: \"...\"}}}}`), or give it a `check_kind` in the plan",
+            self.check_file
+        );
+        match (prohibition.verification.as_deref(), prohibition.status.as_deref(), &prohibition.check_kind) {
+            (Some("judgment"), _, _) => Check::ForAHuman {
+                kind: Kind::Prohibition,
+                reason: "a judgment prohibition: a person confirms it never happens".into(),
+            },
+            (_, Some("unresolved"), _) => Check::Prohibition(ProhibitionCheck::Unverified(format!(
+                "unverified: the plan marks it `status: unresolved`; resolve it, then {mirror_it}"
+            ))),
+            (_, _, Some(kind)) => Check::Prohibition(ProhibitionCheck::Descriptor(Descriptor {
+                kind: kind.clone(),
+                target: prohibition.check_target.clone(),
+                rule: prohibition.check_rule.clone(),
+                violation_fixture: prohibition.violation_fixture.clone(),
+                clean_fixture: prohibition.clean_fixture.clone(),
+            })),
+            _ => Check::Prohibition(ProhibitionCheck::Unverified(format!(
+                "unverified: no check that can fail proves it; {mirror_it}"
+            ))),
         }
     }
+}
+
+/// A case made from a plan item: nobody can give it an id, so a name it shares with an
+/// earlier case is numbered (`#2`) rather than refused. (A check file's own items can be
+/// told apart by the file's author, so there a clash stays an error.)
+fn plan_case(mut case: Case) -> Case {
+    case.numbered = true;
+    case
+}
+
+/// A plan item written as prose: a person reads it.
+fn prose(suite: &Suite, kind: Kind, text: &str, source: Source) -> Case {
+    let id = match slug(text) {
+        id if id.is_empty() => "item".to_string(),
+        id => id,
+    };
+    let check = Check::ForAHuman { kind, reason: format!("written as prose, so a person checks it: {text}") };
+    Case::new(suite, &id, text.to_string(), source, check)
 }
 
 fn artifact_case(suite: &Suite, artifact: &ArtifactSpec, source: Source) -> Case {
@@ -152,7 +260,8 @@ fn key_link_case(suite: &Suite, link: &KeyLinkSpec, source: Source) -> Case {
         Some(via) => format!("{} -> {} via {via}", link.from, link.to),
         None => format!("{} -> {}", link.from, link.to),
     };
-    Case::new(suite, &format!("{}->{}", link.from, link.to), title, source, Check::KeyLink(link.clone()))
+    let check = Check::KeyLink { spec: link.clone(), pending: false };
+    Case::new(suite, &format!("{}->{}", link.from, link.to), title, source, check)
 }
 
 /// Loads one file.
@@ -231,44 +340,13 @@ impl<'a> FileLoader<'a> {
         let mut ids: Vec<String> = Vec::new();
         for (i, truth) in truths.iter_mut().enumerate() {
             let path = format!("truths/{i}");
-            let id = match &truth.id {
-                Some(id) if valid_id(id) => id.clone(),
-                Some(id) => {
-                    errors.push(self.error(&format!("{path}/id"), format!(
-                        "invalid id `{id}`; use letters, digits, `-`, `_` and `.`, starting with a letter or digit"
-                    )));
-                    continue;
+            match self.claim(truth, &path, &suite, mirror.map(|m| &mut plans[m])) {
+                Ok(case) => {
+                    ids.push(case.name.rsplit("::").next().unwrap_or_default().to_string());
+                    cases.push(case);
                 }
-                None => slug(&truth.truth),
-            };
-            if truth.truth.trim().is_empty() {
-                errors.push(
-                    self.error(&path, "the truth text is empty; write the statement this truth proves"),
-                );
-                continue;
+                Err(error) => errors.push(error),
             }
-            if id.is_empty() {
-                errors.push(
-                    self.error(&path, "the truth text has no letters or digits to name it by; add `id:`"),
-                );
-                continue;
-            }
-            if let Err(error) = self.mirror_truth(truth, &path, mirror.map(|m| &mut plans[m])) {
-                errors.push(error);
-                continue;
-            }
-            let (check, items) = match self.check(truth, &path) {
-                Ok(checked) => checked,
-                Err(error) => {
-                    errors.push(error);
-                    continue;
-                }
-            };
-            ids.push(id.clone());
-            let mut case = Case::new(&suite, &id, truth.truth.clone(), self.source(&path), check);
-            case.timeout = truth.timeout.map_or(suite.timeout, |s| s.0);
-            case.items = items;
-            cases.push(case);
         }
         if errors.len() == earlier_errors {
             self.resolve_after(&truths, &mut cases[first..], first, &ids, errors);
@@ -276,10 +354,36 @@ impl<'a> FileLoader<'a> {
         if let Some(installables) = &self.file.shells {
             expand_matrix(cases, first, &shells, installables);
         }
+        for (i, prohibition) in std::mem::take(&mut self.file.prohibitions).iter_mut().enumerate() {
+            let path = format!("prohibitions/{i}");
+            if !prohibition.after.is_empty() {
+                errors.push(self.error(
+                    &format!("{path}/after"),
+                    "`after` orders truths; a prohibition runs on its own, so remove it",
+                ));
+                continue;
+            }
+            match self.claim(prohibition, &path, &suite, mirror.map(|m| &mut plans[m])) {
+                Ok(mut case) => {
+                    case.check = match case.check {
+                        Check::Truth { manual: Some(reason), .. } => {
+                            Check::ForAHuman { kind: Kind::Prohibition, reason }
+                        }
+                        Check::Truth { probes, manual: None } => {
+                            Check::Prohibition(ProhibitionCheck::Probes(probes))
+                        }
+                        other => other,
+                    };
+                    case.name = case.name.replacen("::truth::", "::prohibition::", 1);
+                    cases.push(case);
+                }
+                Err(error) => errors.push(error),
+            }
+        }
         for (i, artifact) in self.file.artifacts.iter().enumerate() {
             let path = format!("artifacts/{i}");
-            match escape(self.root, &artifact.path) {
-                Some(escape) => errors.push(self.error(&format!("{path}/path"), escape)),
+            match escape(self.root, &artifact.path).or_else(|| directory_with_content(self.root, artifact)) {
+                Some(why) => errors.push(self.error(&format!("{path}/path"), why)),
                 None => cases.push(artifact_case(&suite, artifact, self.source(&path))),
             }
         }
@@ -294,6 +398,41 @@ impl<'a> FileLoader<'a> {
         if cases.len() == first && errors.len() == earlier_errors && !mirrors_a_plan {
             errors.push(self.error("", "this file defines no truths, artifacts or key links; add `truths:`"));
         }
+    }
+
+    /// The case of one truth or prohibition of this file at `path`, or why it cannot be.
+    fn claim<W: Word>(
+        &self,
+        claim: &mut Claim<Probes, W>,
+        path: &str,
+        suite: &Suite,
+        mirror: Option<&mut Mirror>,
+    ) -> Result<Case, LoadError> {
+        let word = W::KEY;
+        let id = match &claim.id {
+            Some(id) if valid_id(id) => id.clone(),
+            Some(id) => {
+                return Err(self.error(&format!("{path}/id"), format!(
+                    "invalid id `{id}`; use letters, digits, `-`, `_` and `.`, starting with a letter or digit"
+                )));
+            }
+            None => slug(&claim.text),
+        };
+        if claim.text.trim().is_empty() {
+            return Err(
+                self.error(path, format!("the {word} text is empty; write the statement this {word} proves"))
+            );
+        }
+        if id.is_empty() {
+            return Err(self
+                .error(path, format!("the {word} text has no letters or digits to name it by; add `id:`")));
+        }
+        self.mirror_claim(claim, path, mirror)?;
+        let (check, items) = self.check(claim, path)?;
+        let mut case = Case::new(suite, &id, claim.text.clone(), self.source(path), check);
+        case.timeout = claim.timeout.map_or(suite.timeout, |s| s.0);
+        case.items = items;
+        Ok(case)
     }
 
     /// The index in `plans` of the plan this file mirrors, read on first use.
@@ -315,8 +454,23 @@ impl<'a> FileLoader<'a> {
             LoadError::Unreadable { path, reason } => self.error("plan", format!("`{path}`: {reason}")),
             other => other,
         })?;
+        for artifact in &plan.artifacts {
+            if let Written::Spec(spec) = &artifact.item
+                && let Some(why) = directory_with_content(self.root, spec)
+            {
+                let at = plan.source(artifact.at);
+                return Err(LoadError::At {
+                    file: plan.shown.clone(),
+                    line: at.line,
+                    column: at.column,
+                    message: why,
+                });
+            }
+        }
         plans.push(Mirror {
             mirrored: vec![None; plan.truths.len()],
+            mirrored_prohibitions: vec![None; plan.prohibitions.len()],
+            to_be_created: plan.still_to_be_created(),
             plan,
             suite: suite.clone(),
             check_file: self.shown.to_string(),
@@ -324,15 +478,15 @@ impl<'a> FileLoader<'a> {
         Ok(plans.len() - 1)
     }
 
-    /// Marks the plan truth this truth mirrors, or says why it cannot.
-    fn mirror_truth(
+    /// Marks the plan item this claim mirrors, or says why it cannot.
+    fn mirror_claim<W: Word>(
         &self,
-        truth: &TruthSpec<Probes>,
+        claim: &Claim<Probes, W>,
         path: &str,
         mirror: Option<&mut Mirror>,
     ) -> Result<(), LoadError> {
         let Some(mirror) = mirror else {
-            return match truth.extra {
+            return match claim.extra {
                 true => Err(self.error(
                     &format!("{path}/extra"),
                     "`extra` only applies to a file with `plan:`; remove it",
@@ -340,28 +494,38 @@ impl<'a> FileLoader<'a> {
                 false => Ok(()),
             };
         };
-        match mirror.plan.find_truth(&truth.truth) {
-            Some(k) => match &mirror.mirrored[k] {
+        let truths = W::KEY == TruthWord::KEY;
+        let found = match truths {
+            true => mirror.plan.find_truth(&claim.text, |k| mirror.mirrored[k].is_some()),
+            false => mirror.plan.find_prohibition(&claim.text),
+        };
+        let marks = if truths { &mut mirror.mirrored } else { &mut mirror.mirrored_prohibitions };
+        let word = W::KEY;
+        match found {
+            Some(k) => match &marks[k] {
                 Some(first) => Err(self.error(
                     path,
-                    format!("this plan truth is already mirrored at {first}; a plan truth is mirrored exactly once"),
+                    format!("this plan {word} is already mirrored at {first}; a plan {word} is mirrored exactly once"),
                 )),
                 None => {
-                    mirror.mirrored[k] = Some(self.source(path));
+                    marks[k] = Some(self.source(path));
                     Ok(())
                 }
             },
-            None if truth.extra => Ok(()),
+            None if claim.extra => Ok(()),
             None => {
-                let closest = suggest::nearest(&truth.truth, mirror.plan.truths.iter().map(String::as_str));
-                let hint = match closest {
-                    Some(close) => format!("the closest plan truth is \"{close}\"; copy it exactly"),
-                    None => "the plan has no truths".to_string(),
+                let statements: Vec<&str> = match truths {
+                    true => mirror.plan.truths.iter().map(|t| t.item.statement.as_str()).collect(),
+                    false => mirror.plan.prohibitions.iter().map(|p| p.item.statement.as_str()).collect(),
+                };
+                let hint = match suggest::nearest(&claim.text, statements) {
+                    Some(close) => format!("the closest plan {word} is \"{close}\"; copy it exactly"),
+                    None => format!("the plan has no {word}s"),
                 };
                 Err(self.error(
                     path,
                     format!(
-                        "this truth is not in the plan {}; {hint}, or mark this one `extra: true`",
+                        "this {word} is not in the plan {}; {hint}, or mark this one `extra: true`",
                         mirror.plan.shown
                     ),
                 ))
@@ -389,9 +553,9 @@ impl<'a> FileLoader<'a> {
 
     /// The probes of a truth, settled against the project, and where each of their items
     /// is written; or why it cannot run.
-    fn check(
+    fn check<W: Word>(
         &self,
-        truth: &mut TruthSpec<Probes>,
+        truth: &mut Claim<Probes, W>,
         path: &str,
     ) -> Result<(Check, Vec<ItemSource>), LoadError> {
         let site = Site { root: self.root, python: truth.python.as_deref() };
@@ -441,7 +605,11 @@ impl<'a> FileLoader<'a> {
             (Some(reason), true) => Ok((Check::Truth { probes, manual: Some(reason.clone()) }, items)),
             (None, true) => Err(self.error(
                 path,
-                format!("this truth has no probe; add one of {}, or `manual: REASON`", probe::keys_listed()),
+                format!(
+                    "this {} has no probe; add one of {}, or `manual: REASON`",
+                    W::KEY,
+                    probe::keys_listed()
+                ),
             )),
             (None, false) => Ok((Check::Truth { probes, manual: None }, items)),
         }
@@ -563,27 +731,48 @@ fn find_cycle(cases: &[Case], offset: usize) -> Option<Vec<usize>> {
 }
 
 /// Refuses two cases with one name: names are how cases are filtered and reported.
-fn check_unique_names(cases: &[Case], errors: &mut Vec<LoadError>) {
-    let mut seen: HashMap<&str, &Source> = HashMap::new();
-    for case in cases {
-        if let Some(first) = seen.insert(&case.name, &case.source) {
-            errors.push(LoadError::At {
-                file: case.source.file.display().to_string(),
-                line: case.source.line,
-                column: case.source.column,
-                message: format!(
-                    "duplicate case name `{}`, first defined at {first}; give one of them another `id:`",
-                    case.name
-                ),
-            });
-            seen.insert(&case.name, first);
+/// Numbers a case whose name an earlier case has (`NAME#2`, `NAME#3`) when nobody can
+/// give it an id (plan items, artifacts, key links); refuses the clash otherwise.
+fn make_names_unique(cases: &mut [Case], errors: &mut Vec<LoadError>) {
+    let mut seen: HashMap<String, Source> = HashMap::new();
+    for case in cases.iter_mut() {
+        if let Some(first) = seen.get(&case.name) {
+            if !case.numbered {
+                errors.push(LoadError::At {
+                    file: case.source.file.display().to_string(),
+                    line: case.source.line,
+                    column: case.source.column,
+                    message: format!(
+                        "duplicate case name `{}`, first defined at {first}; give one of them another `id:`",
+                        case.name
+                    ),
+                });
+                continue;
+            }
+            let numbered = (2..).map(|n| format!("{}#{n}", case.name)).find(|name| !seen.contains_key(name));
+            case.name = numbered.unwrap_or_default();
         }
+        seen.insert(case.name.clone(), case.source.clone());
     }
 }
 
 fn valid_id(id: &str) -> bool {
     id.starts_with(|c: char| c.is_ascii_alphanumeric())
         && id.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+}
+
+/// Why an artifact at a directory cannot be checked as written: a directory exists (GSD
+/// counts it), but has no content for `contains`, `min_lines` or `exports`.
+fn directory_with_content(root: &Path, spec: &ArtifactSpec) -> Option<String> {
+    let is_dir =
+        matches!(crate::inside::locate(root, &spec.path), crate::inside::Located::Inside(p) if p.is_dir());
+    let has_content = spec.contains.is_some() || spec.min_lines.is_some() || !spec.exports.0.is_empty();
+    (is_dir && has_content).then(|| {
+        format!(
+            "`{}` is a directory, so `contains`, `min_lines` and `exports` have nothing to read; name a file inside it, or keep only `path`",
+            spec.path
+        )
+    })
 }
 
 /// serde_yaml's message without its position (shown in front instead), with a

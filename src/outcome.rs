@@ -19,6 +19,12 @@ pub enum Status {
         /// Why it needs a human.
         reason: String,
     },
+    /// A key link whose `from` file a plan of the same or a later wave will create: not
+    /// verified, not failed.
+    Pending {
+        /// Why it is pending.
+        reason: String,
+    },
 }
 
 /// One checked item: a tool, a module, a library, a file, a variable, a command result.

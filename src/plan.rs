@@ -1,26 +1,29 @@
-//! GSD plans: the `must_haves` of a PLAN.md's YAML frontmatter, and how check files
-//! mirror them.
+//! GSD plans: the `must_haves` of a PLAN.md, in every form real plans write them, and how
+//! check files mirror them.
 //!
-//! The frontmatter is read with a real YAML parser, so a plan means what its author
-//! meant (GSD's own reader keeps single quotes, drops escaped quotes and flow lists, and
-//! leaves `\\.` unescaped). The Markdown body is never read. Keys envtruth does not use
-//! (`wave`, `depends_on`, ...) are accepted and ignored, in the frontmatter and in each
-//! artifact and key link.
+//! Where the must-haves are: the YAML frontmatter's `must_haves`; else a fenced ```yaml
+//! block of the body holding `must_haves:`; else a `## Must-Haves` heading whose list
+//! items are truths (gsd-2). `must_haves` written as a list is a list of truths. Each
+//! item may be written as GSD's templates do or as people do: a truth as a string or
+//! `{statement, verification}`, an artifact or key link as a map or a plain string, a
+//! prohibition as a string or `{statement, status, verification, check_*}`. Keys envtruth
+//! does not use are kept out of the way, never an error.
+//!
+//! The YAML is read with a real parser, so a plan means what its author meant (GSD's own
+//! older reader keeps single quotes, drops escaped quotes and flow lists, and leaves `\\.`
+//! unescaped).
 
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 
-use serde::Deserialize;
+use regex::Regex;
 use serde_yaml::{Mapping, Value};
 
 use crate::bounded;
 use crate::case::Source;
 use crate::load_error::LoadError;
-use crate::locate::Locations;
-use crate::spec::{ArtifactSpec, KeyLinkSpec};
-
-/// Artifact and key-link keys envtruth reads; the others are a plan's own business.
-const ARTIFACT_KEYS: [&str; 5] = ["path", "provides", "contains", "min_lines", "exports"];
-const KEY_LINK_KEYS: [&str; 4] = ["from", "to", "via", "pattern"];
+use crate::locate::{Locations, Position};
+use crate::spec::{ArtifactSpec, KeyLinkSpec, LinkPattern};
 
 /// One plan, read.
 #[derive(Debug)]
@@ -31,37 +34,84 @@ pub struct Plan {
     pub shown: String,
     /// `phase:`, as written.
     pub phase: Option<String>,
+    /// `wave:`, when it is a number.
+    pub wave: Option<u64>,
+    /// `files_modified:`, the files the plan creates or changes.
+    pub files_modified: Vec<String>,
     /// What must be true.
-    pub truths: Vec<String>,
+    pub truths: Vec<Placed<PlanTruth>>,
     /// Files that must exist.
-    pub artifacts: Vec<ArtifactSpec>,
+    pub artifacts: Vec<Placed<Written<ArtifactSpec>>>,
     /// Wiring that must be in place.
-    pub key_links: Vec<KeyLinkSpec>,
-    at: Locations,
-    /// Lines before the frontmatter's first line.
+    pub key_links: Vec<Placed<Written<KeyLinkSpec>>>,
+    /// What must never be true.
+    pub prohibitions: Vec<Placed<PlanProhibition>>,
+}
+
+/// An item of the plan and where it is written.
+#[derive(Debug, Clone)]
+pub struct Placed<T> {
+    /// The item.
+    pub item: T,
+    /// Its line and column in the plan file.
+    pub at: Position,
+}
+
+/// A truth of the plan.
+#[derive(Debug, Clone)]
+pub struct PlanTruth {
+    /// What must be true.
+    pub statement: String,
+    /// `verification: backstop`: a person checks it unless a check mirrors it with a probe.
+    pub backstop: bool,
+}
+
+/// An artifact or key link as the plan writes it.
+#[derive(Debug, Clone)]
+pub enum Written<T> {
+    /// A map with GSD's keys.
+    Spec(T),
+    /// A plain string that starts with a path: that path must exist; the rest is prose.
+    Path {
+        /// The leading path.
+        path: String,
+        /// The whole string.
+        text: String,
+    },
+    /// A plain string with nothing to check: a person reads it.
+    Prose(String),
+}
+
+/// A prohibition of the plan: what must never be true.
+#[derive(Debug, Clone, Default)]
+pub struct PlanProhibition {
+    /// What must never be true.
+    pub statement: String,
+    /// `status:` (`resolved` | `unresolved`); None when not written.
+    pub status: Option<String>,
+    /// `verification:` (`test` | `judgment`); None when not written, which means test.
+    pub verification: Option<String>,
+    /// `check_kind:` (`node-test` | `lint-rule`).
+    pub check_kind: Option<String>,
+    /// `check_target:`.
+    pub check_target: Option<String>,
+    /// `check_rule:`.
+    pub check_rule: Option<String>,
+    /// `check_violation_fixture:`.
+    pub violation_fixture: Option<String>,
+    /// `check_clean_fixture:`.
+    pub clean_fixture: Option<String>,
+}
+
+/// Where the must-haves were found: the YAML text holding them, and the lines of the file
+/// before it.
+struct Found<'a> {
+    yaml: &'a str,
     offset: usize,
 }
 
-#[derive(Deserialize)]
-struct Frontmatter {
-    #[serde(default)]
-    phase: Option<Value>,
-    #[serde(default)]
-    must_haves: Option<MustHaves>,
-}
-
-#[derive(Deserialize)]
-struct MustHaves {
-    #[serde(default)]
-    truths: Vec<String>,
-    #[serde(default)]
-    artifacts: Vec<Mapping>,
-    #[serde(default)]
-    key_links: Vec<Mapping>,
-}
-
 impl Plan {
-    /// Reads the plan at `path`; every problem names the plan file and line.
+    /// Reads the plan at `path`; every problem names the plan file and line, and the fix.
     pub fn read(path: &Path, shown: &str) -> Result<Plan, LoadError> {
         let at = |line: usize, column: usize, message: String| LoadError::At {
             file: shown.to_string(),
@@ -69,6 +119,9 @@ impl Plan {
             column,
             message,
         };
+        if path.is_dir() || path.metadata().is_ok_and(|m| !m.is_file()) {
+            return Err(at(1, 1, "not a regular file; `plan:` names a PLAN.md".into()));
+        }
         let bytes = bounded::read(path)
             .map_err(|err| LoadError::Unreadable {
                 path: shown.to_string(),
@@ -76,88 +129,434 @@ impl Plan {
             })?
             .ok_or_else(|| at(1, 1, bounded::too_big("plan")))?;
         let text = String::from_utf8_lossy(&bytes);
-        let (front, offset) = frontmatter(&text).ok_or_else(|| {
-            at(1, 1, "no YAML frontmatter: a plan starts with a `---` line, its frontmatter, and another `---` line".into())
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        let front = frontmatter(text).map_err(|line| {
+            at(line, 1, "the frontmatter starting here never ends; add a `---` line after it".into())
         })?;
-        let parsed: Frontmatter = serde_yaml::from_str(front).map_err(|err| {
-            let (line, column) = err.location().map_or((1, 1), |l| (l.line(), l.column()));
-            let message = err.to_string();
-            let message = message.split(" at line ").next().unwrap_or(&message);
-            at(line + offset, column, format!("the frontmatter is not valid YAML: {message}"))
-        })?;
-        let must_haves = parsed.must_haves.ok_or_else(|| {
-            at(offset + 1, 1, "the frontmatter has no `must_haves`; add `must_haves: {truths: [...]}`".into())
-        })?;
-        let locations = Locations::of(front);
-        let located = |yaml_path: &str, message: String| {
-            let position = locations.find(yaml_path);
-            at(position.line + offset, position.column, message)
+        let front_value = match front {
+            Some((yaml, offset)) => Some((parse(yaml, offset, &at, "the frontmatter")?, yaml, offset)),
+            None => None,
         };
-        // Each artifact or key link, keeping only the keys envtruth reads.
-        fn items<T: serde::de::DeserializeOwned>(
-            maps: Vec<Mapping>,
-            keys: &[&str],
-            list: &str,
-            located: impl Fn(&str, String) -> LoadError,
-        ) -> Result<Vec<T>, LoadError> {
-            maps.into_iter()
-                .enumerate()
-                .map(|(i, map)| {
-                    let kept = map
-                        .into_iter()
-                        .filter(|(k, _)| k.as_str().is_some_and(|k| keys.contains(&k)))
-                        .collect();
-                    serde_yaml::from_value(Value::Mapping(kept))
-                        .map_err(|e| located(&format!("must_haves/{list}/{i}"), format!("{list}: {e}")))
-                })
-                .collect()
-        }
-        let artifacts = items(must_haves.artifacts, &ARTIFACT_KEYS, "artifacts", located)?;
-        let key_links = items(must_haves.key_links, &KEY_LINK_KEYS, "key_links", located)?;
-        let phase = parsed.phase.map(|value| match value {
-            Value::String(text) => text,
-            other => serde_yaml::to_string(&other).unwrap_or_default().trim().to_string(),
-        });
-        Ok(Plan {
+        let mut plan = Plan {
             path: path.to_path_buf(),
             shown: shown.to_string(),
-            phase,
-            truths: must_haves.truths,
-            artifacts,
-            key_links,
-            at: locations,
-            offset,
-        })
-    }
-
-    /// Where a node of the frontmatter (`must_haves/truths/2`) is in the plan file.
-    pub fn source(&self, yaml_path: &str) -> Source {
-        let position = self.at.find(yaml_path);
-        Source {
-            file: PathBuf::from(&self.shown),
-            line: position.line + self.offset,
-            column: position.column,
+            phase: None,
+            wave: None,
+            files_modified: Vec::new(),
+            truths: Vec::new(),
+            artifacts: Vec::new(),
+            key_links: Vec::new(),
+            prohibitions: Vec::new(),
+        };
+        if let Some((value, _, _)) = &front_value {
+            plan.phase = value.get("phase").map(scalar_text);
+            plan.wave = wave_of(value);
+            plan.files_modified = files_modified(value);
         }
+        let in_front = front_value.as_ref().and_then(|(value, yaml, offset)| {
+            value.get("must_haves").map(|m| (m.clone(), Found { yaml, offset: *offset }))
+        });
+        let body_start = front.map_or(0, |(yaml, offset)| offset + yaml.lines().count() + 1);
+        let (must_haves, found) = match in_front {
+            Some(found) => found,
+            None => match body_yaml(text, body_start) {
+                Some((yaml, offset)) => {
+                    let value = parse(yaml, offset, &at, "the ```yaml block")?;
+                    let must_haves = value.get("must_haves").cloned().unwrap_or(Value::Null);
+                    (must_haves, Found { yaml, offset })
+                }
+                None => match heading_truths(text) {
+                    Some(truths) if !truths.is_empty() => {
+                        plan.truths = truths;
+                        return Ok(plan);
+                    }
+                    _ => {
+                        let line = front.map_or(1, |(_, offset)| offset + 1);
+                        // Neither a ```yaml block nor a `## Must-Haves` list either: the
+                        // frontmatter is where GSD's templates put them.
+                        let message = match front {
+                            Some(_) => {
+                                "the frontmatter has no `must_haves`; add `must_haves: {truths: [...]}`"
+                            }
+                            None => {
+                                "no YAML frontmatter: a plan starts with a `---` line, its frontmatter, and another `---` line"
+                            }
+                        };
+                        return Err(at(line, 1, message.into()));
+                    }
+                },
+            },
+        };
+        let locations = Locations::of(found.yaml);
+        let place = |yaml_path: &str| {
+            let position = locations.find(yaml_path);
+            Position { line: position.line + found.offset, column: position.column }
+        };
+        let wrong = |yaml_path: &str, what: &str, expected: &str, value: &Value| {
+            let position = place(yaml_path);
+            let dotted = dotted(yaml_path);
+            at(
+                position.line,
+                position.column,
+                format!("{dotted}: expected {expected}, found {}; {what}", kind_of(value)),
+            )
+        };
+        let sections = match &must_haves {
+            Value::Sequence(_) => vec![("truths", must_haves.clone(), "must_haves".to_string())],
+            Value::Mapping(map) => ["truths", "artifacts", "key_links", "prohibitions"]
+                .into_iter()
+                .filter_map(|key| map.get(key).map(|v| (key, v.clone(), format!("must_haves/{key}"))))
+                .collect(),
+            Value::Null => Vec::new(),
+            other => {
+                return Err(wrong(
+                    "must_haves",
+                    "write `must_haves:` with `truths:`, `artifacts:` and `key_links:` lists under it",
+                    "a map",
+                    other,
+                ));
+            }
+        };
+        for (section, value, base) in sections {
+            let items = match value {
+                Value::Sequence(items) => items,
+                Value::Null => Vec::new(),
+                other => {
+                    return Err(wrong(
+                        &base,
+                        "write each item on its own `- ` line under the key",
+                        "a list",
+                        &other,
+                    ));
+                }
+            };
+            for (i, item) in items.iter().enumerate() {
+                let item_path = format!("{base}/{i}");
+                let at_item = place(&item_path);
+                match section {
+                    "truths" => {
+                        let truth = read_truth(item).ok_or_else(|| {
+                            wrong(
+                                &item_path,
+                                "write the truth as a string, or as `{statement: \"...\"}`",
+                                "a string or a map with `statement`",
+                                item,
+                            )
+                        })?;
+                        plan.truths.push(Placed { item: truth, at: at_item });
+                    }
+                    "artifacts" => {
+                        let artifact = read_artifact(item).map_err(|why| {
+                            let p = place(&item_path);
+                            at(p.line, p.column, format!("{}: {why}", dotted(&item_path)))
+                        })?;
+                        plan.artifacts.push(Placed { item: artifact, at: at_item });
+                    }
+                    "key_links" => {
+                        let link = read_key_link(item).map_err(|why| {
+                            let p = place(&item_path);
+                            at(p.line, p.column, format!("{}: {why}", dotted(&item_path)))
+                        })?;
+                        plan.key_links.push(Placed { item: link, at: at_item });
+                    }
+                    _ => {
+                        let prohibition = read_prohibition(item).ok_or_else(|| {
+                            wrong(
+                                &item_path,
+                                "write the prohibition as a string, or as `{statement: \"...\"}`",
+                                "a string or a map with `statement`",
+                                item,
+                            )
+                        })?;
+                        plan.prohibitions.push(Placed { item: prohibition, at: at_item });
+                    }
+                }
+            }
+        }
+        Ok(plan)
     }
 
-    /// The index of the plan truth that `text` mirrors, comparing with whitespace collapsed.
-    pub fn find_truth(&self, text: &str) -> Option<usize> {
+    /// The files this plan, or another plan of its phase (its directory) in the same or a
+    /// later wave, lists in `files_modified`: a key link from one of them that is missing
+    /// (or empty) is pending, as GSD's verifier counts it, since its plan has not run yet.
+    /// A plan without a wave number is in wave 1.
+    pub fn still_to_be_created(&self) -> Vec<String> {
+        let wave = self.wave.unwrap_or(1);
+        let mut files = self.files_modified.clone();
+        let dir = self.path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let siblings = std::fs::read_dir(&dir).into_iter().flatten().flatten().map(|entry| entry.path());
+        for sibling in siblings.filter(|p| *p != self.path && p.to_string_lossy().ends_with("-PLAN.md")) {
+            // As gsd-core: another plan without a wave number is left out.
+            if let Some((Some(their_wave), theirs)) = schedule(&sibling)
+                && their_wave >= wave
+            {
+                files.extend(theirs);
+            }
+        }
+        files
+    }
+
+    /// Where an item of the plan is.
+    pub fn source(&self, at: Position) -> Source {
+        Source { file: PathBuf::from(&self.shown), line: at.line, column: at.column }
+    }
+
+    /// The index of the first plan truth with this statement that `taken` does not hold
+    /// yet, comparing with whitespace collapsed; else the first with this statement.
+    pub fn find_truth(&self, text: &str, taken: impl Fn(usize) -> bool) -> Option<usize> {
         let wanted = collapse(text);
-        self.truths.iter().position(|truth| collapse(truth) == wanted)
+        let same: Vec<usize> =
+            (0..self.truths.len()).filter(|&k| collapse(&self.truths[k].item.statement) == wanted).collect();
+        same.iter().copied().find(|&k| !taken(k)).or_else(|| same.first().copied())
+    }
+
+    /// The index of the plan prohibition with this statement.
+    pub fn find_prohibition(&self, text: &str) -> Option<usize> {
+        let wanted = collapse(text);
+        self.prohibitions.iter().position(|p| collapse(&p.item.statement) == wanted)
     }
 }
 
-/// The frontmatter text and the number of lines before it.
-fn frontmatter(text: &str) -> Option<(&str, usize)> {
-    let rest = text.strip_prefix("---\n").or_else(|| text.strip_prefix("---\r\n"))?;
+/// A plan's `wave` and `files_modified`, read from its frontmatter; None when it has none.
+fn schedule(path: &Path) -> Option<(Option<u64>, Vec<String>)> {
+    let bytes = bounded::read(path).ok()??;
+    let text = String::from_utf8_lossy(&bytes);
+    let (yaml, _) = frontmatter(text.strip_prefix('\u{feff}').unwrap_or(&text)).ok()??;
+    let value: Value = serde_yaml::from_str(yaml).ok()?;
+    Some((wave_of(&value), files_modified(&value)))
+}
+
+fn wave_of(frontmatter: &Value) -> Option<u64> {
+    frontmatter.get("wave").and_then(|w| w.as_u64().or_else(|| w.as_str()?.trim().parse().ok()))
+}
+
+fn files_modified(frontmatter: &Value) -> Vec<String> {
+    match frontmatter.get("files_modified") {
+        Some(Value::Sequence(items)) => items.iter().filter_map(|v| v.as_str().map(String::from)).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Parses YAML that starts after `offset` lines of the file; the error names the line and,
+/// for the mistakes people make, the fix.
+fn parse(
+    yaml: &str,
+    offset: usize,
+    at: &impl Fn(usize, usize, String) -> LoadError,
+    what: &str,
+) -> Result<Value, LoadError> {
+    serde_yaml::from_str::<Value>(yaml).map_err(|err| {
+        let (line, column) = err.location().map_or((1, 1), |l| (l.line(), l.column()));
+        let message = err.to_string();
+        let message = message.split(" at line ").next().unwrap_or(&message).to_string();
+        // Anchors that expand without end and 5,000-deep nesting are YAML, just too much of it.
+        let problem = if message.contains("limit exceeded") { "cannot be read" } else { "is not valid YAML" };
+        at(line + offset, column, format!("{what} {problem}: {message}{}", yaml_hint(&message)))
+    })
+}
+
+/// The fix for the YAML mistakes real plans make.
+fn yaml_hint(message: &str) -> &'static str {
+    if message.contains("unknown escape character") {
+        "; inside double quotes YAML knows only escapes like `\\n` and `\\\\`, so a regex's `\\.` must be written in single quotes ('a\\.b') or with the backslash doubled (\"a\\\\.b\")"
+    } else if message.contains("cannot start any token") {
+        "; a value that starts with ` (a backtick), @ or % must be quoted: wrap the whole value in double quotes"
+    } else if message.contains("mapping values are not allowed") {
+        "; a value holding `: ` must be quoted: wrap the whole value in double quotes"
+    } else if message.contains("repetition limit") || message.contains("recursion limit") {
+        "; a plan's frontmatter is a few plain lists: write them out without anchors, aliases or deep nesting"
+    } else if message.contains("duplicate entry") {
+        "; a key may appear once in a map: merge the two entries"
+    } else {
+        ""
+    }
+}
+
+/// The frontmatter's YAML and the number of lines before it; None without one; the line
+/// of the opening `---` when it never closes.
+fn frontmatter(text: &str) -> Result<Option<(&str, usize)>, usize> {
+    let Some(rest) = text.strip_prefix("---\n").or_else(|| text.strip_prefix("---\r\n")) else {
+        return Ok(None);
+    };
     let mut end = 0;
     for line in rest.split_inclusive('\n') {
         if line.trim_end() == "---" {
-            return Some((&rest[..end], 1));
+            return Ok(Some((&rest[..end], 1)));
         }
         end += line.len();
     }
+    Err(1)
+}
+
+/// The first fenced ```yaml block of the body (after line `from`) holding `must_haves:`,
+/// and the number of lines before its content.
+fn body_yaml(text: &str, from: usize) -> Option<(&str, usize)> {
+    let mut start: Option<(usize, usize)> = None;
+    let mut offset = 0;
+    for (n, line) in text.split_inclusive('\n').enumerate() {
+        let trimmed = line.trim();
+        match start {
+            None if n >= from && (trimmed == "```yaml" || trimmed == "```yml") => {
+                start = Some((offset + line.len(), n + 1))
+            }
+            Some((begin, lines_before)) if trimmed == "```" => {
+                let block = &text[begin..offset];
+                if block.lines().any(|l| l.starts_with("must_haves:")) {
+                    return Some((block, lines_before));
+                }
+                start = None;
+            }
+            _ => {}
+        }
+        offset += line.len();
+    }
     None
+}
+
+/// The list items under a `## Must-Haves` heading (gsd-2), each a truth.
+fn heading_truths(text: &str) -> Option<Vec<Placed<PlanTruth>>> {
+    static ITEM: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^\s*(?:[-*+]|\d+[.)])\s+(.+?)\s*$").expect("constant regex"));
+    let mut lines = text.lines().enumerate();
+    lines.find(|(_, line)| {
+        let heading = line.trim_start_matches('#');
+        line.starts_with("##") && heading.trim().eq_ignore_ascii_case("must-haves")
+    })?;
+    let mut truths = Vec::new();
+    for (n, line) in lines {
+        if line.starts_with('#') {
+            break;
+        }
+        if let Some(caps) = ITEM.captures(line) {
+            let statement = caps[1].to_string();
+            let column = line.len() - line.trim_start().len() + 1;
+            truths.push(Placed {
+                item: PlanTruth { statement, backstop: false },
+                at: Position { line: n + 1, column },
+            });
+        }
+    }
+    Some(truths)
+}
+
+fn read_truth(value: &Value) -> Option<PlanTruth> {
+    match value {
+        Value::Mapping(map) => Some(PlanTruth {
+            statement: map.get("statement").map(scalar_text)?,
+            backstop: map.get("verification").and_then(Value::as_str) == Some("backstop"),
+        }),
+        Value::Sequence(_) | Value::Null | Value::Tagged(_) => None,
+        scalar => Some(PlanTruth { statement: scalar_text(scalar), backstop: false }),
+    }
+}
+
+fn read_prohibition(value: &Value) -> Option<PlanProhibition> {
+    let text = |map: &Mapping, key: &str| map.get(key).map(scalar_text);
+    match value {
+        Value::Mapping(map) => Some(PlanProhibition {
+            statement: text(map, "statement")?,
+            status: text(map, "status"),
+            verification: text(map, "verification"),
+            check_kind: text(map, "check_kind"),
+            check_target: text(map, "check_target"),
+            check_rule: text(map, "check_rule"),
+            violation_fixture: text(map, "check_violation_fixture"),
+            clean_fixture: text(map, "check_clean_fixture"),
+        }),
+        Value::Sequence(_) | Value::Null | Value::Tagged(_) => None,
+        scalar => Some(PlanProhibition { statement: scalar_text(scalar), ..PlanProhibition::default() }),
+    }
+}
+
+/// Artifact and key-link keys envtruth reads; the others are a plan's own business.
+const ARTIFACT_KEYS: [&str; 5] = ["path", "provides", "contains", "min_lines", "exports"];
+
+fn read_artifact(value: &Value) -> Result<Written<ArtifactSpec>, String> {
+    match value {
+        Value::Mapping(map) => {
+            let kept: Mapping = map
+                .iter()
+                .filter(|(k, _)| k.as_str().is_some_and(|k| ARTIFACT_KEYS.contains(&k)))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            serde_yaml::from_value(Value::Mapping(kept)).map(Written::Spec).map_err(|e| e.to_string())
+        }
+        Value::String(text) => Ok(match leading_path(text) {
+            Some(path) => Written::Path { path, text: text.clone() },
+            None => Written::Prose(text.clone()),
+        }),
+        other => Err(format!("expected a map with `path`, or a string, found {}", kind_of(other))),
+    }
+}
+
+fn read_key_link(value: &Value) -> Result<Written<KeyLinkSpec>, String> {
+    match value {
+        Value::Mapping(map) => {
+            let text = |key: &str| map.get(key).map(scalar_text);
+            let (Some(from), Some(to)) = (text("from"), text("to")) else {
+                return Err("a key link needs `from` and `to`".into());
+            };
+            Ok(Written::Spec(KeyLinkSpec {
+                from,
+                to,
+                via: text("via"),
+                pattern: text("pattern").map(|pattern| LinkPattern::new(&pattern)),
+            }))
+        }
+        Value::String(text) => Ok(Written::Prose(text.clone())),
+        other => Err(format!("expected a map with `from` and `to`, or a string, found {}", kind_of(other))),
+    }
+}
+
+/// The path a plain-string artifact starts with (`src/app.ts (route added)`), if it does:
+/// a first word with a `/` or a file extension, backticks and quotes aside.
+fn leading_path(text: &str) -> Option<String> {
+    static PATH: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(?:[\w.@+~-]*/)*[\w@+~-][\w.@+~*-]*(?:/|\.[A-Za-z][A-Za-z0-9]{0,9})$")
+            .expect("constant regex")
+    });
+    let first = text.split_whitespace().next()?;
+    let first = first.trim_matches(|c| matches!(c, '`' | '"' | '\'' | ',' | ':' | ';'));
+    let has_dir = first.contains('/') && !first.contains("://");
+    (PATH.is_match(first) && (has_dir || first.contains('.')) && !first.starts_with(".."))
+        .then(|| first.trim_end_matches('/').to_string())
+}
+
+/// A scalar as text (`phase: 01` stays `01` only when quoted; numbers read as written by YAML).
+fn scalar_text(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        other => serde_yaml::to_string(other).unwrap_or_default().trim().to_string(),
+    }
+}
+
+/// What a YAML value is, for messages.
+fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "nothing",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Sequence(_) => "a list",
+        Value::Mapping(_) => "a map",
+        Value::Tagged(_) => "a tagged value",
+    }
+}
+
+/// `must_haves/truths/2` as `must_haves.truths[2]`.
+fn dotted(yaml_path: &str) -> String {
+    let mut out = String::new();
+    for part in yaml_path.split('/') {
+        if part.chars().all(|c| c.is_ascii_digit()) {
+            out.push_str(&format!("[{part}]"));
+        } else {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(part);
+        }
+    }
+    out
 }
 
 /// Text with every run of whitespace made one space, trimmed.
@@ -171,13 +570,45 @@ mod tests {
 
     #[test]
     fn frontmatter_is_found_between_the_first_two_rulers() {
-        assert_eq!(frontmatter("---\na: 1\n---\nbody\n---\n"), Some(("a: 1\n", 1)));
-        assert_eq!(frontmatter("no frontmatter\n"), None);
-        assert_eq!(frontmatter("---\nnever closed\n"), None);
+        assert_eq!(frontmatter("---\na: 1\n---\nbody\n---\n"), Ok(Some(("a: 1\n", 1))));
+        assert_eq!(frontmatter("---\r\na: 1\r\n---\r\n"), Ok(Some(("a: 1\r\n", 1))));
+        assert_eq!(frontmatter("no frontmatter\n"), Ok(None));
+        assert_eq!(frontmatter("---\nnever closed\n"), Err(1));
     }
 
     #[test]
     fn whitespace_collapses() {
         assert_eq!(collapse("  `uv  sync`\n  succeeds "), "`uv sync` succeeds");
+    }
+
+    #[test]
+    fn a_plain_string_artifact_is_checked_by_its_leading_path() {
+        assert_eq!(leading_path("CLAUDE.md (modified — R3.6 added)").as_deref(), Some("CLAUDE.md"));
+        assert_eq!(
+            leading_path("src/lib/questions.js exists with TAXONOMY").as_deref(),
+            Some("src/lib/questions.js")
+        );
+        assert_eq!(leading_path("`bin/tool.cjs` handles it").as_deref(), Some("bin/tool.cjs"));
+        assert_eq!(leading_path("docs/ holds the guide").as_deref(), Some("docs"));
+        assert_eq!(leading_path("questions.js exports TAXONOMY").as_deref(), Some("questions.js"));
+        assert_eq!(leading_path("Rule caps iterations at 10"), None);
+        assert_eq!(leading_path("e.g. a config"), None);
+        assert_eq!(leading_path("https://example.com/x is up"), None);
+        assert_eq!(leading_path("3.12 is used"), None);
+    }
+
+    #[test]
+    fn heading_lists_are_truths() {
+        let text = "---\ntask_id: 1\n---\n# Task\n\n## Must-Haves\n\n1. First holds\n- Second `x` holds\n\n## Tasks\n- not a truth\n";
+        let truths = heading_truths(text).unwrap();
+        let statements: Vec<&str> = truths.iter().map(|t| t.item.statement.as_str()).collect();
+        assert_eq!(statements, ["First holds", "Second `x` holds"]);
+        assert_eq!(truths[1].at, Position { line: 9, column: 1 });
+    }
+
+    #[test]
+    fn a_yaml_block_of_the_body_is_found_with_its_line() {
+        let text = "---\nphase: 1\n---\n# Plan\n```yaml\nother: 1\n```\n\n```yaml\nmust_haves:\n  truths: [a]\n```\n";
+        assert_eq!(body_yaml(text, 3), Some(("must_haves:\n  truths: [a]\n", 9)));
     }
 }

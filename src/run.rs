@@ -13,14 +13,15 @@ use std::time::{Duration, Instant};
 
 use libtest_mimic::{Arguments, Completion, Failed, Trial};
 
-use crate::case::{Case, Check};
+use crate::case::{Case, Check, ProhibitionCheck};
 use crate::error::Error;
 use crate::exit;
+use crate::inside::{Located, locate};
 use crate::interrupt;
 use crate::load::Loader;
 use crate::load_error::LoadError;
 use crate::outcome::{Evidence, Findings, Outcome, Status};
-use crate::probe::{Context, artifact, key_link};
+use crate::probe::{Context, artifact, descriptor, key_link};
 use crate::settings::{Outputs, Settings};
 use crate::shell::{self, Shells};
 use crate::sink::{Finish, Sink, SinkError, message};
@@ -246,6 +247,7 @@ impl Run {
         match &outcome.status {
             Status::Passed => Ok(Completion::Completed),
             Status::Manual { reason } => Ok(Completion::ignored_with(format!("manual: {reason}"))),
+            Status::Pending { reason } => Ok(Completion::ignored_with(format!("pending: {reason}"))),
             Status::Failed | Status::Blocked { .. } => Err(message::render(&self.cases[i], outcome).into()),
         }
     }
@@ -308,37 +310,48 @@ impl Run {
             return ended(status, Findings::default(), started, Some(shell::label(&shell)));
         }
         let (findings, shell_label) = match &case.check {
-            Check::Truth { manual: Some(reason), .. } => {
+            Check::Truth { manual: Some(reason), .. } | Check::ForAHuman { reason, .. } => {
                 let status = Status::Manual { reason: reason.clone() };
                 return ended(status, Findings::default(), started, Some(shell::label(&shell)));
             }
-            Check::Truth { probes, manual: None } => match self.shells.environment(&shell) {
-                Ok(env) => {
-                    let ctx = Context {
-                        root: &self.root,
-                        env: &env,
-                        deadline: started + case.timeout,
-                        limit: case.timeout,
-                    };
+            Check::Truth { probes, manual: None } | Check::Prohibition(ProhibitionCheck::Probes(probes)) => {
+                self.in_shell(case, &shell, started, |ctx| {
                     let mut findings = Findings::default();
                     for probe in probes {
-                        findings.extend(probe.check(&ctx));
+                        findings.extend(probe.check(ctx));
                     }
-                    (findings, Some(env.label.clone()))
-                }
-                Err(err) => {
-                    let item = Evidence::new(
-                        "shell",
-                        shell::label(&shell),
-                        false,
-                        "an environment",
-                        err.to_string(),
-                    );
-                    (Findings { evidence: vec![item], commands: Vec::new() }, Some(shell::label(&shell)))
-                }
-            },
+                    findings
+                })
+            }
+            Check::Prohibition(ProhibitionCheck::Descriptor(descriptor)) => {
+                self.in_shell(case, &shell, started, |ctx| descriptor::check(descriptor, ctx))
+            }
+            Check::Prohibition(ProhibitionCheck::Unverified(why)) => {
+                let item = Evidence::new(
+                    "prohibition",
+                    "check",
+                    false,
+                    "a check that can fail, run and passed",
+                    why,
+                );
+                (Findings { evidence: vec![item], commands: Vec::new() }, None)
+            }
             Check::Artifact(spec) => (artifact::check(spec, &self.root), None),
-            Check::KeyLink(spec) => (key_link::check(spec, &self.root), None),
+            Check::KeyLink { spec, pending } => {
+                let findings = key_link::check(spec, &self.root);
+                // Missing or empty, as gsd-core counts a file not created yet.
+                let from_missing = match locate(&self.root, &spec.from) {
+                    Located::Missing => true,
+                    Located::Inside(path) => path.metadata().is_ok_and(|m| m.is_file() && m.len() == 0),
+                    Located::Outside(_) => false,
+                };
+                if *pending && from_missing && !findings.passed() {
+                    let reason =
+                        format!("`{}` is still to be created by a plan of this or a later wave", spec.from);
+                    return ended(Status::Pending { reason }, findings, started, None);
+                }
+                (findings, None)
+            }
             Check::Unmirrored { check_file } => {
                 let item = Evidence::new(
                     "plan",
@@ -352,5 +365,32 @@ impl Run {
         };
         let status = if findings.passed() { Status::Passed } else { Status::Failed };
         ended(status, findings, started, shell_label)
+    }
+
+    /// Runs `check` in the case's shell; when the shell cannot be had, the case fails with
+    /// why, and the fix.
+    fn in_shell(
+        &self,
+        case: &Case,
+        shell: &ShellSpec,
+        started: Instant,
+        check: impl FnOnce(&Context<'_>) -> Findings,
+    ) -> (Findings, Option<String>) {
+        match self.shells.environment(shell) {
+            Ok(env) => {
+                let ctx = Context {
+                    root: &self.root,
+                    env: &env,
+                    deadline: started + case.timeout,
+                    limit: case.timeout,
+                };
+                (check(&ctx), Some(env.label.clone()))
+            }
+            Err(err) => {
+                let item =
+                    Evidence::new("shell", shell::label(shell), false, "an environment", err.to_string());
+                (Findings { evidence: vec![item], commands: Vec::new() }, Some(shell::label(shell)))
+            }
+        }
     }
 }

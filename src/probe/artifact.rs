@@ -23,6 +23,19 @@ pub fn check(spec: &ArtifactSpec, root: &Path) -> Findings {
             return findings(vec![item(&spec.path, false, "exists".into(), found)]);
         }
     };
+    // A directory exists, as GSD counts it; the loader refuses content conditions on one.
+    if path.is_dir() {
+        let mut evidence = vec![item(&spec.path, true, "exists".into(), "directory exists".into())];
+        if spec.contains.is_some() || spec.min_lines.is_some() || !spec.exports.0.is_empty() {
+            evidence.push(item(
+                "contents",
+                false,
+                "a file to read".into(),
+                "a directory has no content to check".into(),
+            ));
+        }
+        return findings(evidence);
+    }
     let content = match std::fs::read(&path) {
         Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
         Err(err) => {

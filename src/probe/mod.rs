@@ -9,6 +9,7 @@
 //! Adding a kind = one file + one line in the registry.
 
 pub mod artifact;
+pub mod descriptor;
 pub mod key_link;
 
 use std::ffi::OsString;
@@ -228,6 +229,18 @@ impl Context<'_> {
 
     fn run(&self, argv: &[OsString], shown: &str) -> crate::exec::Finished {
         crate::exec::run(argv, shown, &self.exec())
+    }
+
+    /// Runs a command with variables set (`NAME`, `VALUE`) or, with an empty value, unset.
+    fn run_with(&self, argv: &[OsString], shown: &str, changes: &[(&str, &str)]) -> crate::exec::Finished {
+        let mut env = self.env.vars.clone();
+        for (name, value) in changes {
+            match value.is_empty() {
+                true => env.remove(std::ffi::OsStr::new(name)),
+                false => env.insert(name.into(), value.into()),
+            };
+        }
+        crate::exec::run(argv, shown, &Exec { env: &env, ..self.exec() })
     }
 }
 

@@ -19,6 +19,7 @@ impl Sink for Console {
         let mark = match outcome.status {
             Status::Passed => style("ok").green(),
             Status::Manual { .. } => style("manual").yellow(),
+            Status::Pending { .. } => style("pending").yellow(),
             Status::Failed | Status::Blocked { .. } => style("FAILED").red(),
         };
         match outcome.status {

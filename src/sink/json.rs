@@ -1,6 +1,7 @@
 //! The JSON results document: a stable, versioned shape for tools (README, "JSON report").
 //!
-//! Version 1. Fields are only ever added within a version; a change of meaning or a
+//! Version 2 (statuses `pending` and a `pending` count joined). Fields are only ever added
+//! within a version; a new status, a change of meaning or a
 //! removal bumps `version`.
 
 use std::path::PathBuf;
@@ -22,7 +23,7 @@ impl Sink for Json {
 }
 
 /// The document's version.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 #[derive(Serialize)]
 struct Document<'a> {
@@ -39,6 +40,7 @@ struct Summary {
     failed: usize,
     blocked: usize,
     manual: usize,
+    pending: usize,
 }
 
 #[derive(Serialize)]
@@ -115,6 +117,10 @@ pub fn render(results: &[(&Case, &Outcome)]) -> String {
                     summary.manual += 1;
                     "manual"
                 }
+                Status::Pending { .. } => {
+                    summary.pending += 1;
+                    "pending"
+                }
             };
             CaseJson {
                 name: &case.name,
@@ -130,7 +136,7 @@ pub fn render(results: &[(&Case, &Outcome)]) -> String {
                     _ => None,
                 },
                 manual_reason: match &outcome.status {
-                    Status::Manual { reason } => Some(reason),
+                    Status::Manual { reason } | Status::Pending { reason } => Some(reason),
                     _ => None,
                 },
                 evidence: outcome
@@ -185,7 +191,7 @@ mod tests {
         let (pass, fail) =
             (passed("env", "PATH", "`/bin`"), failed("artifact", "flake.nix", "exists", "File not found"));
         let json: serde_json::Value = serde_json::from_str(&render(&[(&a, &pass), (&b, &fail)])).unwrap();
-        assert_eq!(json["version"], 1);
+        assert_eq!(json["version"], 2);
         assert_eq!(json["summary"]["total"], 2);
         assert_eq!(json["summary"]["failed"], 1);
         assert_eq!(json["cases"][1]["kind"], "artifact");

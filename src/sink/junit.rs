@@ -28,9 +28,9 @@ pub fn render(results: &[(&Case, &Outcome)]) -> Result<String, quick_junit::Seri
     for (case, outcome) in results {
         let status = match &outcome.status {
             Status::Passed => TestCaseStatus::success(),
-            Status::Manual { reason } => {
+            Status::Manual { .. } | Status::Pending { .. } => {
                 let mut status = TestCaseStatus::skipped();
-                status.set_message(format!("manual: {reason}"));
+                status.set_message(message::summary(outcome));
                 status
             }
             Status::Failed | Status::Blocked { .. } => {

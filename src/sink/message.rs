@@ -67,6 +67,7 @@ pub fn summary(outcome: &Outcome) -> String {
     match &outcome.status {
         Status::Passed => "passed".into(),
         Status::Manual { reason } => format!("manual: {reason}"),
+        Status::Pending { reason } => format!("pending: {reason}"),
         Status::Blocked { dependency } => {
             format!("blocked: it runs after `{dependency}`, which did not pass")
         }

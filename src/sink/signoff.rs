@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use super::{Finish, Sink, SinkError, save};
-use crate::case::{Case, Check};
+use crate::case::{Case, Check, Kind};
 use crate::exit;
 use crate::outcome::{Outcome, Status};
 
@@ -115,12 +115,15 @@ enum Judgement {
     Verified,
     Failed(String),
     Human(String),
+    /// A key link whose `from` a later plan creates: neither verified nor a gap.
+    Pending(String),
 }
 
 fn judge(case: &Case, outcome: &Outcome) -> Judgement {
     match &outcome.status {
         Status::Passed => Judgement::Verified,
         Status::Manual { reason } => Judgement::Human(reason.clone()),
+        Status::Pending { reason } => Judgement::Pending(reason.clone()),
         Status::Blocked { dependency } => Judgement::Failed(format!("blocked: `{dependency}` did not pass")),
         Status::Failed => {
             let failed: Vec<String> = outcome
@@ -213,19 +216,23 @@ pub fn render(header: &Header, cases: &[(&Case, &Outcome)]) -> (String, Verdict,
         env!("CARGO_PKG_VERSION")
     );
     out.push_str("## Goal Achievement\n\n### Observable Truths\n\n| # | Truth | Status | Evidence |\n|---|-------|--------|----------|\n");
-    let truths =
-        judged.iter().filter(|(c, _, _)| matches!(c.check, Check::Truth { .. } | Check::Unmirrored { .. }));
-    for (n, (case, outcome, judgement)) in truths.enumerate() {
+    let of_kind = |kind: Kind| judged.iter().filter(move |(c, _, _)| c.check.kind() == kind);
+    for (n, (case, outcome, judgement)) in of_kind(Kind::Truth).enumerate() {
         let (status, detail) = match judgement {
             Judgement::Verified => ("✓ VERIFIED", evidence(case, outcome)),
             Judgement::Failed(reason) => ("✗ FAILED", reason.clone()),
-            Judgement::Human(reason) => ("? UNCERTAIN", format!("needs a human: {reason}")),
+            Judgement::Human(reason) | Judgement::Pending(reason) => {
+                ("? UNCERTAIN", format!("needs a human: {reason}"))
+            }
         };
         let _ = writeln!(out, "| {} | {} | {status} | {} |", n + 1, cell(&case.title), cell(&detail));
     }
     out.push_str("\n### Required Artifacts\n\n| Artifact | Expected | Status | Details |\n|----------|----------|--------|---------|\n");
-    for (case, outcome, judgement) in &judged {
-        let Check::Artifact(spec) = &case.check else { continue };
+    for (case, outcome, judgement) in of_kind(Kind::Artifact) {
+        let Check::Artifact(spec) = &case.check else {
+            let _ = writeln!(out, "| {} | as written | ? UNCERTAIN | needs a human |", cell(&case.title));
+            continue;
+        };
         let expected =
             spec.provides.clone().or_else(|| spec.contains.clone()).unwrap_or_else(|| "exists".into());
         let (status, detail) = match judgement {
@@ -233,16 +240,29 @@ pub fn render(header: &Header, cases: &[(&Case, &Outcome)]) -> (String, Verdict,
             Judgement::Failed(reason) if outcome.findings.evidence.first().is_some_and(|e| !e.passed) => {
                 ("✗ MISSING", reason.clone())
             }
-            Judgement::Failed(reason) | Judgement::Human(reason) => ("⚠️ STUB", reason.clone()),
+            Judgement::Failed(reason) | Judgement::Human(reason) | Judgement::Pending(reason) => {
+                ("⚠️ STUB", reason.clone())
+            }
         };
         let _ =
             writeln!(out, "| `{}` | {} | {status} | {} |", cell(&spec.path), cell(&expected), cell(&detail));
     }
     out.push_str("\n### Key Link Verification\n\n| From | To | Via | Status | Details |\n|------|----|-----|--------|---------|\n");
-    for (case, outcome, judgement) in &judged {
-        let Check::KeyLink(spec) = &case.check else { continue };
-        let status = if matches!(judgement, Judgement::Verified) { "✓ WIRED" } else { "✗ NOT_WIRED" };
-        let detail = outcome.findings.evidence.iter().map(|e| e.found.clone()).collect::<Vec<_>>().join("; ");
+    for (case, outcome, judgement) in of_kind(Kind::KeyLink) {
+        let Check::KeyLink { spec, .. } = &case.check else {
+            let _ = writeln!(out, "| {} | | | ? UNCERTAIN | needs a human |", cell(&case.title));
+            continue;
+        };
+        let status = match judgement {
+            Judgement::Verified => "✓ WIRED",
+            Judgement::Pending(_) => "⏳ PENDING",
+            _ => "✗ NOT_WIRED",
+        };
+        let mut detail =
+            outcome.findings.evidence.iter().map(|e| e.found.clone()).collect::<Vec<_>>().join("; ");
+        if let Judgement::Pending(reason) = judgement {
+            detail = reason.clone();
+        }
         let _ = writeln!(
             out,
             "| `{}` | `{}` | {} | {status} | {} |",
@@ -251,6 +271,20 @@ pub fn render(header: &Header, cases: &[(&Case, &Outcome)]) -> (String, Verdict,
             cell(spec.via.as_deref().unwrap_or("")),
             cell(&detail)
         );
+    }
+    let mut prohibitions = of_kind(Kind::Prohibition).peekable();
+    if prohibitions.peek().is_some() {
+        out.push_str("\n### Prohibitions\n\n| Prohibition | Status | Evidence |\n|-------------|--------|----------|\n");
+    }
+    for (case, outcome, judgement) in prohibitions {
+        let (status, detail) = match judgement {
+            Judgement::Verified => ("✓ HELD", evidence(case, outcome)),
+            Judgement::Failed(reason) => ("✗ NOT PROVEN", reason.clone()),
+            Judgement::Human(reason) | Judgement::Pending(reason) => {
+                ("? UNCERTAIN", format!("needs a human: {reason}"))
+            }
+        };
+        let _ = writeln!(out, "| {} | {status} | {} |", cell(&case.title), cell(&detail));
     }
     let env = &header.environment;
     let _ = write!(

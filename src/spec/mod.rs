@@ -14,7 +14,8 @@ use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 
-use shape::{OneOrMany, Pattern, Shaped, Span, deserialize_shaped};
+pub use shape::LinkPattern;
+use shape::{OneOrMany, Shaped, Span, deserialize_shaped};
 
 /// One check file: a suite of truths, artifacts and key links.
 // `P` reads the probes of each truth (the probe registry).
@@ -37,6 +38,9 @@ pub struct CheckFile<P: ProbeSet> {
     /// The observable statements and the probes that prove them.
     #[serde(default = "Vec::<TruthSpec<P>>::new")]
     pub truths: Vec<TruthSpec<P>>,
+    /// What must never be true, and the probes that prove it is not.
+    #[serde(default = "Vec::<ProhibitionSpec<P>>::new")]
+    pub prohibitions: Vec<ProhibitionSpec<P>>,
     /// Files that must exist, with GSD's semantics.
     #[serde(default)]
     pub artifacts: Vec<ArtifactSpec>,
@@ -58,11 +62,38 @@ pub trait ProbeSet: Default + fmt::Debug {
     fn schemas(generator: &mut SchemaGenerator) -> Vec<(&'static str, Schema)>;
 }
 
-/// One truth: its text and the probes that must all pass.
+/// The word that starts a claim in a check file: `truth:` or `prohibition:`.
+pub trait Word: fmt::Debug {
+    /// The key holding the statement.
+    const KEY: &'static str;
+}
+
+/// `truth:` — something that must be true.
 #[derive(Debug)]
-pub struct TruthSpec<P> {
+pub struct TruthWord;
+
+impl Word for TruthWord {
+    const KEY: &'static str = "truth";
+}
+
+/// `prohibition:` — something that must never be true; its probes prove it is not.
+#[derive(Debug)]
+pub struct ProhibitionWord;
+
+impl Word for ProhibitionWord {
+    const KEY: &'static str = "prohibition";
+}
+
+/// A truth of a check file.
+pub type TruthSpec<P> = Claim<P, TruthWord>;
+/// A prohibition of a check file.
+pub type ProhibitionSpec<P> = Claim<P, ProhibitionWord>;
+
+/// One claim: its statement and the probes that must all pass.
+#[derive(Debug)]
+pub struct Claim<P, W> {
     /// The statement, as the plan words it.
-    pub truth: String,
+    pub text: String,
     /// Stable id for `after` and the case name; default: the slug of the text.
     pub id: Option<String>,
     /// Ids of truths that must pass first.
@@ -73,15 +104,16 @@ pub struct TruthSpec<P> {
     pub timeout: Option<Span>,
     /// The interpreter of the Python probes (default `python3`), split on whitespace.
     pub python: Option<String>,
-    /// With `plan:`, a truth of this file only, not in the plan.
+    /// With `plan:`, a claim of this file only, not in the plan.
     pub extra: bool,
     /// The probes, in the order written.
     pub probes: P,
+    word: PhantomData<W>,
 }
 
-/// The keys every truth may have besides its probes, with their schema descriptions.
-pub const TRUTH_KEYS: [(&str, &str); 7] = [
-    ("truth", "The statement, as the plan words it."),
+/// The keys every claim may have besides its statement and its probes, with their
+/// schema descriptions.
+pub const CLAIM_KEYS: [(&str, &str); 6] = [
     ("id", "Stable id for `after` and the case name; default: the slug of the text."),
     ("after", "Ids of truths that must pass first."),
     ("manual", "Not automatable: the reason a human must judge it."),
@@ -90,18 +122,18 @@ pub const TRUTH_KEYS: [(&str, &str); 7] = [
     ("extra", "With `plan:`, a truth of this file only, not in the plan."),
 ];
 
-impl<'de, P: ProbeSet> Deserialize<'de> for TruthSpec<P> {
+impl<'de, P: ProbeSet, W: Word> Deserialize<'de> for Claim<P, W> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct TruthVisitor<P>(PhantomData<P>);
-        impl<'de, P: ProbeSet> Visitor<'de> for TruthVisitor<P> {
-            type Value = TruthSpec<P>;
+        struct ClaimVisitor<P, W>(PhantomData<(P, W)>);
+        impl<'de, P: ProbeSet, W: Word> Visitor<'de> for ClaimVisitor<P, W> {
+            type Value = Claim<P, W>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a truth: a map with `truth` and its probes")
+                write!(f, "a map with `{}` and its probes", W::KEY)
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<TruthSpec<P>, A::Error> {
-                let mut truth = None;
-                let mut spec = TruthSpec {
-                    truth: String::new(),
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Claim<P, W>, A::Error> {
+                let mut text = None;
+                let mut spec = Claim {
+                    text: String::new(),
                     id: None,
                     after: Vec::new(),
                     manual: None,
@@ -109,39 +141,40 @@ impl<'de, P: ProbeSet> Deserialize<'de> for TruthSpec<P> {
                     python: None,
                     extra: false,
                     probes: P::default(),
+                    word: PhantomData,
                 };
                 let mut seen: Vec<String> = Vec::new();
-                while let Some(key) = map.next_key_seed(TruthKey::<P>(PhantomData))? {
+                while let Some(key) = map.next_key_seed(ClaimKey::<P, W>(PhantomData))? {
                     if seen.contains(&key) {
                         return Err(de::Error::custom(format_args!("duplicate field `{key}`")));
                     }
                     match key.as_str() {
-                        "truth" => truth = Some(map.next_value()?),
                         "id" => spec.id = map.next_value()?,
                         "after" => spec.after = map.next_value()?,
                         "manual" => spec.manual = map.next_value()?,
                         "timeout" => spec.timeout = map.next_value()?,
                         "python" => spec.python = map.next_value()?,
                         "extra" => spec.extra = map.next_value()?,
+                        statement if statement == W::KEY => text = Some(map.next_value()?),
                         probe => {
                             spec.probes.read(probe, &mut map)?;
                         }
                     }
                     seen.push(key);
                 }
-                spec.truth = truth.ok_or_else(|| de::Error::missing_field("truth"))?;
+                spec.text = text.ok_or_else(|| de::Error::missing_field(W::KEY))?;
                 Ok(spec)
             }
         }
-        deserializer.deserialize_map(TruthVisitor(PhantomData))
+        deserializer.deserialize_map(ClaimVisitor(PhantomData))
     }
 }
 
-/// A key of a truth, refused while it is read when it is unknown, so the error points
+/// A key of a claim, refused while it is read when it is unknown, so the error points
 /// at the key.
-struct TruthKey<P>(PhantomData<P>);
+struct ClaimKey<P, W>(PhantomData<(P, W)>);
 
-impl<'de, P: ProbeSet> de::DeserializeSeed<'de> for TruthKey<P> {
+impl<'de, P: ProbeSet, W: Word> de::DeserializeSeed<'de> for ClaimKey<P, W> {
     type Value = String;
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<String, D::Error> {
         // Checked inside the visitor: serde_yaml places errors raised there at the key.
@@ -149,23 +182,27 @@ impl<'de, P: ProbeSet> de::DeserializeSeed<'de> for TruthKey<P> {
     }
 }
 
-impl<P: ProbeSet> Visitor<'_> for TruthKey<P> {
+impl<P: ProbeSet, W: Word> Visitor<'_> for ClaimKey<P, W> {
     type Value = String;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a key of a truth")
+        write!(f, "a key of a {}", W::KEY)
     }
     fn visit_str<E: de::Error>(self, key: &str) -> Result<String, E> {
-        match truth_keys::<P>().contains(&key) {
+        let known = key == W::KEY || CLAIM_KEYS.iter().any(|(k, _)| *k == key) || P::KEYS.contains(&key);
+        match known {
             true => Ok(key.to_string()),
-            false => Err(E::unknown_field(key, truth_keys::<P>())),
+            // Built only for the message (the statement's key, the claim's own, the probes');
+            // serde wants it for the life of the program.
+            false => {
+                let keys: Vec<&'static str> = [W::KEY]
+                    .into_iter()
+                    .chain(CLAIM_KEYS.iter().map(|(k, _)| *k))
+                    .chain(P::KEYS.iter().copied())
+                    .collect();
+                Err(E::unknown_field(key, Box::leak(keys.into_boxed_slice())))
+            }
         }
     }
-}
-
-/// Every key a truth may have: its own, then the probes'.
-fn truth_keys<P: ProbeSet>() -> &'static [&'static str] {
-    static KEYS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
-    KEYS.get_or_init(|| TRUTH_KEYS.iter().map(|(key, _)| *key).chain(P::KEYS.iter().copied()).collect())
 }
 
 /// Where a suite's commands run.
@@ -293,5 +330,5 @@ pub struct KeyLinkSpec {
     pub via: Option<String>,
     /// A regex searched in `from`, then in `to` if `to` is a file.
     #[serde(default)]
-    pub pattern: Option<Pattern>,
+    pub pattern: Option<LinkPattern>,
 }

@@ -5,8 +5,8 @@ use std::borrow::Cow;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde_json::{Map, Value};
 
-use super::shape::{Entries, OneOrMany, Pattern, Span, Text};
-use super::{CheckFile, ProbeSet, ShellMap, ShellSpec, TRUTH_KEYS, TruthSpec};
+use super::shape::{Entries, LinkPattern, OneOrMany, Pattern, Span, Text};
+use super::{CLAIM_KEYS, CheckFile, Claim, ProbeSet, ShellMap, ShellSpec, Word};
 use crate::version::VersionReq;
 
 /// Implements JsonSchema with a name and a schema built from the generator.
@@ -33,6 +33,10 @@ schema!(VersionReq, "VersionRequirement", |_generator| json_schema!({
     "type": ["string", "integer"]
 }));
 schema!(Pattern, "Regex", |_generator| json_schema!({"type": "string", "format": "regex"}));
+schema!(LinkPattern, "LinkPattern", |_generator| json_schema!({
+    "type": "string",
+    "description": "A regex as JavaScript writes it (look-around and back-references work)."
+}));
 schema!(Span, "Duration", |_generator| json_schema!({
     "type": "string",
     "pattern": "^([0-9]+(ms|s|m|h))+$",
@@ -59,14 +63,14 @@ impl<T: JsonSchema> JsonSchema for Entries<T> {
     }
 }
 
-/// A truth: its own keys, then one property per probe kind of the registry.
-impl<P: ProbeSet> JsonSchema for TruthSpec<P> {
+/// A truth or prohibition: its statement, its own keys, then one property per probe kind
+/// of the registry.
+impl<P: ProbeSet, W: Word> JsonSchema for Claim<P, W> {
     fn schema_name() -> Cow<'static, str> {
-        Cow::Borrowed("TruthSpec")
+        Cow::Owned(format!("{}Spec", capitalized(W::KEY)))
     }
     fn json_schema(generator: &mut SchemaGenerator) -> Schema {
-        let own: [(&str, Schema); 7] = [
-            ("truth", generator.subschema_for::<String>()),
+        let own: [(&str, Schema); 6] = [
             ("id", generator.subschema_for::<String>()),
             ("after", generator.subschema_for::<Vec<String>>()),
             ("manual", generator.subschema_for::<String>()),
@@ -75,20 +79,28 @@ impl<P: ProbeSet> JsonSchema for TruthSpec<P> {
             ("extra", generator.subschema_for::<bool>()),
         ];
         let mut properties = Map::new();
-        for ((key, schema), (_, description)) in own.into_iter().zip(TRUTH_KEYS) {
+        let statement =
+            described(generator.subschema_for::<String>(), "The statement, as the plan words it.");
+        properties.insert(W::KEY.into(), statement);
+        for ((key, schema), (_, description)) in own.into_iter().zip(CLAIM_KEYS) {
             properties.insert(key.into(), described(schema, description));
         }
         for (key, schema) in P::schemas(generator) {
             properties.insert(key.into(), schema.into());
         }
         json_schema!({
-            "description": "One truth: its text and the probes that must all pass.",
+            "description": format!("One {}: its statement and the probes that must all pass.", W::KEY),
             "type": "object",
             "properties": Value::Object(properties),
-            "required": ["truth"],
+            "required": [W::KEY],
             "additionalProperties": false
         })
     }
+}
+
+fn capitalized(word: &str) -> String {
+    let mut chars = word.chars();
+    chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
 }
 
 fn described(schema: Schema, description: &str) -> Value {

@@ -118,6 +118,48 @@ impl fmt::Display for Pattern {
     }
 }
 
+/// A key link's pattern, compiled with fancy-regex: plan authors write JavaScript regexes,
+/// with look-around and back-references. A plan's pattern that does not compile keeps its
+/// error, which fails that key link only; in a check file it is a load error.
+#[derive(Debug, Clone)]
+pub struct LinkPattern {
+    /// The pattern as written.
+    pub text: String,
+    /// The compiled regex, or why it does not compile (with a hint).
+    pub regex: Result<fancy_regex::Regex, String>,
+}
+
+impl LinkPattern {
+    /// Compiles `text`, keeping the error.
+    pub fn new(text: &str) -> LinkPattern {
+        // The regex crate says best what is wrong with a pattern both refuse.
+        let regex = fancy_regex::Regex::new(text).map_err(|fancy| match Pattern::parse(text) {
+            Err(why) => why,
+            Ok(_) => format!("invalid regex `{text}`: {fancy}; escape special characters with `\\`"),
+        });
+        LinkPattern { text: text.to_string(), regex }
+    }
+}
+
+impl<'de> Deserialize<'de> for LinkPattern {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let parse = |text: &str| {
+            let pattern = LinkPattern::new(text);
+            match &pattern.regex {
+                Ok(_) => Ok(pattern),
+                Err(why) => Err(why.clone()),
+            }
+        };
+        deserializer.deserialize_any(ParseVisitor { expecting: "a regex", parse })
+    }
+}
+
+impl fmt::Display for LinkPattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "/{}/", self.text)
+    }
+}
+
 impl<'de> Deserialize<'de> for VersionReq {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let expecting = "a version requirement (`any`, `3.12`, `>=0.4, <1`)";

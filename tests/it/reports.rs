@@ -101,11 +101,11 @@ fn json_has_every_case_with_its_source_and_evidence_lines() {
     project.run(&["--json", "results.json"]);
     let text = std::fs::read_to_string(project.path("results.json")).expect("results.json");
     let json: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
-    assert_eq!(json["version"], 1);
+    assert_eq!(json["version"], 2);
     assert_eq!(json["envtruth"], env!("CARGO_PKG_VERSION"));
     assert_eq!(
         json["summary"],
-        serde_json::json!({"total": 6, "passed": 2, "failed": 2, "blocked": 1, "manual": 1})
+        serde_json::json!({"total": 6, "passed": 2, "failed": 2, "blocked": 1, "manual": 1, "pending": 0})
     );
     let cases = json["cases"].as_array().unwrap();
     let case =

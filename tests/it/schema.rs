@@ -18,7 +18,10 @@ fn the_committed_schema_is_up_to_date() {
     let schema: serde_json::Value = serde_json::from_str(&committed).unwrap();
     assert_eq!(schema["additionalProperties"], false);
     let keys: Vec<&String> = schema["properties"].as_object().unwrap().keys().collect();
-    assert_eq!(keys, ["artifacts", "key_links", "plan", "shell", "shells", "timeout", "truths"]);
+    assert_eq!(
+        keys,
+        ["artifacts", "key_links", "plan", "prohibitions", "shell", "shells", "timeout", "truths"]
+    );
 }
 
 #[test]
