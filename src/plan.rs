@@ -365,6 +365,8 @@ fn yaml_hint(message: &str) -> &'static str {
         "; a value holding `: ` must be quoted: wrap the whole value in double quotes"
     } else if message.contains("repetition limit") || message.contains("recursion limit") {
         "; a plan's frontmatter is a few plain lists: write them out without anchors, aliases or deep nesting"
+    } else if message.contains("did not find expected") {
+        "; look at this line and the one before: a value holding `: `, `#`, or a quote that does not close must be wrapped in double quotes"
     } else if message.contains("duplicate entry") {
         "; a key may appear once in a map: merge the two entries"
     } else {
@@ -413,18 +415,23 @@ fn body_yaml(text: &str, from: usize) -> Option<(&str, usize)> {
     None
 }
 
-/// The list items under a `## Must-Haves` heading (gsd-2), each a truth.
+/// The list items under a `## Must-Haves` heading (gsd-2) or in a `<must_haves>` block,
+/// each a truth.
 fn heading_truths(text: &str) -> Option<Vec<Placed<PlanTruth>>> {
     static ITEM: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"^\s*(?:[-*+]|\d+[.)])\s+(.+?)\s*$").expect("constant regex"));
+    let words = |line: &str| {
+        let text: String = line.trim_matches(|c| matches!(c, '#' | '<' | '>' | ' ')).to_ascii_lowercase().replace(['-', '_'], " ");
+        text.split_whitespace().collect::<Vec<_>>() == ["must", "haves"]
+    };
     let mut lines = text.lines().enumerate();
-    lines.find(|(_, line)| {
-        let heading = line.trim_start_matches('#');
-        line.starts_with("##") && heading.trim().eq_ignore_ascii_case("must-haves")
-    })?;
+    // `## Must-Haves`, `## Must Haves`, `### must_haves`, `<must_haves>`
+    let (_, opening) = lines.find(|(_, line)| (line.starts_with("##") || line.trim() == "<must_haves>") && words(line))?;
+    let tag = opening.trim() == "<must_haves>";
     let mut truths = Vec::new();
     for (n, line) in lines {
-        if line.starts_with('#') {
+        let ends = if tag { line.trim() == "</must_haves>" } else { line.starts_with('#') };
+        if ends {
             break;
         }
         if let Some(caps) = ITEM.captures(line) {
@@ -439,7 +446,19 @@ fn heading_truths(text: &str) -> Option<Vec<Placed<PlanTruth>>> {
     Some(truths)
 }
 
+/// A list item its author wrote as a sentence holding `: `, which YAML reads as a map of
+/// one key (`- Rule caps: 10 rounds`): the sentence, as GSD's own line reader takes it.
+fn sentence(value: &Value, keys: &[&str]) -> Option<String> {
+    let Value::Mapping(map) = value else { return None };
+    let (key, rest) = map.iter().next().filter(|_| map.len() == 1)?;
+    let key = key.as_str().filter(|k| !keys.contains(k))?;
+    matches!(rest, Value::String(_) | Value::Number(_) | Value::Bool(_)).then(|| format!("{key}: {}", scalar_text(rest)))
+}
+
 fn read_truth(value: &Value) -> Option<PlanTruth> {
+    if let Some(text) = sentence(value, &["statement"]) {
+        return Some(PlanTruth { statement: text, backstop: false });
+    }
     match value {
         Value::Mapping(map) => Some(PlanTruth {
             statement: map.get("statement").map(scalar_text)?,
@@ -452,6 +471,9 @@ fn read_truth(value: &Value) -> Option<PlanTruth> {
 
 fn read_prohibition(value: &Value) -> Option<PlanProhibition> {
     let text = |map: &Mapping, key: &str| map.get(key).map(scalar_text);
+    if let Some(statement) = sentence(value, &["statement"]) {
+        return Some(PlanProhibition { statement, ..PlanProhibition::default() });
+    }
     match value {
         Value::Mapping(map) => Some(PlanProhibition {
             statement: text(map, "statement")?,
@@ -472,6 +494,9 @@ fn read_prohibition(value: &Value) -> Option<PlanProhibition> {
 const ARTIFACT_KEYS: [&str; 5] = ["path", "provides", "contains", "min_lines", "exports"];
 
 fn read_artifact(value: &Value) -> Result<Written<ArtifactSpec>, String> {
+    if let Some(text) = sentence(value, &ARTIFACT_KEYS) {
+        return read_artifact(&Value::String(text));
+    }
     match value {
         Value::Mapping(map) => {
             let kept: Mapping = map
@@ -490,6 +515,9 @@ fn read_artifact(value: &Value) -> Result<Written<ArtifactSpec>, String> {
 }
 
 fn read_key_link(value: &Value) -> Result<Written<KeyLinkSpec>, String> {
+    if let Some(text) = sentence(value, &["from", "to", "via", "pattern"]) {
+        return Ok(Written::Prose(text));
+    }
     match value {
         Value::Mapping(map) => {
             let text = |key: &str| map.get(key).map(scalar_text);
@@ -599,11 +627,18 @@ mod tests {
 
     #[test]
     fn heading_lists_are_truths() {
-        let text = "---\ntask_id: 1\n---\n# Task\n\n## Must-Haves\n\n1. First holds\n- Second `x` holds\n\n## Tasks\n- not a truth\n";
+        let text = "---\ntask_id: 1\n---\n# Task\n\n## Must Haves\n\n1. First holds\n- Second `x` holds\n\n## Tasks\n- not a truth\n";
         let truths = heading_truths(text).unwrap();
         let statements: Vec<&str> = truths.iter().map(|t| t.item.statement.as_str()).collect();
         assert_eq!(statements, ["First holds", "Second `x` holds"]);
         assert_eq!(truths[1].at, Position { line: 9, column: 1 });
+    }
+
+    #[test]
+    fn a_must_haves_tag_lists_truths() {
+        let text = "# Plan\n<must_haves>\n1. Layer two is gone\n2. Keys are renamed\n</must_haves>\n- after\n";
+        let statements: Vec<String> = heading_truths(text).unwrap().into_iter().map(|t| t.item.statement).collect();
+        assert_eq!(statements, ["Layer two is gone", "Keys are renamed"]);
     }
 
     #[test]
