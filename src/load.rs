@@ -212,7 +212,10 @@ impl Mirror {
                 kind: Kind::Prohibition,
                 reason: "a judgment prohibition: a person confirms it never happens".into(),
             },
-            (_, Some("unresolved"), _) => Check::Prohibition(ProhibitionCheck::Unverified(format!(
+            (_, Some("unresolved"), Some(_)) => Check::Prohibition(ProhibitionCheck::Unverified(
+                "unverified: the plan marks it `status: unresolved`, so its check is not settled; set `status: resolved` once it is".into(),
+            )),
+            (_, Some("unresolved"), None) => Check::Prohibition(ProhibitionCheck::Unverified(format!(
                 "unverified: the plan marks it `status: unresolved`; resolve it, then {mirror_it}"
             ))),
             (_, _, Some(kind)) => Check::Prohibition(ProhibitionCheck::Descriptor(Descriptor {

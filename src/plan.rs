@@ -346,13 +346,35 @@ fn parse(
     what: &str,
 ) -> Result<Value, LoadError> {
     serde_yaml::from_str::<Value>(yaml).map_err(|err| {
-        let (line, column) = err.location().map_or((1, 1), |l| (l.line(), l.column()));
+        let (mut line, mut column) = err.location().map_or((1, 1), |l| (l.line(), l.column()));
         let message = err.to_string();
         let message = message.split(" at line ").next().unwrap_or(&message).to_string();
+        // serde_yaml places a duplicate key at its map; the duplicate itself is what to fix.
+        if let Some(key) =
+            message.strip_prefix("duplicate entry with key \"").and_then(|k| k.strip_suffix('"'))
+        {
+            (line, column) = second_key(yaml, key).unwrap_or((line, column));
+        }
         // Anchors that expand without end and 5,000-deep nesting are YAML, just too much of it.
         let problem = if message.contains("limit exceeded") { "cannot be read" } else { "is not valid YAML" };
         at(line + offset, column, format!("{what} {problem}: {message}{}", yaml_hint(&message)))
     })
+}
+
+/// Where `key:` is written a second time at the indentation of its first writing.
+fn second_key(yaml: &str, key: &str) -> Option<(usize, usize)> {
+    let mut first_indent = None;
+    for (n, line) in yaml.lines().enumerate() {
+        let indent = line.len() - line.trim_start().len();
+        let rest = line.trim_start().trim_start_matches("- ");
+        let named = rest.strip_prefix(key).is_some_and(|after| after.starts_with(':'));
+        match (named, first_indent) {
+            (true, None) => first_indent = Some(indent),
+            (true, Some(first)) if first == indent => return Some((n + 1, indent + 1)),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// The fix for the YAML mistakes real plans make.
@@ -366,7 +388,7 @@ fn yaml_hint(message: &str) -> &'static str {
     } else if message.contains("repetition limit") || message.contains("recursion limit") {
         "; a plan's frontmatter is a few plain lists: write them out without anchors, aliases or deep nesting"
     } else if message.contains("did not find expected") {
-        "; look at this line and the one before: a value holding `: `, `#`, or a quote that does not close must be wrapped in double quotes"
+        "; look at this line and the one before: a `[` or `{` that never closes, or a value holding `: `, `#` or a lone quote, which must be wrapped in double quotes"
     } else if message.contains("duplicate entry") {
         "; a key may appear once in a map: merge the two entries"
     } else {
@@ -421,12 +443,16 @@ fn heading_truths(text: &str) -> Option<Vec<Placed<PlanTruth>>> {
     static ITEM: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"^\s*(?:[-*+]|\d+[.)])\s+(.+?)\s*$").expect("constant regex"));
     let words = |line: &str| {
-        let text: String = line.trim_matches(|c| matches!(c, '#' | '<' | '>' | ' ')).to_ascii_lowercase().replace(['-', '_'], " ");
+        let text: String = line
+            .trim_matches(|c| matches!(c, '#' | '<' | '>' | ' '))
+            .to_ascii_lowercase()
+            .replace(['-', '_'], " ");
         text.split_whitespace().collect::<Vec<_>>() == ["must", "haves"]
     };
     let mut lines = text.lines().enumerate();
     // `## Must-Haves`, `## Must Haves`, `### must_haves`, `<must_haves>`
-    let (_, opening) = lines.find(|(_, line)| (line.starts_with("##") || line.trim() == "<must_haves>") && words(line))?;
+    let (_, opening) =
+        lines.find(|(_, line)| (line.starts_with("##") || line.trim() == "<must_haves>") && words(line))?;
     let tag = opening.trim() == "<must_haves>";
     let mut truths = Vec::new();
     for (n, line) in lines {
@@ -452,7 +478,8 @@ fn sentence(value: &Value, keys: &[&str]) -> Option<String> {
     let Value::Mapping(map) = value else { return None };
     let (key, rest) = map.iter().next().filter(|_| map.len() == 1)?;
     let key = key.as_str().filter(|k| !keys.contains(k))?;
-    matches!(rest, Value::String(_) | Value::Number(_) | Value::Bool(_)).then(|| format!("{key}: {}", scalar_text(rest)))
+    matches!(rest, Value::String(_) | Value::Number(_) | Value::Bool(_))
+        .then(|| format!("{key}: {}", scalar_text(rest)))
 }
 
 fn read_truth(value: &Value) -> Option<PlanTruth> {
@@ -636,8 +663,10 @@ mod tests {
 
     #[test]
     fn a_must_haves_tag_lists_truths() {
-        let text = "# Plan\n<must_haves>\n1. Layer two is gone\n2. Keys are renamed\n</must_haves>\n- after\n";
-        let statements: Vec<String> = heading_truths(text).unwrap().into_iter().map(|t| t.item.statement).collect();
+        let text =
+            "# Plan\n<must_haves>\n1. Layer two is gone\n2. Keys are renamed\n</must_haves>\n- after\n";
+        let statements: Vec<String> =
+            heading_truths(text).unwrap().into_iter().map(|t| t.item.statement).collect();
         assert_eq!(statements, ["Layer two is gone", "Keys are renamed"]);
     }
 

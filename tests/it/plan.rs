@@ -106,7 +106,7 @@ fn bad_plans_name_the_plan_file_and_line() {
         (
             "broken yaml",
             Some("---\nphase: 01\nmust_haves:\n  truths: [\"a\",\n---\n"),
-            "error: .planning/phases/01-tooling/01-01-PLAN.md:5:1: the frontmatter is not valid YAML: did not find expected node content\n",
+            "error: .planning/phases/01-tooling/01-01-PLAN.md:5:1: the frontmatter is not valid YAML: did not find expected node content; look at this line and the one before: a `[` or `{` that never closes, or a value holding `: `, `#` or a lone quote, which must be wrapped in double quotes\n",
         ),
         (
             "no must_haves",
@@ -272,4 +272,170 @@ fn signoff_gaps_found_lists_each_gap_with_its_reason() {
     std::fs::remove_file(project.path("tool.cfg")).unwrap();
     let (_, _, report) = signoff(&project);
     assert!(report.contains("| `tool.cfg` | tool configuration | ✗ MISSING | File not found |"), "{report}");
+}
+
+/// The statuses of a run's cases, from its JSON report.
+fn run_statuses(project: &Project) -> (Vec<(String, String)>, serde_json::Value) {
+    let out = project.run(&["--json", "report.json"]);
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(project.path("report.json")).unwrap_or_default())
+            .unwrap_or_else(|_| panic!("no JSON report:\n{}", out.all()));
+    let cases = report["cases"].as_array().expect("cases");
+    let pairs = cases
+        .iter()
+        .map(|case| {
+            (case["name"].as_str().unwrap().to_string(), case["status"].as_str().unwrap().to_string())
+        })
+        .collect();
+    (pairs, report)
+}
+
+/// The evidence an item of a case found.
+fn found<'a>(report: &'a serde_json::Value, case: &str, item: &str) -> &'a str {
+    let case = report["cases"].as_array().unwrap().iter().find(|c| c["name"] == case).expect(case);
+    let item = case["evidence"].as_array().unwrap().iter().find(|e| e["item"] == item).expect(item);
+    item["found"].as_str().unwrap()
+}
+
+/// node runs the descriptors' tests; it is on every machine of this project's CI.
+fn node_or_skip() -> bool {
+    let found =
+        std::process::Command::new("node").arg("--version").output().is_ok_and(|o| o.status.success());
+    assert!(
+        found || !std::env::var("CI").is_ok_and(|v| v == "true"),
+        "node is not on PATH, and CI=true never skips"
+    );
+    found
+}
+
+#[test]
+fn the_current_gsd_format_is_read_and_proven() {
+    if !node_or_skip() {
+        return eprintln!("ignored: needs `node` on PATH");
+    }
+    let (statuses, report) = run_statuses(&Project::fixture("gsd-current"));
+    let expected = [
+        // Object truths, mirrored by statement; a backstop nobody mirrors needs a person.
+        ("api::truth::the-app-answers-on-health", "passed"),
+        ("api::truth::the-logger-writes-one-line-per-request", "passed"),
+        ("api::truth::the-error-pages-match-the-brand-guide", "manual"),
+        // An artifact listed twice, a directory, a string with a path, a string of prose.
+        ("api::artifact::src/app.js", "passed"),
+        ("api::artifact::src/app.js#2", "passed"),
+        ("api::artifact::src", "passed"),
+        ("api::artifact::src/logger.js", "passed"),
+        ("api::artifact::rate-limits-are-described-for-operators", "manual"),
+        // A look-ahead pattern; a file a wave-2 plan creates; grep's `\|`; prose.
+        ("api::key_link::src/app.js->src/logger.js", "passed"),
+        ("api::key_link::src/worker.js->src/queue.js", "pending"),
+        ("api::key_link::src/app.js->src/db.js", "failed"),
+        ("api::key_link::app-js-hands-every-request-to-the-logger", "manual"),
+        // Prohibitions: mirrored with a probe, a node-test descriptor, none, unresolved, judgment.
+        ("api::prohibition::no-api-token-is-committed-under-src", "passed"),
+        ("api::prohibition::secrets-never-reach-the-logs", "passed"),
+        ("api::prohibition::handlers-keep-no-global-state", "failed"),
+        ("api::prohibition::nothing-is-logged-with-console-log", "failed"),
+        ("api::prohibition::the-api-reads-as-calm-to-its-users", "manual"),
+        // must_haves in a ```yaml block of the body, and under a `## Must-Haves` heading.
+        ("worker::truth::the-worker-module-exists", "failed"),
+        ("worker::artifact::src/queue.js", "passed"),
+        ("docs::truth::the-readme-names-every-route", "manual"),
+        ("docs::truth::each-route-has-an-example-request", "failed"),
+    ];
+    for (name, status) in expected {
+        let got = statuses.iter().find(|(n, _)| n == name).map(|(_, s)| s.as_str());
+        assert_eq!(got, Some(status), "{name} in {statuses:?}");
+    }
+    assert_eq!(statuses.len(), expected.len(), "{statuses:?}");
+    let link = "api::key_link::src/app.js->src/db.js";
+    assert!(found(&report, link, "src/app.js").ends_with("grep's alternation is written `|`)"), "{report}");
+    let unproven = found(&report, "api::prohibition::handlers-keep-no-global-state", "check");
+    assert!(
+        unproven.starts_with(
+            "unverified: no check that can fail proves it; mirror it in checks/api.yaml under `prohibitions:`"
+        ),
+        "{unproven}"
+    );
+    let unresolved = found(&report, "api::prohibition::nothing-is-logged-with-console-log", "check");
+    assert!(unresolved.contains("`status: unresolved`"), "{unresolved}");
+    let secrets = "api::prohibition::secrets-never-reach-the-logs";
+    assert_eq!(found(&report, secrets, "violation fixture"), "1 tests, 0 passed, 1 failed, 0 cancelled");
+    assert_eq!(found(&report, secrets, "clean fixture"), "1 tests, 1 passed, 0 failed, 0 cancelled");
+}
+
+#[test]
+fn a_prohibition_fails_when_it_happens_or_when_its_check_cannot_fail() {
+    if !node_or_skip() {
+        return eprintln!("ignored: needs `node` on PATH");
+    }
+    let broken = Project::fixture("gsd-current")
+        .file("src/logger.js", "module.exports = (user) => console.log(user.password);\n")
+        .file("src/config.js", "module.exports = { token: 'sk_live_123456' };\n");
+    let (statuses, report) = run_statuses(&broken);
+    let status =
+        |name: &str| statuses.iter().find(|(n, _)| n == name).map(|(_, s)| s.clone()).unwrap_or_default();
+    assert_eq!(status("api::prohibition::secrets-never-reach-the-logs"), "failed");
+    assert_eq!(
+        found(&report, "api::prohibition::secrets-never-reach-the-logs", "tests/no-secrets.test.js"),
+        "1 tests, 0 passed, 1 failed, 0 cancelled"
+    );
+    assert_eq!(status("api::prohibition::no-api-token-is-committed-under-src"), "failed");
+    let token = found(&report, "api::prohibition::no-api-token-is-committed-under-src", "src/config.js");
+    assert!(token.contains("contains `sk_live_`"), "{token}");
+    // A violation fixture the test does not catch: the check could pass on anything.
+    let toothless =
+        Project::fixture("gsd-current").file("tests/fixtures/leaky.js", "module.exports = () => {};\n");
+    let (statuses, report) = run_statuses(&toothless);
+    assert!(statuses.contains(&("api::prohibition::secrets-never-reach-the-logs".into(), "failed".into())));
+    assert_eq!(
+        found(&report, "api::prohibition::secrets-never-reach-the-logs", "violation fixture"),
+        "1 tests, 1 passed, 0 failed, 0 cancelled"
+    );
+}
+
+#[test]
+fn plans_are_read_in_every_shape_people_write_them() {
+    // A byte-order mark, CRLF line ends, and must_haves written as a list of truths.
+    let bom = "\u{feff}---\r\nphase: 01\r\nmust_haves:\r\n  - \"tool.cfg   names the    release channel\"\r\n---\r\nbody\r\n";
+    let check = format!(
+        "plan: {PLAN}\nshell: host\ntruths:\n  - {{truth: \"tool.cfg names the release channel\", files: {{tool.cfg: {{}}}}}}\n"
+    );
+    let out = Project::fixture("planned").file(PLAN, bom).file("checks/tooling.yaml", check).run(&[]);
+    assert_eq!(out.code, 0, "{}", out.all());
+    assert_eq!(out.status("tooling::truth::tool-cfg-names-the-release-channel"), "ok");
+    // A check truth the list does not hold is still refused by name.
+    let out = Project::fixture("planned").file(PLAN, bom).run(&[]);
+    assert!(out.stderr.contains("this truth is not in the plan"), "{}", out.stderr);
+
+    let refused = [
+        (
+            "---\nmust_haves:\n  truths:\n    - [a, b]\n---\n",
+            "error: .planning/phases/01-tooling/01-01-PLAN.md:4:7: must_haves.truths[0]: expected a string or a map with `statement`, found a list; write the truth as a string, or as `{statement: \"...\"}`\n",
+        ),
+        (
+            "---\nmust_haves:\n  truths: {a: 1}\n---\n",
+            "error: .planning/phases/01-tooling/01-01-PLAN.md:3:3: must_haves.truths: expected a list, found a map; write each item on its own `- ` line under the key\n",
+        ),
+        (
+            "---\nmust_haves:\n  truths: [a]\nmust_haves:\n  truths: [b]\n---\n",
+            "error: .planning/phases/01-tooling/01-01-PLAN.md:4:1: the frontmatter is not valid YAML: duplicate entry with key \"must_haves\"; a key may appear once in a map: merge the two entries\n",
+        ),
+        (
+            "---\nmust_haves:\n  truths: [a]\n",
+            "error: .planning/phases/01-tooling/01-01-PLAN.md:1:1: the frontmatter starting here never ends; add a `---` line after it\n",
+        ),
+        (
+            "---\nmust_haves:\n  artifacts:\n    - {path: checks, contains: plan}\n---\n",
+            "error: .planning/phases/01-tooling/01-01-PLAN.md:4:7: `checks` is a directory, so `contains`, `min_lines` and `exports` have nothing to read; name a file inside it, or keep only `path`\n",
+        ),
+        (
+            "---\nmust_haves:\n  key_links:\n    - {from: build.sh, to: x, pattern: \"a\\.b\"}\n---\n",
+            "error: .planning/phases/01-tooling/01-01-PLAN.md:4:42: the frontmatter is not valid YAML: found unknown escape character; inside double quotes YAML knows only escapes like `\\n` and `\\\\`, so a regex's `\\.` must be written in single quotes ('a\\.b') or with the backslash doubled (\"a\\\\.b\")\n",
+        ),
+    ];
+    for (plan, expected) in refused {
+        let out = Project::fixture("planned").file(PLAN, plan).run(&["--list"]);
+        assert_eq!(out.code, 2, "{plan}\n{}", out.all());
+        assert_eq!(out.stderr, expected, "{plan}");
+    }
 }
