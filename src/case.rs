@@ -145,9 +145,26 @@ pub struct Case {
     pub plan: Option<PathBuf>,
     /// Where each probe item is defined.
     pub items: Vec<ItemSource>,
+    /// A failure accepted for a while (a check file's `waiver`, a sign-off's override).
+    pub waiver: Option<Waiver>,
     /// Whether a clash of its name with an earlier case's is settled by numbering it
     /// (`#2`): plan items and file artifacts have no id anyone could change.
     pub numbered: bool,
+}
+
+/// A failure accepted as it is: the case is `waived` (never `passed`) until `expires`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Waiver {
+    /// Why it is accepted.
+    pub reason: String,
+    /// The last day it applies (`YYYY-MM-DD`), if it ends.
+    pub expires: Option<String>,
+    /// Who accepted it, if known.
+    pub by: Option<String>,
+    /// When it was accepted, if known.
+    pub accepted_at: Option<String>,
+    /// Where it is written.
+    pub from: String,
 }
 
 /// What every case of one suite shares.
@@ -177,6 +194,7 @@ impl Case {
             after: Vec::new(),
             plan: suite.plan.clone(),
             items: Vec::new(),
+            waiver: None,
             numbered: false,
         }
     }

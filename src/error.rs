@@ -26,6 +26,14 @@ pub enum Error {
     /// `signoff` found nothing to sign off.
     #[error(transparent)]
     Signoff(#[from] SignoffError),
+    /// An output would replace an input, another output, or a file envtruth did not write.
+    #[error("{path}: {why}")]
+    Overwrite {
+        /// The output, as shown.
+        path: String,
+        /// Why it is refused, and what to do.
+        why: String,
+    },
 }
 
 impl Error {
@@ -63,6 +71,9 @@ pub enum SignoffError {
     /// A plan could not be read.
     #[error(transparent)]
     Plan(LoadError),
+    /// The previous report exists but cannot be read.
+    #[error("{0}")]
+    Previous(String),
     /// No check file mirrors the phase's plans.
     #[error("no check file mirrors {0}; create one with `envtruth init --plan PLAN.md`")]
     NotMirrored(String),

@@ -55,3 +55,17 @@ pub fn relative_to(root: &Path, path: &Path) -> Option<String> {
     let real = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
     real.strip_prefix(&real_root).ok().map(|p| p.display().to_string())
 }
+
+/// `path` with symlinks and `..` resolved, also when it does not exist yet (its directory
+/// is resolved, then its name joined), so that `./x`, `a/../x` and a link to `x` compare
+/// equal to `x`.
+pub fn resolved(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    if let Ok(real) = absolute.canonicalize() {
+        return real;
+    }
+    match (absolute.parent(), absolute.file_name()) {
+        (Some(parent), Some(name)) => resolved(parent).join(name),
+        _ => absolute,
+    }
+}

@@ -14,6 +14,7 @@
 
 mod bounded;
 mod case;
+mod clock;
 mod duration;
 mod error;
 mod exec;
@@ -27,6 +28,7 @@ mod load;
 mod load_error;
 mod locate;
 mod outcome;
+mod overwrite;
 mod plan;
 mod probe;
 mod run;

@@ -13,7 +13,7 @@ use std::time::Duration;
 use regex::Regex;
 
 use crate::bounded;
-use crate::case::{Case, Check, ItemSource, Kind, ProhibitionCheck, Source, Suite, slug};
+use crate::case::{Case, Check, ItemSource, Kind, ProhibitionCheck, Source, Suite, Waiver, slug};
 use crate::inside::escape;
 use crate::load_error::LoadError;
 use crate::locate::Locations;
@@ -70,6 +70,11 @@ impl Loader<'_> {
             errors.push(LoadError::NoCases { looked: looked.join(", ") });
         }
         if errors.is_empty() { Ok(cases) } else { Err(errors) }
+    }
+
+    /// The check files, as a run would read them (unreadable directories aside).
+    pub fn files(&self) -> Vec<PathBuf> {
+        self.discover(&mut Vec::new())
     }
 
     fn discover(&self, errors: &mut Vec<LoadError>) -> Vec<PathBuf> {
@@ -435,6 +440,13 @@ impl<'a> FileLoader<'a> {
         let mut case = Case::new(suite, &id, claim.text.clone(), self.source(path), check);
         case.timeout = claim.timeout.map_or(suite.timeout, |s| s.0);
         case.items = items;
+        case.waiver = claim.waiver.take().map(|waiver| Waiver {
+            reason: waiver.reason,
+            expires: waiver.expires.map(|day| day.0),
+            by: waiver.by,
+            accepted_at: None,
+            from: self.source(&format!("{path}/waiver")).to_string(),
+        });
         Ok(case)
     }
 

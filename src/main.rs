@@ -46,6 +46,9 @@ enum Command {
         /// Where to write [default: PHASE_DIR/{NN}-VERIFICATION.md].
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        /// Replace `--out` even if envtruth did not write it.
+        #[arg(long)]
+        force: bool,
         #[command(flatten)]
         project: Project,
         #[command(flatten)]
@@ -140,9 +143,9 @@ fn main() -> ExitCode {
             }
             Err(error) => Err(error),
         },
-        Some(Command::Signoff { phase, plan, out, project, outputs }) => project
+        Some(Command::Signoff { phase, plan, out, force, project, outputs }) => project
             .harness(outputs)
-            .and_then(|harness| harness.signoff(phase.as_deref(), plan.as_deref(), out.as_deref())),
+            .and_then(|harness| harness.signoff(phase.as_deref(), plan.as_deref(), out.as_deref(), force)),
     };
     envtruth::conclude(result)
 }

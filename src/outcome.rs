@@ -19,6 +19,12 @@ pub enum Status {
         /// Why it needs a human.
         reason: String,
     },
+    /// Failed, but accepted by a waiver or override that has not expired: fails nothing,
+    /// never counts as passed.
+    Waived {
+        /// Why it is accepted, and until when.
+        reason: String,
+    },
     /// A key link whose `from` file a plan of the same or a later wave will create: not
     /// verified, not failed.
     Pending {

@@ -21,6 +21,7 @@ use crate::interrupt;
 use crate::load::Loader;
 use crate::load_error::LoadError;
 use crate::outcome::{Evidence, Findings, Outcome, Status};
+use crate::overwrite;
 use crate::probe::{Context, artifact, descriptor, key_link};
 use crate::settings::{Outputs, Settings};
 use crate::shell::{self, Shells};
@@ -114,6 +115,11 @@ impl Harness {
         Loader { checks: &checks, root: &self.root }.load()
     }
 
+    /// Every check file the run reads (files named, and the YAML files of directories).
+    pub(crate) fn check_files(&self) -> Vec<PathBuf> {
+        Loader { checks: &self.check_paths(), root: &self.root }.files()
+    }
+
     /// The cases of a run with `args`. `--exact NAME` (how nextest runs each case in its
     /// own process) needs only NAME's suite, the check file named by the part of NAME
     /// before `::`; that load counts only when it has NAME, and anything else loads every
@@ -169,6 +175,13 @@ impl Harness {
             _ => {}
         }
         let cases = self.load_for(args).map_err(Error::Load)?;
+        let outputs = self.outputs.paths();
+        let mut inputs = self.check_files();
+        inputs.extend(cases.iter().filter_map(|case| case.plan.clone()));
+        for (i, out) in outputs.iter().enumerate() {
+            let shown = out.strip_prefix(&self.root).unwrap_or(out).display().to_string();
+            overwrite::refuse(out, &shown, &inputs, &outputs[..i])?;
+        }
         let run = Arc::new(Run::new(cases, &self, self.outputs.sinks()));
         let trials = run.trials();
         let selected: Vec<usize> = (0..trials.len()).filter(|&i| !args.is_filtered_out(&trials[i])).collect();
@@ -248,6 +261,7 @@ impl Run {
             Status::Passed => Ok(Completion::Completed),
             Status::Manual { reason } => Ok(Completion::ignored_with(format!("manual: {reason}"))),
             Status::Pending { reason } => Ok(Completion::ignored_with(format!("pending: {reason}"))),
+            Status::Waived { reason } => Ok(Completion::ignored_with(format!("waived: {reason}"))),
             Status::Failed | Status::Blocked { .. } => Err(message::render(&self.cases[i], outcome).into()),
         }
     }
@@ -290,7 +304,7 @@ impl Run {
 
     /// The outcome of case `i`, computed on first request.
     pub fn outcome(&self, i: usize) -> &Outcome {
-        self.results[i].get_or_init(|| self.compute(i))
+        self.results[i].get_or_init(|| waived(&self.cases[i], self.compute(i), &crate::clock::today()))
     }
 
     fn compute(&self, i: usize) -> Outcome {
@@ -393,4 +407,29 @@ impl Run {
             }
         }
     }
+}
+
+/// A failed or blocked outcome under a waiver that holds `today` becomes waived; after the
+/// waiver's last day it stays failed, with a note that the waiver expired.
+fn waived(case: &Case, mut outcome: Outcome, today: &str) -> Outcome {
+    let (Some(waiver), Status::Failed | Status::Blocked { .. }) = (&case.waiver, &outcome.status) else {
+        return outcome;
+    };
+    match &waiver.expires {
+        Some(last) if last.as_str() < today => {
+            outcome.findings.evidence.push(Evidence::new(
+                "waiver",
+                &waiver.from,
+                false,
+                format!("a waiver until {last}"),
+                format!("it expired on {last}, so the failure counts again; fix it or renew the waiver"),
+            ));
+        }
+        _ => {
+            let until = waiver.expires.as_ref().map_or(String::new(), |last| format!(" (until {last})"));
+            let by = waiver.by.as_ref().map_or(String::new(), |by| format!(", accepted by {by}"));
+            outcome.status = Status::Waived { reason: format!("{}{until}{by}", waiver.reason) };
+        }
+    }
+    outcome
 }

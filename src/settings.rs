@@ -109,6 +109,11 @@ impl Outputs {
         Outputs { junit: self.junit.or(fallback.junit), json: self.json.or(fallback.json) }
     }
 
+    /// The files these outputs write.
+    pub(crate) fn paths(&self) -> Vec<PathBuf> {
+        [&self.junit, &self.json].into_iter().flatten().cloned().collect()
+    }
+
     /// The sinks these outputs stand for, plus GitHub's when running under GitHub Actions.
     pub(crate) fn sinks(&self) -> Vec<Box<dyn Sink>> {
         let mut sinks: Vec<Box<dyn Sink>> = Vec::new();

@@ -3,27 +3,33 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::error::Error;
-use crate::error::SignoffError;
+use crate::case::{Case, Waiver};
+use crate::error::{Error, SignoffError};
 use crate::fingerprint;
 use crate::inside::relative_to;
+use crate::inside::resolved;
+use crate::overwrite;
 use crate::plan::Plan;
 use crate::run::{Harness, Ran, Run};
 use crate::shell;
 use crate::sink::Sink;
 use crate::sink::console::Console;
-use crate::sink::signoff::{Header, Signoff};
+use crate::sink::signoff::previous::{Previous, same_must_have};
+use crate::sink::signoff::{Header, Later, Signoff};
 
 impl Harness {
     /// `envtruth signoff`: runs every check mirroring the plans of a phase (`phase`, a
     /// directory of `*-PLAN.md`) or of one `plan`, and writes the phase's
     /// `VERIFICATION.md` (or `out`). Exit code 0 when passed or human_needed, 1 when
-    /// gaps were found.
+    /// gaps were found. The phase's own report is read first (its overrides hold again,
+    /// and the new one says what changed); another file is replaced only if envtruth
+    /// wrote it, or with `force`; an input is never replaced.
     pub fn signoff(
         self,
         phase: Option<&Path>,
         plan: Option<&Path>,
         out: Option<&Path>,
+        force: bool,
     ) -> Result<Ran, Error> {
         crate::interrupt::install();
         let (phase_dir, plans) = plans(phase, plan)?;
@@ -57,14 +63,35 @@ impl Harness {
         shells.sort();
         shells.dedup();
         let phase_name = read.iter().find_map(|p| p.phase.clone()).unwrap_or_else(|| dir_name(&phase_dir));
+        let default_out = verification_path(&phase_dir);
+        let out = out.map_or_else(|| default_out.clone(), Path::to_path_buf);
+        let shown = out.strip_prefix(&self.root).unwrap_or(&out).display().to_string();
+        let mut inputs = plans.clone();
+        inputs.extend(self.check_files());
+        overwrite::refuse(&out, &shown, &inputs, &self.outputs.paths())?;
+        let previous = Previous::read(&out).map_err(SignoffError::Previous)?;
+        if let Some(previous) = &previous
+            && !previous.by_envtruth
+            && resolved(&out) != resolved(&default_out)
+            && !force
+        {
+            return Err(Error::Overwrite {
+                path: shown,
+                why: "exists and envtruth did not write it; pass --force to replace it, or write elsewhere with --out".into(),
+            });
+        }
+        let mut cases = cases;
+        if let Some(previous) = &previous {
+            accept_overrides(&mut cases, &selected, previous, &shown);
+        }
         let header = Header {
             phase: phase_name,
-            verified: fingerprint::utc_now(),
+            verified: crate::clock::now(),
             plans: shown_plans,
             environment: fingerprint::of(&self.root, shells.join(", ")),
+            previous,
+            later: later_truths(&self.root, &phase_dir),
         };
-        let out = out.map_or_else(|| verification_path(&phase_dir), Path::to_path_buf);
-        let shown = out.strip_prefix(&self.root).unwrap_or(&out).display().to_string();
         let mut sinks: Vec<Box<dyn Sink>> = vec![Box::new(Console), Box::new(Signoff { header, out, shown })];
         sinks.extend(self.outputs.sinks());
         let run = Run::new(cases, &self, sinks);
@@ -113,4 +140,59 @@ fn plans(phase: Option<&Path>, plan: Option<&Path>) -> Result<(PathBuf, Vec<Path
 
 fn dir_name(dir: &Path) -> String {
     dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+/// Attaches the previous report's overrides to the cases they name (as GSD matches them:
+/// 80% of the words), unless a case has a waiver of its own.
+fn accept_overrides(cases: &mut [Case], selected: &[usize], previous: &Previous, shown: &str) {
+    for over in &previous.overrides {
+        let best = selected
+            .iter()
+            .map(|&i| (i, same_must_have(&over.must_have, &cases[i].title)))
+            .filter(|(i, score)| *score >= 0.8 && cases[*i].waiver.is_none())
+            .max_by(|a, b| a.1.total_cmp(&b.1));
+        if let Some((i, _)) = best {
+            cases[i].waiver = Some(Waiver {
+                reason: over.reason.clone(),
+                expires: over.expires.clone(),
+                by: over.accepted_by.clone(),
+                accepted_at: over.accepted_at.clone(),
+                from: format!("the overrides of {shown}"),
+            });
+        }
+    }
+}
+
+/// The truths of the plans of later phases (the phase directories after this one), which
+/// a failing truth of this phase may be deferred to.
+fn later_truths(root: &Path, phase_dir: &Path) -> Vec<Later> {
+    let number = |dir: &Path| -> Option<f64> {
+        let name = dir_name(dir);
+        let lead: String = name.chars().take_while(|c| c.is_ascii_digit() || *c == '.').collect();
+        lead.trim_end_matches('.').parse().ok()
+    };
+    let Some(this) = number(phase_dir) else { return Vec::new() };
+    let Some(parent) = phase_dir.parent() else { return Vec::new() };
+    let mut later = Vec::new();
+    let mut dirs: Vec<PathBuf> =
+        std::fs::read_dir(parent).into_iter().flatten().flatten().map(|e| e.path()).collect();
+    dirs.sort();
+    for dir in dirs.iter().filter(|d| d.is_dir() && number(d).is_some_and(|n| n > this)) {
+        let mut plans: Vec<PathBuf> =
+            std::fs::read_dir(dir).into_iter().flatten().flatten().map(|e| e.path()).collect();
+        plans.retain(|p| p.to_string_lossy().ends_with("-PLAN.md"));
+        plans.sort();
+        for path in plans {
+            let shown = relative_to(root, &path).unwrap_or_else(|| path.display().to_string());
+            let Ok(plan) = Plan::read(&path, &shown) else { continue };
+            for truth in &plan.truths {
+                later.push(Later {
+                    statement: truth.item.statement.clone(),
+                    addressed_in: format!("phase {} (plan {shown})", dir_name(dir)),
+                    at: plan.source(truth.at).to_string(),
+                });
+            }
+        }
+    }
+    later
 }

@@ -20,11 +20,16 @@ impl Sink for Console {
             Status::Passed => style("ok").green(),
             Status::Manual { .. } => style("manual").yellow(),
             Status::Pending { .. } => style("pending").yellow(),
+            Status::Waived { .. } => style("waived").yellow(),
             Status::Failed | Status::Blocked { .. } => style("FAILED").red(),
         };
         match outcome.status {
             Status::Passed => eprintln!("{} ... {mark}", case.name),
-            _ => eprintln!("{} ... {mark}: {}", case.name, message::summary(outcome)),
+            Status::Failed | Status::Blocked { .. } => {
+                eprintln!("{} ... {mark}: {}", case.name, message::summary(outcome))
+            }
+            // The summary starts with the status word.
+            _ => eprintln!("{} ... {}", case.name, style(message::summary(outcome)).yellow()),
         }
     }
 

@@ -1,6 +1,6 @@
 //! The JSON results document: a stable, versioned shape for tools (README, "JSON report").
 //!
-//! Version 2 (statuses `pending` and a `pending` count joined). Fields are only ever added
+//! Version 2 (statuses `pending` and `waived`, and their counts, joined). Fields are only ever added
 //! within a version; a new status, a change of meaning or a
 //! removal bumps `version`.
 
@@ -41,6 +41,7 @@ struct Summary {
     blocked: usize,
     manual: usize,
     pending: usize,
+    waived: usize,
 }
 
 #[derive(Serialize)]
@@ -121,6 +122,10 @@ pub fn render(results: &[(&Case, &Outcome)]) -> String {
                     summary.pending += 1;
                     "pending"
                 }
+                Status::Waived { .. } => {
+                    summary.waived += 1;
+                    "waived"
+                }
             };
             CaseJson {
                 name: &case.name,
@@ -136,7 +141,9 @@ pub fn render(results: &[(&Case, &Outcome)]) -> String {
                     _ => None,
                 },
                 manual_reason: match &outcome.status {
-                    Status::Manual { reason } | Status::Pending { reason } => Some(reason),
+                    Status::Manual { reason } | Status::Pending { reason } | Status::Waived { reason } => {
+                        Some(reason)
+                    }
                     _ => None,
                 },
                 evidence: outcome

@@ -28,7 +28,7 @@ pub fn render(results: &[(&Case, &Outcome)]) -> Result<String, quick_junit::Seri
     for (case, outcome) in results {
         let status = match &outcome.status {
             Status::Passed => TestCaseStatus::success(),
-            Status::Manual { .. } | Status::Pending { .. } => {
+            Status::Manual { .. } | Status::Pending { .. } | Status::Waived { .. } => {
                 let mut status = TestCaseStatus::skipped();
                 status.set_message(message::summary(outcome));
                 status

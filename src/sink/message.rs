@@ -68,6 +68,7 @@ pub fn summary(outcome: &Outcome) -> String {
         Status::Passed => "passed".into(),
         Status::Manual { reason } => format!("manual: {reason}"),
         Status::Pending { reason } => format!("pending: {reason}"),
+        Status::Waived { reason } => format!("waived: {reason}"),
         Status::Blocked { dependency } => {
             format!("blocked: it runs after `{dependency}`, which did not pass")
         }

@@ -106,6 +106,8 @@ pub struct Claim<P, W> {
     pub python: Option<String>,
     /// With `plan:`, a claim of this file only, not in the plan.
     pub extra: bool,
+    /// Accepted as failing, with a reason, until a date.
+    pub waiver: Option<WaiverSpec>,
     /// The probes, in the order written.
     pub probes: P,
     word: PhantomData<W>,
@@ -113,13 +115,17 @@ pub struct Claim<P, W> {
 
 /// The keys every claim may have besides its statement and its probes, with their
 /// schema descriptions.
-pub const CLAIM_KEYS: [(&str, &str); 6] = [
+pub const CLAIM_KEYS: [(&str, &str); 7] = [
     ("id", "Stable id for `after` and the case name; default: the slug of the text."),
     ("after", "Ids of truths that must pass first."),
     ("manual", "Not automatable: the reason a human must judge it."),
     ("timeout", "Time limit of this truth."),
     ("python", "The interpreter of the Python probes (default `python3`; `uv run python` works)."),
     ("extra", "With `plan:`, a truth of this file only, not in the plan."),
+    (
+        "waiver",
+        "Accepted as failing: `{reason, expires: YYYY-MM-DD, by}`; until then a failure is `waived`, never `passed`.",
+    ),
 ];
 
 impl<'de, P: ProbeSet, W: Word> Deserialize<'de> for Claim<P, W> {
@@ -140,6 +146,7 @@ impl<'de, P: ProbeSet, W: Word> Deserialize<'de> for Claim<P, W> {
                     timeout: None,
                     python: None,
                     extra: false,
+                    waiver: None,
                     probes: P::default(),
                     word: PhantomData,
                 };
@@ -155,6 +162,7 @@ impl<'de, P: ProbeSet, W: Word> Deserialize<'de> for Claim<P, W> {
                         "timeout" => spec.timeout = map.next_value()?,
                         "python" => spec.python = map.next_value()?,
                         "extra" => spec.extra = map.next_value()?,
+                        "waiver" => spec.waiver = map.next_value()?,
                         statement if statement == W::KEY => text = Some(map.next_value()?),
                         probe => {
                             spec.probes.read(probe, &mut map)?;
@@ -202,6 +210,46 @@ impl<P: ProbeSet, W: Word> Visitor<'_> for ClaimKey<P, W> {
                 Err(E::unknown_field(key, Box::leak(keys.into_boxed_slice())))
             }
         }
+    }
+}
+
+/// `waiver:` a failing claim accepted for a while, as InSpec waivers and GSD overrides.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WaiverSpec {
+    /// Why the failure is accepted.
+    pub reason: String,
+    /// The last day it applies (`YYYY-MM-DD`, UTC); after it the failure counts again.
+    #[serde(default)]
+    pub expires: Option<Day>,
+    /// Who accepted it.
+    #[serde(default)]
+    pub by: Option<String>,
+}
+
+/// A calendar day, `YYYY-MM-DD`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Day(pub String);
+
+impl Day {
+    /// Parses `YYYY-MM-DD`.
+    pub fn parse(text: &str) -> Result<Day, String> {
+        let parts: Vec<&str> = text.trim().split('-').collect();
+        let valid = matches!(parts[..], [y, m, d] if y.len() == 4 && m.len() == 2 && d.len() == 2)
+            && parts.iter().all(|p| p.chars().all(|c| c.is_ascii_digit()))
+            && matches!(parts[1].parse::<u32>(), Ok(1..=12))
+            && matches!(parts[2].parse::<u32>(), Ok(1..=31));
+        match valid {
+            true => Ok(Day(text.trim().to_string())),
+            false => Err(format!("`{text}` is not a day; write it as YYYY-MM-DD, e.g. 2027-01-31")),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Day {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Day::parse(&text).map_err(de::Error::custom)
     }
 }
 

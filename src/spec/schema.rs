@@ -6,7 +6,7 @@ use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde_json::{Map, Value};
 
 use super::shape::{Entries, LinkPattern, OneOrMany, Pattern, Span, Text};
-use super::{CLAIM_KEYS, CheckFile, Claim, ProbeSet, ShellMap, ShellSpec, Word};
+use super::{CLAIM_KEYS, CheckFile, Claim, Day, ProbeSet, ShellMap, ShellSpec, WaiverSpec, Word};
 use crate::version::VersionReq;
 
 /// Implements JsonSchema with a name and a schema built from the generator.
@@ -42,6 +42,11 @@ schema!(Span, "Duration", |_generator| json_schema!({
     "pattern": "^([0-9]+(ms|s|m|h))+$",
     "description": "A duration with a unit: `500ms`, `30s`, `5m`, `1h`, `1m30s`."
 }));
+schema!(Day, "Day", |_generator| json_schema!({
+    "type": "string",
+    "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+    "description": "A day, YYYY-MM-DD (UTC)."
+}));
 schema!(Text, "Text", |_generator| json_schema!({"type": ["string", "integer", "boolean"]}));
 
 impl<T: JsonSchema> JsonSchema for OneOrMany<T> {
@@ -70,13 +75,14 @@ impl<P: ProbeSet, W: Word> JsonSchema for Claim<P, W> {
         Cow::Owned(format!("{}Spec", capitalized(W::KEY)))
     }
     fn json_schema(generator: &mut SchemaGenerator) -> Schema {
-        let own: [(&str, Schema); 6] = [
+        let own: [(&str, Schema); 7] = [
             ("id", generator.subschema_for::<String>()),
             ("after", generator.subschema_for::<Vec<String>>()),
             ("manual", generator.subschema_for::<String>()),
             ("timeout", generator.subschema_for::<Span>()),
             ("python", generator.subschema_for::<String>()),
             ("extra", generator.subschema_for::<bool>()),
+            ("waiver", generator.subschema_for::<WaiverSpec>()),
         ];
         let mut properties = Map::new();
         let statement =

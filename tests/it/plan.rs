@@ -186,15 +186,24 @@ fn signoff_human_needed_when_only_manual_truths_remain() {
     assert_eq!(code, 0);
     assert_eq!(
         stdout,
-        "wrote .planning/phases/01-tooling/01-VERIFICATION.md: human_needed, 6/7 must-haves verified\n"
+        "wrote .planning/phases/01-tooling/01-VERIFICATION.md: human_needed, 2/3 must-haves verified\n"
     );
     let front = frontmatter(&report);
     assert_eq!(front["phase"], "01-tooling");
     assert_eq!(front["status"], "human_needed");
-    assert_eq!(front["score"], "6/7 must-haves verified");
+    // The score counts the plan's truths, as GSD's verifier does; artifacts and key links
+    // have their own tables.
+    assert_eq!(front["score"], "2/3 must-haves verified");
     assert_eq!(front["gaps"].as_sequence().map(Vec::len), Some(0));
-    assert_eq!(front["human_verification"][0]["test"], "Release notes read well to a human");
-    assert_eq!(front["human_verification"][0]["why_human"], "a person reads the release notes");
+    // What to do, what to find, and why nothing runs for it.
+    assert_eq!(front["human_verification"][0]["test"], "a person reads the release notes");
+    assert_eq!(front["human_verification"][0]["expected"], "Release notes read well to a human");
+    assert_eq!(
+        front["human_verification"][0]["why_human"],
+        "marked `manual` at checks/tooling.yaml:10: nothing runs for it"
+    );
+    // List items sit two spaces under their key, as GSD's template writes them.
+    assert!(report.contains("human_verification:\n  - test: a person reads the release notes\n"), "{report}");
     assert_eq!(front["verifier"], format!("envtruth {}", env!("CARGO_PKG_VERSION")).as_str());
     assert_eq!(front["environment"]["installable"], "host");
     assert_eq!(front["environment"]["flake_lock"], "none");
@@ -224,9 +233,9 @@ fn signoff_passed_when_every_must_have_is_verified() {
     assert_eq!(code, 0, "{stdout}");
     let front = frontmatter(&report);
     assert_eq!(front["status"], "passed");
-    assert_eq!(front["score"], "7/7 must-haves verified");
+    assert_eq!(front["score"], "3/3 must-haves verified");
     assert_eq!(front["human_verification"].as_sequence().map(Vec::len), Some(0));
-    assert!(report.contains("**Status:** passed\n**Score:** 7/7 must-haves verified\n"), "{report}");
+    assert!(report.contains("**Status:** passed\n**Score:** 3/3 must-haves verified\n"), "{report}");
 }
 
 #[test]
@@ -237,7 +246,7 @@ fn signoff_gaps_found_lists_each_gap_with_its_reason() {
     assert_eq!(code, 1, "{stdout}");
     assert_eq!(
         stdout,
-        "wrote .planning/phases/01-tooling/01-VERIFICATION.md: gaps_found, 1/7 must-haves verified\n"
+        "wrote .planning/phases/01-tooling/01-VERIFICATION.md: gaps_found, 1/3 must-haves verified\n"
     );
     let front = frontmatter(&report);
     assert_eq!(front["status"], "gaps_found");
@@ -438,4 +447,104 @@ fn plans_are_read_in_every_shape_people_write_them() {
         assert_eq!(out.code, 2, "{plan}\n{}", out.all());
         assert_eq!(out.stderr, expected, "{plan}");
     }
+}
+
+#[test]
+fn a_re_run_keeps_the_overrides_a_person_added_and_says_what_changed() {
+    let project = Project::fixture("planned").file("tool.cfg", "channel: beta\n");
+    let (code, _, report) = signoff(&project);
+    assert_eq!(code, 1);
+    assert!(report.contains("gaps:\n  - truth: tool.cfg names the release channel\n"), "{report}");
+    // A person accepts the gap in the report itself, as GSD's workflow has them do.
+    let accepted = report.replacen(
+        "gaps:\n",
+        "overrides:\n  - must_have: \"tool.cfg names the release channel\"\n    reason: \"beta until the launch\"\n    accepted_by: ana\n    accepted_at: 2026-11-30\n    expires: 2999-12-31\ngaps:\n",
+        1,
+    );
+    let project = project.file(".planning/phases/01-tooling/01-VERIFICATION.md", accepted);
+    let (_, _, again) = signoff(&project);
+    let front = frontmatter(&again);
+    assert_eq!(front["re_verification"]["previous_status"], "gaps_found");
+    assert_eq!(front["re_verification"]["previous_score"], "1/3 must-haves verified");
+    assert_eq!(front["overrides"][0]["must_have"], "tool.cfg names the release channel");
+    assert_eq!(front["overrides"][0]["accepted_by"], "ana");
+    assert_eq!(front["overrides"][0]["expires"], "2999-12-31");
+    let gaps: Vec<&str> =
+        front["gaps"].as_sequence().unwrap().iter().map(|g| g["truth"].as_str().unwrap()).collect();
+    assert!(!gaps.contains(&"tool.cfg names the release channel"), "{again}");
+    assert!(
+        again.contains("| tool.cfg names the release channel | ✓ PASSED (override) | beta until the launch"),
+        "{again}"
+    );
+    // An override past its last day holds no more: the gap is back, and says why.
+    let expired = again.replace("expires: 2999-12-31", "expires: 2020-01-01");
+    let project = project.file(".planning/phases/01-tooling/01-VERIFICATION.md", expired);
+    let (code, _, third) = signoff(&project);
+    assert_eq!(code, 1);
+    let front = frontmatter(&third);
+    let gap = front["gaps"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .find(|g| g["truth"] == "tool.cfg names the release channel")
+        .cloned();
+    let gap = gap.unwrap_or_else(|| panic!("no gap for the expired override:\n{third}"));
+    assert!(gap["reason"].as_str().unwrap().contains("it expired on 2020-01-01"), "{third}");
+}
+
+#[test]
+fn signoff_and_run_never_write_over_an_input_another_report_or_a_file_they_did_not_write() {
+    let project = Project::fixture("planned");
+    let out = project.run(&["signoff", "--phase", ".planning/phases/01-tooling", "--out", PLAN]);
+    assert_eq!((out.code, out.stderr.as_str()), (2, format!("error: {PLAN}: is an input of this run (a plan or a check file); write the report elsewhere\n").as_str()));
+    assert!(
+        std::fs::read_to_string(project.path(PLAN)).unwrap().starts_with("---\nphase:"),
+        "the plan was touched"
+    );
+    let project = project.file("NOTES.md", "my notes\n");
+    let out = project.run(&["signoff", "--phase", ".planning/phases/01-tooling", "--out", "NOTES.md"]);
+    assert_eq!(out.code, 2, "{}", out.all());
+    assert!(
+        out.stderr.contains("NOTES.md: exists and envtruth did not write it; pass --force"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(std::fs::read_to_string(project.path("NOTES.md")).unwrap(), "my notes\n");
+    let out =
+        project.run(&["signoff", "--phase", ".planning/phases/01-tooling", "--out", "NOTES.md", "--force"]);
+    assert_eq!(out.code, 0, "{}", out.all());
+    // Once envtruth wrote it, a re-run may replace it (named another way: the same file).
+    let project = project.file("a/keep", "");
+    let out = project.run(&["signoff", "--phase", ".planning/phases/01-tooling", "--out", "./a/../NOTES.md"]);
+    assert_eq!(out.code, 0, "{}", out.all());
+
+    let out = project.run(&["--json", "checks/./tooling.yaml"]);
+    assert_eq!(out.code, 2, "{}", out.all());
+    assert!(out.stderr.contains("is an input of this run"), "{}", out.stderr);
+    let out = project.run(&["--junit", "report.xml", "--json", "./report.xml"]);
+    assert_eq!(out.code, 2, "{}", out.all());
+    assert!(out.stderr.contains("report.xml: is named for two outputs"), "{}", out.stderr);
+    assert!(!project.path("report.xml").exists(), "nothing may run before the refusal");
+}
+
+#[test]
+fn a_waiver_accepts_a_failure_until_its_last_day() {
+    let waived = |expires: &str| {
+        format!(
+            "shell: host\ntruths:\n  - truth: the linter is clean\n    run: 'false'\n    waiver: {{reason: \"new rules land next sprint\", expires: {expires}, by: ana}}\n"
+        )
+    };
+    let project = Project::new().check(&waived("2999-12-31"));
+    let out = project.run(&["--json", "r.json"]);
+    assert_eq!(out.code, 0, "{}", out.all());
+    assert!(out.stdout.contains("test env::truth::the-linter-is-clean ... ignored (waived: new rules land next sprint (until 2999-12-31), accepted by ana)"), "{}", out.stdout);
+    let report = std::fs::read_to_string(project.path("r.json")).unwrap();
+    assert!(report.contains("\"status\": \"waived\""), "{report}");
+    assert!(report.contains("\"waived\": 1"), "{report}");
+    let out = Project::new().check(&waived("2020-01-01")).run(&[]);
+    assert_eq!(out.code, 101, "{}", out.all());
+    assert!(out.failure("env::truth::the-linter-is-clean").contains("✗ waiver checks/env.yaml:5: expected a waiver until 2020-01-01, found it expired on 2020-01-01, so the failure counts again; fix it or renew the waiver"), "{}", out.stdout);
+    let out = Project::new().check(&waived("2027-13-01")).run(&[]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("`2027-13-01` is not a day; write it as YYYY-MM-DD"), "{}", out.stderr);
 }
