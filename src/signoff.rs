@@ -91,6 +91,8 @@ impl Harness {
             environment: fingerprint::of(&self.root, shells.join(", ")),
             previous,
             later: later_truths(&self.root, &phase_dir),
+            root: self.root.clone(),
+            covered: covered_base(&self.root, &phase_dir, &self.check_files()),
         };
         let mut sinks: Vec<Box<dyn Sink>> = vec![Box::new(Console), Box::new(Signoff { header, out, shown })];
         sinks.extend(self.outputs.sinks());
@@ -195,4 +197,20 @@ fn later_truths(root: &Path, phase_dir: &Path) -> Vec<Later> {
         }
     }
     later
+}
+
+/// The files a sign-off covers before any check reads one: every PLAN and SUMMARY of the
+/// phase (GSD calls a report stale when one of them is not covered) and the check files.
+fn covered_base(root: &Path, phase_dir: &Path, check_files: &[PathBuf]) -> Vec<String> {
+    let mut files: Vec<PathBuf> =
+        std::fs::read_dir(phase_dir).into_iter().flatten().flatten().map(|e| e.path()).collect();
+    files.retain(|p| {
+        let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        name.ends_with("-PLAN.md")
+            || name.ends_with("-SUMMARY.md")
+            || name == "PLAN.md"
+            || name == "SUMMARY.md"
+    });
+    files.extend(check_files.iter().cloned());
+    files.iter().filter_map(|p| relative_to(root, p)).collect()
 }

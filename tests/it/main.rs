@@ -4,6 +4,7 @@ mod after;
 mod corpus;
 mod exec;
 mod faults;
+mod gsd_readers;
 mod load;
 mod plan;
 mod probes;

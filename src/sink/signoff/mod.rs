@@ -9,6 +9,7 @@
 //! always listed; a truth a later phase's plan takes up is deferred, not a gap; the status
 //! is gaps_found over human_needed over passed, and never passed with nothing verified.
 
+mod covered;
 pub mod previous;
 mod yaml;
 
@@ -57,6 +58,11 @@ pub struct Header {
     pub previous: Option<Previous>,
     /// Truths of later phases' plans: a failing truth one of them takes up is deferred.
     pub later: Vec<Later>,
+    /// The project root, which covered files are relative to.
+    pub root: PathBuf,
+    /// Files the report covers whatever the checks read: the phase's plans and summaries,
+    /// the check files (root-relative).
+    pub covered: Vec<String>,
 }
 
 /// A truth a later phase's plan states.
@@ -283,6 +289,10 @@ pub fn render(header: &Header, cases: &[(&Case, &Outcome)]) -> (String, Verdict,
         front.push(("deferred", Node::List(deferred)));
     }
     front.push(("human_verification", Node::List(humans)));
+    if let Some((files, digest)) = covered::digest(&header.root, covered_files(header, &judged)) {
+        front.push(("covered_files", Node::List(files.into_iter().map(Node::Text).collect())));
+        front.push(("covered_digest", Node::text(digest)));
+    }
     front.push(("verifier", Node::text(format!("envtruth {}", env!("CARGO_PKG_VERSION")))));
     let env = &header.environment;
     front.push((
@@ -378,6 +388,22 @@ pub fn render(header: &Header, cases: &[(&Case, &Outcome)]) -> (String, Verdict,
     (out, verdict, score)
 }
 
+/// What the checks read: the header's files, each artifact and key-link file, and each
+/// file a probe checked.
+fn covered_files(header: &Header, judged: &[(&Case, &Outcome, Judgement)]) -> Vec<String> {
+    let mut files = header.covered.clone();
+    for (case, outcome, _) in judged {
+        match &case.check {
+            Check::Artifact(spec) => files.push(spec.path.clone()),
+            Check::KeyLink { spec, .. } => files.extend([spec.from.clone(), spec.to.clone()]),
+            _ => {}
+        }
+        let read = outcome.findings.evidence.iter().filter(|e| matches!(e.probe, "files" | "flake_lock"));
+        files.extend(read.map(|e| e.item.clone()));
+    }
+    files
+}
+
 /// A table row's status and details.
 fn row(
     case: &Case,
@@ -469,6 +495,8 @@ mod tests {
             },
             previous: None,
             later: Vec::new(),
+            root: PathBuf::from("/nonexistent"),
+            covered: Vec::new(),
         }
     }
 
