@@ -218,3 +218,45 @@ fn secrets_appear_in_no_message_and_no_report() {
     assert!(texts[0].1.contains("│ postgres://app:***@db/app"), "{}", texts[0].1);
     assert!(texts[1].1.contains("using ***"), "{}", texts[1].1);
 }
+
+/// A program a test needs: found, or (outside CI) the test is ignored with the reason.
+fn program(name: &str, check: &[&str]) -> bool {
+    let found = std::process::Command::new(name).args(check).output().is_ok_and(|o| o.status.success());
+    assert!(
+        found || !std::env::var("CI").is_ok_and(|v| v == "true"),
+        "`{name}` is missing, and CI=true never skips (.ci/run installs it)"
+    );
+    found
+}
+
+#[test]
+fn junit_passes_jenkins_xunit_schema_and_junitparser_counts_what_envtruth_counts() {
+    if !program("xmllint", &["--version"]) || !program("python3", &["-c", "import junitparser"]) {
+        return eprintln!("ignored: needs xmllint (libxml2-utils) and junitparser (pip)");
+    }
+    // Output with characters XML cannot hold, as a broken command prints them.
+    let garbage = "truths:\n  - truth: prints garbage\n    run: {cmd: \"printf '\\\\357\\\\277\\\\276 \\\\033[0m'\", stdout: 'never'}\n";
+    let project = project().file("checks/more.yaml", garbage);
+    let out = project.run(&["--junit", "report.xml"]);
+    assert_eq!(out.code, 101, "{}", out.all());
+    let schema =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/data/junit-10-constraints.xsd");
+    let lint = std::process::Command::new("xmllint")
+        .args(["--noout", "--schema"])
+        .arg(&schema)
+        .arg(project.path("report.xml"))
+        .output()
+        .expect("xmllint");
+    assert!(lint.status.success(), "xmllint:\n{}", String::from_utf8_lossy(&lint.stderr));
+    let counts = std::process::Command::new("python3")
+        .args(["-c", "import junitparser,sys; x=junitparser.JUnitXml.fromfile(sys.argv[1]); print(*[sum(getattr(s, k) for s in x) for k in ('tests', 'failures', 'skipped')])"])
+        .arg(project.path("report.xml"))
+        .output()
+        .expect("python3");
+    assert_eq!(
+        String::from_utf8_lossy(&counts.stdout).trim(),
+        "7 4 1",
+        "{}",
+        String::from_utf8_lossy(&counts.stderr)
+    );
+}
