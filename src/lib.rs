@@ -53,7 +53,7 @@ pub use init::Scaffold;
 pub use libtest_mimic::Arguments;
 pub use load_error::LoadError;
 pub use run::{Harness, Ran};
-pub use settings::{Outputs, SettingError, Settings, VARIABLES};
+pub use settings::{FORMATS, Format, Outputs, SettingError, Settings, VARIABLES};
 pub use sink::SinkError;
 pub use spec::{ShellSpec, parse_shell};
 

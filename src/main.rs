@@ -104,8 +104,13 @@ impl RunArgs {
 /// The command line: libtest's flattened arguments bring libtest's own help template and
 /// no version flag, so both are set back here, with the variables' table after the flags.
 fn command() -> clap::Command {
-    let variables: String =
-        envtruth::VARIABLES.iter().map(|(name, stands_for)| format!("  {name:<22} {stands_for}\n")).collect();
+    let formats = envtruth::FORMATS.iter().map(|f| (f.variable, format!("--{} FILE", f.name)));
+    let variables: String = envtruth::VARIABLES
+        .iter()
+        .map(|(name, stands_for)| (*name, stands_for.to_string()))
+        .chain(formats)
+        .map(|(name, stands_for)| format!("  {name:<22} {stands_for}\n"))
+        .collect();
     Cli::command()
         .name("envtruth")
         .bin_name("envtruth")

@@ -8,16 +8,14 @@ use std::time::Duration;
 use thiserror::Error;
 
 use crate::duration;
-use crate::sink::{Sink, github::Github, json::Json, junit::Junit};
+use crate::sink::{Sink, github::Github, json::Json, junit::Junit, tap::Tap};
 use crate::spec::{ShellSpec, parse_shell};
 
-/// Every variable, with the flag it stands for.
-pub const VARIABLES: [(&str, &str); 6] = [
+/// Every variable, with the flag it stands for (a report format's is in [`FORMATS`]).
+pub const VARIABLES: [(&str, &str); 4] = [
     ("ENVTRUTH_CHECKS", "--checks (directories or files, `:`-separated)"),
     ("ENVTRUTH_SHELL", "--shell"),
     ("ENVTRUTH_REFRESH", "--refresh (1/true/yes/on or 0/false/no/off)"),
-    ("ENVTRUTH_JUNIT", "--junit"),
-    ("ENVTRUTH_JSON", "--json"),
     ("ENVTRUTH_SLOW_AFTER", "how long a case runs before it is announced (default 60s)"),
 ];
 
@@ -84,50 +82,127 @@ pub fn boolish(text: &str) -> Result<bool, String> {
     }
 }
 
-/// The report files a run writes besides the terminal output: each a flag of `run` and
-/// `signoff` with its variable, and a line in [`Outputs::sinks`].
-#[derive(Debug, Default, Clone, clap::Args)]
+/// One report file format: its flag (`--NAME FILE`), its variable, and its sink.
+pub struct Format {
+    /// The flag's name.
+    pub name: &'static str,
+    /// The variable standing for the flag under `cargo test`.
+    pub variable: &'static str,
+    /// What the flag does, for `--help`.
+    pub help: &'static str,
+    /// The sink writing it.
+    sink: fn(PathBuf) -> Box<dyn Sink>,
+}
+
+/// Every report file format: adding one is its sink's file and a line here.
+pub const FORMATS: &[Format] = &[
+    Format {
+        name: "junit",
+        variable: "ENVTRUTH_JUNIT",
+        help: "Also write a JUnit XML report",
+        sink: |path| Box::new(Junit(path)),
+    },
+    Format {
+        name: "json",
+        variable: "ENVTRUTH_JSON",
+        help: "Also write the JSON results document",
+        sink: |path| Box::new(Json(path)),
+    },
+    Format {
+        name: "tap",
+        variable: "ENVTRUTH_TAP",
+        help: "Also write a TAP report (version 13)",
+        sink: |path| Box::new(Tap(path)),
+    },
+];
+
+/// The report files a run writes besides the terminal output, by format: each a flag of
+/// `run` and `signoff` and a variable, from [`FORMATS`].
+#[derive(Debug, Default, Clone)]
 #[non_exhaustive]
 pub struct Outputs {
-    /// Also write a JUnit XML report [env: ENVTRUTH_JUNIT].
-    #[arg(long, value_name = "FILE")]
-    pub junit: Option<PathBuf>,
-    /// Also write the JSON results document [env: ENVTRUTH_JSON].
-    #[arg(long, value_name = "FILE")]
-    pub json: Option<PathBuf>,
+    files: Vec<(&'static str, PathBuf)>,
 }
 
 impl Outputs {
+    /// The file of the format `name` (`junit`, `json`, `tap`), if asked for.
+    pub fn file(&self, name: &str) -> Option<&PathBuf> {
+        self.files.iter().find(|(format, _)| *format == name).map(|(_, path)| path)
+    }
+
+    /// Asks for the format `name` in `path`.
+    pub fn with(mut self, name: &'static str, path: PathBuf) -> Outputs {
+        self.files.retain(|(format, _)| *format != name);
+        self.files.push((name, path));
+        self
+    }
+
     /// The outputs the variables ask for.
     fn from_env() -> Outputs {
-        let path = |name| var(name).map(PathBuf::from);
-        Outputs { junit: path("ENVTRUTH_JUNIT"), json: path("ENVTRUTH_JSON") }
+        let files =
+            FORMATS.iter().filter_map(|f| var(f.variable).map(|v| (f.name, PathBuf::from(v)))).collect();
+        Outputs { files }
     }
 
     /// The same outputs, each flag given winning over its variable.
     pub fn or(self, fallback: Outputs) -> Outputs {
-        Outputs { junit: self.junit.or(fallback.junit), json: self.json.or(fallback.json) }
+        let mut merged = fallback;
+        for (name, path) in self.files {
+            merged = merged.with(name, path);
+        }
+        merged
     }
 
     /// The files these outputs write.
     pub(crate) fn paths(&self) -> Vec<PathBuf> {
-        [&self.junit, &self.json].into_iter().flatten().cloned().collect()
+        self.files.iter().map(|(_, path)| path.clone()).collect()
     }
 
     /// The sinks these outputs stand for, plus GitHub's when running under GitHub Actions.
     pub(crate) fn sinks(&self) -> Vec<Box<dyn Sink>> {
-        let mut sinks: Vec<Box<dyn Sink>> = Vec::new();
-        if let Some(path) = &self.junit {
-            sinks.push(Box::new(Junit(path.clone())));
-        }
-        if let Some(path) = &self.json {
-            sinks.push(Box::new(Json(path.clone())));
-        }
+        let mut sinks: Vec<Box<dyn Sink>> = FORMATS
+            .iter()
+            .filter_map(|format| self.file(format.name).map(|path| (format.sink)(path.clone())))
+            .collect();
         if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
             let summary =
                 std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()).map(PathBuf::from);
             sinks.push(Box::new(Github { summary }));
         }
         sinks
+    }
+}
+
+/// `--junit FILE`, `--json FILE`, ...: a flag per format, made from [`FORMATS`].
+impl clap::Args for Outputs {
+    fn augment_args(command: clap::Command) -> clap::Command {
+        FORMATS.iter().fold(command, |command, format| {
+            command.arg(
+                clap::Arg::new(format.name)
+                    .long(format.name)
+                    .value_name("FILE")
+                    .value_parser(clap::value_parser!(PathBuf))
+                    .help(format!("{} [env: {}]", format.help, format.variable)),
+            )
+        })
+    }
+
+    fn augment_args_for_update(command: clap::Command) -> clap::Command {
+        Self::augment_args(command)
+    }
+}
+
+impl clap::FromArgMatches for Outputs {
+    fn from_arg_matches(matches: &clap::ArgMatches) -> Result<Self, clap::Error> {
+        let files = FORMATS
+            .iter()
+            .filter_map(|f| matches.get_one::<PathBuf>(f.name).map(|path| (f.name, path.clone())))
+            .collect();
+        Ok(Outputs { files })
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &clap::ArgMatches) -> Result<(), clap::Error> {
+        *self = Self::from_arg_matches(matches)?;
+        Ok(())
     }
 }

@@ -11,6 +11,7 @@ pub mod json;
 pub mod junit;
 pub mod message;
 pub mod signoff;
+pub mod tap;
 
 use std::path::{Path, PathBuf};
 

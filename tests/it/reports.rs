@@ -260,3 +260,22 @@ fn junit_passes_jenkins_xunit_schema_and_junitparser_counts_what_envtruth_counts
         String::from_utf8_lossy(&counts.stderr)
     );
 }
+
+#[test]
+fn tap_is_read_by_prove_with_the_counts_envtruth_reports() {
+    if !program("prove", &["--version"]) {
+        return eprintln!("ignored: needs prove (perl)");
+    }
+    let project = project();
+    let out = project.run(&["--tap", "report.tap"]);
+    assert_eq!(out.code, 101, "{}", out.all());
+    let proved = std::process::Command::new("prove")
+        .args(["--exec", "cat"])
+        .arg(project.path("report.tap"))
+        .output()
+        .expect("prove");
+    let said = String::from_utf8_lossy(&proved.stdout);
+    assert!(said.contains("Tests: 6 Failed: 3)"), "{said}");
+    assert!(said.contains("Failed tests:  2-3, 5"), "{said}");
+    assert!(!said.contains("Parse errors"), "{said}");
+}

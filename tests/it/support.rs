@@ -178,7 +178,7 @@ impl Project {
 /// Keeps the settings of whoever runs the tests (`ENVTRUTH_SHELL=host` in CI) away from
 /// the envtruth under test.
 pub fn isolate(command: &mut Command) {
-    for name in ["ENVTRUTH_CHECKS", "ENVTRUTH_SHELL", "ENVTRUTH_REFRESH", "ENVTRUTH_JUNIT", "ENVTRUTH_JSON"] {
+    for (name, _) in std::env::vars().filter(|(name, _)| name.starts_with("ENVTRUTH_")) {
         command.env_remove(name);
     }
 }
