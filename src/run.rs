@@ -23,6 +23,7 @@ use crate::load_error::LoadError;
 use crate::outcome::{Evidence, Findings, Outcome, Status};
 use crate::overwrite;
 use crate::probe::{Context, artifact, descriptor, key_link};
+use crate::secret::Secrets;
 use crate::settings::{Outputs, Settings};
 use crate::shell::{self, Shells};
 use crate::sink::{Finish, Sink, SinkError, message};
@@ -207,6 +208,8 @@ pub struct Run {
     results: Vec<OnceLock<Outcome>>,
     watch: Arc<Watch>,
     sinks: Mutex<Vec<Box<dyn Sink>>>,
+    /// The secrets of envtruth's own environment, scrubbed from every outcome.
+    host_secrets: Secrets,
 }
 
 impl Run {
@@ -221,6 +224,7 @@ impl Run {
             // A knob for tests and impatient users; libtest's own threshold is 60 s.
             watch: Watch::new(harness.slow_after.unwrap_or(SLOW)),
             sinks: Mutex::new(sinks),
+            host_secrets: Secrets::of(&std::env::vars_os().collect()),
         }
     }
 
@@ -302,9 +306,21 @@ impl Run {
         });
     }
 
-    /// The outcome of case `i`, computed on first request.
+    /// The outcome of case `i`, computed on first request, its waiver applied and its
+    /// secrets scrubbed before any sink sees it.
     pub fn outcome(&self, i: usize) -> &Outcome {
-        self.results[i].get_or_init(|| waived(&self.cases[i], self.compute(i), &crate::clock::today()))
+        self.results[i].get_or_init(|| {
+            let case = &self.cases[i];
+            let outcome = waived(case, self.compute(i), &crate::clock::today());
+            let shell = self.shell_override.as_ref().unwrap_or(&case.shell);
+            let secrets = match (&case.check, self.shells.captured(shell)) {
+                (Check::Truth { .. } | Check::Prohibition(_), Some(env)) => {
+                    self.host_secrets.clone().and(&env.secrets)
+                }
+                _ => self.host_secrets.clone(),
+            };
+            secrets.scrub_outcome(outcome)
+        })
     }
 
     fn compute(&self, i: usize) -> Outcome {

@@ -146,6 +146,12 @@ impl Shells {
         Shells { root, refresh, captured: Mutex::default() }
     }
 
+    /// The environment of `spec` if it has been captured (successfully) already.
+    pub fn captured(&self, spec: &ShellSpec) -> Option<Arc<Environment>> {
+        let captured = self.captured.lock().unwrap_or_else(|p| p.into_inner());
+        captured.get(spec)?.get()?.as_ref().ok().cloned()
+    }
+
     /// The environment of `spec`, captured on first use and shared after.
     pub fn environment(&self, spec: &ShellSpec) -> Result<Arc<Environment>, ShellError> {
         let slot = {

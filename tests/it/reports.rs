@@ -279,3 +279,30 @@ fn tap_is_read_by_prove_with_the_counts_envtruth_reports() {
     assert!(said.contains("Failed tests:  2-3, 5"), "{said}");
     assert!(!said.contains("Parse errors"), "{said}");
 }
+
+/// The leaks a red team found: a bearer token in the command line, a URL's password, a
+/// secret in a file the checks read, and names the old rule missed (GITHUB_PAT, DB_PASS).
+#[test]
+fn command_lines_urls_files_and_every_secret_like_name_are_masked() {
+    const PAT: &str = "ghp-0123456789abcdef";
+    const PASS: &str = "pa55-w0rd-here";
+    let project = Project::new()
+        .env("GITHUB_PAT", PAT)
+        .env("DB_PASS", PASS)
+        .file("deploy.env", "STRIPE_KEY=sk_live_4eC39HqLyjWDarjtT1zdp7dc\nregion=eu\n")
+        .check(
+            "truths:\n  - truth: the API answers\n    run: 'echo calling; curl -sf -H \"Authorization: Bearer sk-live-1234567\" https://admin:hunter2x@127.0.0.1:9/ || exit 3'\n  - truth: no key is left in deploy.env\n    files: {deploy.env: {excludes: STRIPE_KEY}}\n  - truth: the tokens are echoed\n    run: {cmd: 'echo \"$GITHUB_PAT $DB_PASS\"; exit 1'}\n",
+        );
+    let out = project.run(&["--json", "r.json"]);
+    assert_eq!(out.code, 101, "{}", out.all());
+    let json = std::fs::read_to_string(project.path("r.json")).unwrap();
+    for text in [out.all(), json.clone()] {
+        for secret in ["sk-live-1234567", "hunter2x", "sk_live_4eC39HqLyjWDarjtT1zdp7dc", PAT, PASS] {
+            assert!(!text.contains(secret), "{secret} leaked:\n{text}");
+        }
+    }
+    assert!(json.contains("Authorization: Bearer ***"), "{json}");
+    assert!(json.contains("https://admin:***@127.0.0.1:9/"), "{json}");
+    assert!(json.contains("STRIPE_KEY=***"), "{json}");
+    assert!(out.all().contains("│ *** ***"), "{}", out.all());
+}
