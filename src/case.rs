@@ -218,11 +218,13 @@ impl Case {
     }
 }
 
-/// The default id of a truth: lowercase ASCII letters and digits, every other run of
-/// characters one `-`, trimmed, and cut at a word boundary to at most 64 characters.
+/// The default id of a truth: its text transliterated to ASCII (`Ünïcode` is `unicode`,
+/// Cyrillic and CJK become their Latin spelling), then lowercase letters and digits, every
+/// other run of characters one `-`, trimmed, and cut at a word boundary to at most 64
+/// characters. Empty when nothing is left (the loader then names it `truth-N`).
 pub fn slug(text: &str) -> String {
     let mut slug = String::new();
-    for c in text.chars() {
+    for c in deunicode::deunicode(text).chars() {
         if c.is_ascii_alphanumeric() {
             slug.push(c.to_ascii_lowercase());
         } else if !slug.is_empty() && !slug.ends_with('-') {
@@ -251,8 +253,11 @@ mod tests {
             "uv-sync-installs-all-python-packages-without-errors"
         );
         assert_eq!(slug("  LD_LIBRARY_PATH includes libstdc++!  "), "ld-library-path-includes-libstdc");
-        assert_eq!(slug("Ünïcode ✓ only"), "n-code-only");
-        assert_eq!(slug("✓✓"), "");
+        assert_eq!(slug("Ünïcode only"), "unicode-only");
+        assert_eq!(slug("Модуль загружается"), "modul-zagruzhaetsia");
+        assert_eq!(slug("环境可用"), "huan-jing-ke-yong");
+        assert_eq!(slug("✓✓"), "okok");
+        assert_eq!(slug("!!!"), "");
     }
 
     #[test]

@@ -32,6 +32,7 @@ mod overwrite;
 mod plan;
 mod probe;
 mod run;
+mod search;
 mod secret;
 mod settings;
 mod shell;

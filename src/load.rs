@@ -424,16 +424,19 @@ impl<'a> FileLoader<'a> {
                     "invalid id `{id}`; use letters, digits, `-`, `_` and `.`, starting with a letter or digit"
                 )));
             }
-            None => slug(&claim.text),
+            // Text with nothing to name it by is numbered, as DESIGN.md §3 says.
+            None => match slug(&claim.text) {
+                id if id.is_empty() => {
+                    let index: usize = path.rsplit('/').next().and_then(|n| n.parse().ok()).unwrap_or(0);
+                    format!("{word}-{}", index + 1)
+                }
+                id => id,
+            },
         };
         if claim.text.trim().is_empty() {
             return Err(
                 self.error(path, format!("the {word} text is empty; write the statement this {word} proves"))
             );
-        }
-        if id.is_empty() {
-            return Err(self
-                .error(path, format!("the {word} text has no letters or digits to name it by; add `id:`")));
         }
         self.mirror_claim(claim, path, mirror)?;
         let (check, items) = self.check(claim, path)?;

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use crate::inside::{Located, locate};
 use crate::outcome::{Evidence, Findings};
+use crate::search;
 use crate::spec::ArtifactSpec;
 
 /// Checks one artifact: first an item for its existence (named by its path; when that
@@ -36,28 +37,50 @@ pub fn check(spec: &ArtifactSpec, root: &Path) -> Findings {
         }
         return findings(evidence);
     }
-    let content = match std::fs::read(&path) {
-        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+    let file = match search::open(&path) {
+        Ok(file) => file,
+        Err(why) => return findings(vec![item(&spec.path, false, "exists".into(), why)]),
+    };
+    // One streaming pass: the literals are searched line by line (one holding a line end in
+    // the window), and the line ends counted.
+    let literals: Vec<&str> = spec.contains.iter().chain(&spec.exports.0).map(String::as_str).collect();
+    let mut found = vec![false; literals.len()];
+    let newlines = search::lines(file, |_, line| {
+        for (k, literal) in literals.iter().enumerate() {
+            found[k] |= line.contains(literal);
+        }
+        true
+    });
+    let newlines = match newlines {
+        Ok(count) => count,
         Err(err) => {
             return findings(vec![item(&spec.path, false, "exists".into(), format!("unreadable: {err}"))]);
         }
     };
+    if literals.iter().any(|l| l.contains('\n')) {
+        if let Ok((text, _)) = search::open(&path).and_then(|f| search::window(f).map_err(|e| e.to_string()))
+        {
+            for (k, literal) in literals.iter().enumerate() {
+                found[k] |= text.contains(literal);
+            }
+        }
+    }
     let mut evidence = vec![item(&spec.path, true, "exists".into(), "exists".into())];
     if let Some(min) = spec.min_lines {
-        let lines = content.split('\n').count() as u64;
+        let lines = newlines + 1;
         let found =
             if lines < min { format!("Only {lines} lines, need {min}") } else { format!("{lines} lines") };
         evidence.push(item("min_lines", lines >= min, format!("at least {min} lines"), found));
     }
+    let mut found = found.into_iter();
     if let Some(text) = &spec.contains {
-        let held = content.contains(text.as_str());
-        let found = if held { "present".to_string() } else { format!("Missing pattern: {text}") };
-        evidence.push(item("contains", held, format!("contains `{text}`"), found));
+        let held = found.next().unwrap_or(false);
+        let shown = if held { "present".to_string() } else { format!("Missing pattern: {text}") };
+        evidence.push(item("contains", held, format!("contains `{text}`"), shown));
     }
-    for export in &spec.exports.0 {
-        let held = content.contains(export.as_str());
-        let found = if held { "present".to_string() } else { format!("Missing export: {export}") };
-        evidence.push(item("exports", held, format!("exports `{export}`"), found));
+    for (export, held) in spec.exports.0.iter().zip(found) {
+        let shown = if held { "present".to_string() } else { format!("Missing export: {export}") };
+        evidence.push(item("exports", held, format!("exports `{export}`"), shown));
     }
     findings(evidence)
 }

@@ -13,6 +13,7 @@ use super::{Context, Item, ItemName, Kind, Refusal, Site, target};
 use crate::glob::{ProjectFiles, Target};
 use crate::inside::{Located, locate};
 use crate::outcome::{Evidence, Findings};
+use crate::search;
 use crate::spec::shape::{Entries, OneOrMany, Pattern, Text};
 use crate::text::shorten;
 
@@ -143,34 +144,13 @@ fn check_one(relative: &str, spec: &FileSpec, root: &Path) -> Evidence {
         }
     }
     if spec.has_content_conditions() {
-        match std::fs::read(&path) {
-            Err(err) => problems.push(format!("unreadable: {err}")),
-            Ok(bytes) => {
-                let content = String::from_utf8_lossy(&bytes);
-                for text in &spec.contains.0 {
-                    if !content.contains(text.0.as_str()) {
-                        problems.push(format!("does not contain `{}`", text.0));
-                    }
-                }
-                for text in &spec.excludes.0 {
-                    if let Some(line) = content.lines().find(|l| l.contains(text.0.as_str())) {
-                        problems.push(format!(
-                            "contains `{}` in line `{}`",
-                            text.0,
-                            shorten(line.trim(), 120)
-                        ));
-                    }
-                }
-                for pattern in &spec.matches.0 {
-                    // Like grep, `^` and `$` also match at each line's start and end.
-                    if !pattern.0.is_match(&content) && !content.lines().any(|l| pattern.0.is_match(l)) {
-                        problems.push(format!("does not match {pattern}"));
-                    }
-                }
-                if let Some(pattern) = &spec.each_line {
-                    problems.extend(lines_not_matching(&content, pattern));
-                }
-            }
+        if let Err(why) = content_problems(&path, spec, &mut problems) {
+            problems.push(why);
+        }
+    } else if let Err(why) = search::open(&path).map(drop) {
+        // `exists` means a file: a FIFO or a device is named for what it is.
+        if !path.is_dir() {
+            problems.push(why);
         }
     }
     match problems.is_empty() {
@@ -196,22 +176,55 @@ fn describe(spec: &FileSpec) -> String {
     parts.join(", ")
 }
 
-/// The lines (blank lines and `#` comments aside) that do not match, the first three
-/// shown with their numbers (the pattern is in the expectation already).
-fn lines_not_matching(content: &str, pattern: &Pattern) -> Option<String> {
-    let bad: Vec<(usize, &str)> = content
-        .lines()
-        .enumerate()
-        .map(|(i, line)| (i + 1, line.trim()))
-        .filter(|(_, line)| !line.is_empty() && !line.starts_with('#') && !pattern.0.is_match(line))
-        .collect();
-    let shown: Vec<String> =
-        bad.iter().take(3).map(|(n, line)| format!("line {n} `{}`", shorten(line, 80))).collect();
-    let more = match bad.len() {
-        0 => return None,
-        1..=3 => String::new(),
-        n => format!(" and {} more", n - 3),
-    };
-    let verb = if bad.len() == 1 { "does" } else { "do" };
-    Some(format!("{}{more} {verb} not match", shown.join(", ")))
+/// What the content conditions find wrong, in one streaming pass over the file (a pattern
+/// that can span lines is also searched in the file's first [`search::WINDOW`] bytes).
+fn content_problems(path: &Path, spec: &FileSpec, problems: &mut Vec<String>) -> Result<(), String> {
+    let mut missing: Vec<&str> = spec.contains.0.iter().map(|t| t.0.as_str()).filter(|t| !t.contains('\n')).collect();
+    let mut excluded: Vec<(&str, Option<String>)> = spec.excludes.0.iter().map(|t| (t.0.as_str(), None)).collect();
+    let mut unmatched: Vec<&Pattern> = spec.matches.0.iter().collect();
+    let mut bad_lines: Vec<(usize, String)> = Vec::new();
+    let mut bad_count = 0;
+    let file = search::open(path)?;
+    search::lines(file, |number, line| {
+        missing.retain(|text| !line.contains(text));
+        for (text, found) in excluded.iter_mut().filter(|(_, found)| found.is_none()) {
+            if line.contains(*text) {
+                *found = Some(shorten(line.trim(), 120));
+            }
+        }
+        // Like grep, `^` and `$` match at each line's start and end.
+        unmatched.retain(|pattern| !pattern.0.is_match(line));
+        if let Some(pattern) = &spec.each_line {
+            let trimmed = line.trim();
+            if !trimmed.is_empty() && !trimmed.starts_with('#') && !pattern.0.is_match(trimmed) {
+                bad_count += 1;
+                if bad_lines.len() < 3 {
+                    bad_lines.push((number, shorten(trimmed, 80)));
+                }
+            }
+        }
+        true
+    })
+    .map_err(|err| format!("unreadable: {err}"))?;
+    let multiline: Vec<&str> = spec.contains.0.iter().map(|t| t.0.as_str()).filter(|t| t.contains('\n')).collect();
+    if !multiline.is_empty() || unmatched.iter().any(|p| search::spans_lines(p.0.as_str())) {
+        let (text, cut) = search::window(search::open(path)?).map_err(|err| format!("unreadable: {err}"))?;
+        let within = if cut { format!(" (in its first {} MiB, the window a pattern spanning lines is searched in)", search::WINDOW >> 20) } else { String::new() };
+        missing.extend(multiline.into_iter().filter(|t| !text.contains(t)));
+        unmatched.retain(|pattern| !pattern.0.is_match(&text));
+        problems.extend(missing.iter().filter(|t| t.contains('\n')).map(|t| format!("does not contain `{t}`{within}")));
+        problems.extend(unmatched.iter().filter(|p| search::spans_lines(p.0.as_str())).map(|p| format!("does not match {p}{within}")));
+        missing.retain(|t| !t.contains('\n'));
+        unmatched.retain(|p| !search::spans_lines(p.0.as_str()));
+    }
+    problems.extend(missing.iter().map(|text| format!("does not contain `{text}`")));
+    problems.extend(excluded.iter().filter_map(|(text, line)| line.as_ref().map(|line| format!("contains `{text}` in line `{line}`"))));
+    problems.extend(unmatched.iter().map(|pattern| format!("does not match {pattern}")));
+    if bad_count > 0 {
+        let shown: Vec<String> = bad_lines.iter().map(|(n, line)| format!("line {n} `{line}`")).collect();
+        let more = if bad_count > 3 { format!(" and {} more", bad_count - 3) } else { String::new() };
+        let verb = if bad_count == 1 { "does" } else { "do" };
+        problems.push(format!("{}{more} {verb} not match", shown.join(", ")));
+    }
+    Ok(())
 }

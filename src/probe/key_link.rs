@@ -2,10 +2,12 @@
 //! in `from`, then in `to` if `to` is a file; without one, `to` must appear literally
 //! in `from`. Patterns are JavaScript-style regexes (fancy-regex).
 
+use std::fs::File;
 use std::path::Path;
 
 use crate::inside::{Located, locate};
 use crate::outcome::{Evidence, Findings};
+use crate::search;
 use crate::spec::{KeyLinkSpec, LinkPattern};
 
 /// Checks one key link; a single item.
@@ -14,22 +16,25 @@ pub fn check(spec: &KeyLinkSpec, root: &Path) -> Findings {
         Some(pattern) => format!("{pattern} in {} or {}", spec.from, spec.to),
         None => format!("`{}` referenced in {}", spec.to, spec.from),
     };
-    let (passed, found) = match (read(root, &spec.from), &spec.pattern) {
+    let (passed, found) = match (open(root, &spec.from), &spec.pattern) {
         (_, Some(LinkPattern { regex: Err(why), .. })) => (false, why.clone()),
         (Err(problem), _) => (false, format!("Source file {problem}")),
-        (Ok(source), None) if source.contains(spec.to.as_str()) => {
-            (true, "Target referenced in source".into())
-        }
-        (Ok(_), None) => (false, "Target not referenced in source".into()),
+        (Ok(source), None) => match search_literal(source, &spec.to) {
+            Ok(true) => (true, "Target referenced in source".into()),
+            Ok(false) => (false, "Target not referenced in source".into()),
+            Err(why) => (false, why),
+        },
         (Ok(source), Some(pattern @ LinkPattern { regex: Ok(regex), .. })) => {
-            match found_in(regex, &source) {
+            match search_pattern(source, regex, &pattern.text) {
                 Ok(true) => (true, "Pattern found in source".into()),
                 Err(why) => (false, why),
-                Ok(false) => match read(root, &spec.to).map(|target| found_in(regex, &target)) {
-                    Ok(Ok(true)) => (true, "Pattern found in target".into()),
-                    Ok(Err(why)) => (false, why),
-                    _ => (false, format!("Pattern not found in source or target{}", hint(pattern))),
-                },
+                Ok(false) => {
+                    match open(root, &spec.to).map(|target| search_pattern(target, regex, &pattern.text)) {
+                        Ok(Ok(true)) => (true, "Pattern found in target".into()),
+                        Ok(Err(why)) => (false, why),
+                        _ => (false, format!("Pattern not found in source or target{}", hint(pattern))),
+                    }
+                }
             }
         }
     };
@@ -39,10 +44,37 @@ pub fn check(spec: &KeyLinkSpec, root: &Path) -> Findings {
     }
 }
 
-/// Whether `regex` matches somewhere in `text`; an error when the search gives up (a
-/// pattern that backtracks without end).
-fn found_in(regex: &fancy_regex::Regex, text: &str) -> Result<bool, String> {
-    regex.is_match(text).map_err(|err| format!("the pattern could not be searched: {err}; simplify it"))
+/// Whether `literal` is in the file (per line; one holding a line end in the window).
+fn search_literal(file: File, literal: &str) -> Result<bool, String> {
+    if literal.contains('\n') {
+        return search::window(file)
+            .map(|(text, _)| text.contains(literal))
+            .map_err(|e| format!("unreadable: {e}"));
+    }
+    let mut found = false;
+    search::lines(file, |_, line| {
+        found = line.contains(literal);
+        !found
+    })
+    .map_err(|e| format!("unreadable: {e}"))?;
+    Ok(found)
+}
+
+/// Whether `regex` matches in the file: per line, or in the window for a pattern that can
+/// span lines; an error when the search gives up (a pattern that backtracks without end).
+fn search_pattern(file: File, regex: &fancy_regex::Regex, text: &str) -> Result<bool, String> {
+    let gave_up = |err: fancy_regex::Error| format!("the pattern could not be searched: {err}; simplify it");
+    if search::spans_lines(text) {
+        let (content, _) = search::window(file).map_err(|e| format!("unreadable: {e}"))?;
+        return regex.is_match(&content).map_err(gave_up);
+    }
+    let mut result = Ok(false);
+    search::lines(file, |_, line| {
+        result = regex.is_match(line).map_err(gave_up);
+        matches!(result, Ok(false))
+    })
+    .map_err(|e| format!("unreadable: {e}"))?;
+    result
 }
 
 /// Why a pattern that found nothing may not mean what its author meant.
@@ -54,12 +86,9 @@ fn hint(pattern: &LinkPattern) -> &'static str {
     }
 }
 
-fn read(root: &Path, relative: &str) -> Result<String, String> {
+fn open(root: &Path, relative: &str) -> Result<File, String> {
     match locate(root, relative) {
-        Located::Inside(path) if path.is_dir() => Err("is a directory".into()),
-        Located::Inside(path) => std::fs::read(&path)
-            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
-            .map_err(|err| format!("unreadable: {err}")),
+        Located::Inside(path) => search::open(&path),
         Located::Missing => Err("not found".into()),
         Located::Outside(real) => Err(format!("leads outside the project root, to {}", real.display())),
     }

@@ -99,3 +99,57 @@ fn a_relative_program_runs_from_the_root_by_the_path_written() {
     );
     assert_eq!(out.status("env::truth::runs-the-alias"), "ok", "{}", out.all());
 }
+
+/// Runs envtruth and returns its output and its peak memory in MiB (wait4's rusage).
+#[expect(clippy::zombie_processes, reason = "reaped by wait4, which also reports its peak memory")]
+fn run_measured(project: &Project, args: &[&str]) -> (String, i64) {
+    let child = project.command(args).stdout(std::process::Stdio::piped()).spawn().expect("spawn");
+    let pid = child.id() as libc::pid_t;
+    let mut stdout = child.stdout.expect("stdout");
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut stdout, &mut text).expect("read");
+    let mut status = 0;
+    // SAFETY: plain FFI calls on our own child; rusage is a zeroed POD struct.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    assert_eq!(unsafe { libc::wait4(pid, &mut status, 0, &mut usage) }, pid);
+    (text, usage.ru_maxrss / 1024)
+}
+
+/// A 2 GB file (sparse, so the test costs no disk) read by `files:`, an artifact and a key
+/// link: each streams it, so memory stays flat; a FIFO is named, never opened.
+#[test]
+fn huge_files_stream_and_fifos_are_never_opened() {
+    let project = Project::new().check(
+        "truths:\n  - truth: the dump holds no key\n    files: {big.dump: {excludes: sk_live_, contains: needle}}\n  - truth: the pipe is a file\n    files: {pipe: {}}\n  - truth: the pipes match\n    files: {\"pip*\": {contains: x}}\nartifacts:\n  - {path: big.dump, min_lines: 2, contains: needle}\n  - {path: pipe, contains: x}\nkey_links:\n  - {from: big.dump, to: nowhere, pattern: \"need(?=le)\"}\n",
+    );
+    let big = std::fs::File::create(project.path("big.dump")).unwrap();
+    big.set_len(2_000_000_000).unwrap();
+    drop(big);
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(project.path("big.dump"))
+        .and_then(|mut f| std::io::Write::write_all(&mut f, b"\nneedle\n"))
+        .unwrap();
+    assert!(std::process::Command::new("mkfifo").arg(project.path("pipe")).status().unwrap().success());
+    let started = std::time::Instant::now();
+    let (out, peak_mib) = run_measured(&project, &[]);
+    // libtest pads names into a column.
+    let out = out.split(' ').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ");
+    assert!(started.elapsed() < std::time::Duration::from_secs(60), "a FIFO or the big file held the run");
+    assert!(peak_mib < 64, "peak memory {peak_mib} MiB reading a 2 GB file");
+    assert!(out.contains("test env::truth::the-dump-holds-no-key ... ok"), "{out}");
+    assert!(out.contains("test env::artifact::big.dump ... ok"), "{out}");
+    assert!(out.contains("test env::key_link::big.dump->nowhere ... ok"), "{out}");
+    assert!(
+        out.contains(
+            "✗ files pipe: expected exists, found is not a regular file (a named pipe), so it is not read"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "✗ artifact pipe: expected exists, found is not a regular file (a named pipe), so it is not read"
+        ),
+        "{out}"
+    );
+}

@@ -89,3 +89,19 @@ fn an_exact_name_loads_only_its_own_check_file() {
     let unknown = project.run(&["--exact", "c::truth::z"]);
     assert_eq!(unknown.code, 2, "{}", unknown.all());
 }
+
+#[test]
+fn every_truth_gets_a_distinct_filterable_id_whatever_its_script() {
+    let out = Project::new()
+        .check("truths:\n  - {truth: \"Модуль загружается\", run: 'true'}\n  - {truth: \"Модуль собирается\", run: 'true'}\n  - {truth: \"!!!\", run: 'true'}\n  - {truth: \"环境可用\", run: 'true'}\n")
+        .run(&["--list"]);
+    assert_eq!(out.code, 0, "{}", out.all());
+    for name in [
+        "env::truth::modul-zagruzhaetsia",
+        "env::truth::modul-sobiraetsia",
+        "env::truth::truth-3",
+        "env::truth::huan-jing-ke-yong",
+    ] {
+        assert!(out.stdout.contains(&format!("{name}: test")), "{name} in {}", out.stdout);
+    }
+}
