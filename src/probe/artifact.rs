@@ -57,12 +57,12 @@ pub fn check(spec: &ArtifactSpec, root: &Path) -> Findings {
             return findings(vec![item(&spec.path, false, "exists".into(), format!("unreadable: {err}"))]);
         }
     };
-    if literals.iter().any(|l| l.contains('\n')) {
-        if let Ok((text, _)) = search::open(&path).and_then(|f| search::window(f).map_err(|e| e.to_string()))
-        {
-            for (k, literal) in literals.iter().enumerate() {
-                found[k] |= text.contains(literal);
-            }
+    let window = || search::open(&path).and_then(|f| search::window(f).map_err(|e| e.to_string()));
+    if literals.iter().any(|l| l.contains('\n'))
+        && let Ok((text, _)) = window()
+    {
+        for (k, literal) in literals.iter().enumerate() {
+            found[k] |= text.contains(literal);
         }
     }
     let mut evidence = vec![item(&spec.path, true, "exists".into(), "exists".into())];
