@@ -26,6 +26,17 @@ pub enum Error {
     /// `signoff` found nothing to sign off.
     #[error(transparent)]
     Signoff(#[from] SignoffError),
+    /// A flag's value that cannot work.
+    #[error("{0}")]
+    Usage(String),
+    /// The CLI's filter matches no case: a gate never passes on nothing.
+    #[error("no case matches `{filter}`{closest}")]
+    NothingMatches {
+        /// The filter as given.
+        filter: String,
+        /// "; the closest: ..." or nothing.
+        closest: String,
+    },
     /// An output would replace an input, another output, or a file envtruth did not write.
     #[error("{path}: {why}")]
     Overwrite {
@@ -37,9 +48,13 @@ pub enum Error {
 }
 
 impl Error {
-    /// The exit code of every error: a load or usage error.
+    /// The exit code of the error (DESIGN.md §6): a filter that matched nothing is 1, every
+    /// other error a load or usage error, 2.
     pub fn exit_code(&self) -> u8 {
-        crate::exit::USAGE
+        match self {
+            Error::NothingMatches { .. } => crate::exit::NOTHING_MATCHED,
+            _ => crate::exit::USAGE,
+        }
     }
 }
 

@@ -185,7 +185,7 @@ pub fn run(argv: &[OsString], shown: &str, exec: &Exec<'_>) -> Finished {
         None => exec.dir.join(program).into_os_string(),
     };
     interrupt::adopt_orphans();
-    let expression = duct::cmd(resolved, args)
+    let expression = duct::cmd(&resolved, args)
         .dir(exec.dir)
         .full_env(exec.env)
         .stdin_null()
@@ -196,9 +196,17 @@ pub fn run(argv: &[OsString], shown: &str, exec: &Exec<'_>) -> Finished {
             command.process_group(0);
             Ok(())
         });
+    if Path::new(&resolved).is_dir() {
+        return not_started(format!("`{}` is a directory, not a program", program.to_string_lossy()));
+    }
     let spawning = interrupt::Spawning::begin();
     let handle = match expression.start() {
         Ok(handle) => handle,
+        Err(err) if err.raw_os_error() == Some(libc::EMFILE) => return not_started(too_many_files()),
+        // The file is there: what is missing is the interpreter its `#!` line names.
+        Err(err) if err.kind() == io::ErrorKind::NotFound && Path::new(&resolved).is_file() => {
+            return not_started(missing_interpreter(program, Path::new(&resolved)));
+        }
         Err(err) if err.kind() == io::ErrorKind::NotFound => {
             return not_started(not_found(program, exec.dir));
         }
@@ -269,10 +277,32 @@ fn not_found(program: &OsString, dir: &Path) -> String {
 
 /// Why a command cannot start when its output has nowhere to go.
 pub fn no_temp_file(err: &io::Error) -> String {
+    if err.raw_os_error() == Some(libc::EMFILE) {
+        return too_many_files();
+    }
     format!(
         "cannot create a temp file in {}: {err}; set TMPDIR to a writable directory",
         std::env::temp_dir().display()
     )
+}
+
+fn too_many_files() -> String {
+    "envtruth has too many open files (EMFILE); raise the limit (`ulimit -n 4096`) or run fewer cases at once (--test-threads)".into()
+}
+
+/// Why a script that exists cannot start: the interpreter of its `#!` line is missing.
+fn missing_interpreter(program: &OsString, path: &Path) -> String {
+    let mut first = [0u8; 256];
+    let read = File::open(path).and_then(|mut f| f.read(&mut first)).unwrap_or(0);
+    let line = String::from_utf8_lossy(&first[..read]);
+    let program = program.to_string_lossy();
+    match line.lines().next().and_then(|l| l.strip_prefix("#!")) {
+        Some(shebang) => format!(
+            "`{program}` names the interpreter `{}` in its `#!` line, and that is missing; install it or fix the line",
+            shebang.trim()
+        ),
+        None => format!("`{program}` could not be started: a file it needs is missing"),
+    }
 }
 
 /// A command that could not be started, and why.

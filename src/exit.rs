@@ -4,6 +4,8 @@
 pub const PASSED: u8 = 0;
 /// Sign-off found gaps.
 pub const GAPS: u8 = 1;
+/// The CLI's filter matched no case.
+pub const NOTHING_MATCHED: u8 = 1;
 /// A load or usage error, before anything ran.
 pub const USAGE: u8 = 2;
 /// Some case failed or was blocked (libtest's code).

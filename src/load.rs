@@ -37,6 +37,12 @@ pub struct Loader<'a> {
 impl Loader<'_> {
     /// Loads every check file into cases, or every problem found.
     pub fn load(&self) -> Result<Vec<Case>, Vec<LoadError>> {
+        if !self.root.is_dir() {
+            return Err(vec![LoadError::Unreadable {
+                path: self.root.display().to_string(),
+                reason: "the project root is not a directory; pass --root DIR (commands run there, paths are relative to it)".into(),
+            }]);
+        }
         let mut errors = Vec::new();
         let mut cases = Vec::new();
         let mut plans = Vec::new();
@@ -96,13 +102,21 @@ impl Loader<'_> {
                     continue;
                 }
             };
-            let mut yaml: Vec<PathBuf> = entries
+            let named: Vec<PathBuf> = entries
                 .filter_map(Result::ok)
                 .map(|entry| entry.path())
-                .filter(|p| {
-                    p.is_file() && matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
-                })
+                .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
                 .collect();
+            // A check file that is a symlink to nothing would be skipped without a word.
+            for broken in named.iter().filter(|p| p.symlink_metadata().is_ok() && p.metadata().is_err()) {
+                errors.push(LoadError::Unreadable {
+                    path: self.show(broken),
+                    reason:
+                        "a symlink to nothing (dangling, or a loop); point it at a check file or remove it"
+                            .into(),
+                });
+            }
+            let mut yaml: Vec<PathBuf> = named.into_iter().filter(|p| p.is_file()).collect();
             yaml.sort();
             found.extend(yaml);
         }

@@ -97,7 +97,7 @@ impl Project {
 
 impl RunArgs {
     fn run(self) -> Result<Ran, Error> {
-        self.project.harness(self.outputs)?.run(&self.libtest)
+        self.project.harness(self.outputs)?.strict_filter(true).run(&self.libtest)
     }
 }
 

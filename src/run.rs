@@ -42,6 +42,7 @@ pub struct Harness {
     pub(crate) refresh: bool,
     pub(crate) outputs: Outputs,
     pub(crate) slow_after: Option<Duration>,
+    strict_filter: bool,
 }
 
 /// How a command ended: its exit code and what it has to tell the user.
@@ -66,6 +67,7 @@ impl Harness {
             refresh: false,
             outputs: Outputs::default(),
             slow_after: None,
+            strict_filter: false,
         }
     }
 
@@ -84,6 +86,13 @@ impl Harness {
     /// Ignores cached nix environments and evaluates again (the cache is rewritten).
     pub fn refresh(mut self, refresh: bool) -> Harness {
         self.refresh = refresh;
+        self
+    }
+
+    /// Makes a filter that matches no case an error (exit 1), as the CLI wants; under
+    /// `cargo test`, one filter spans many test binaries, so libtest's rule holds there.
+    pub fn strict_filter(mut self, strict: bool) -> Harness {
+        self.strict_filter = strict;
         self
     }
 
@@ -170,6 +179,11 @@ impl Harness {
     /// Loads, runs and reports: exit code 0 when all passed, 101 when a case failed.
     pub fn run(self, args: &Arguments) -> Result<Ran, Error> {
         interrupt::install();
+        if args.test_threads == Some(0) {
+            return Err(Error::Usage(
+                "--test-threads 0 would run nothing; give at least 1, or leave it out for one per CPU".into(),
+            ));
+        }
         match args.color {
             Some(libtest_mimic::ColorSetting::Always) => console::set_colors_enabled(true),
             Some(libtest_mimic::ColorSetting::Never) => console::set_colors_enabled(false),
@@ -186,6 +200,15 @@ impl Harness {
         let run = Arc::new(Run::new(cases, &self, self.outputs.sinks()));
         let trials = run.trials();
         let selected: Vec<usize> = (0..trials.len()).filter(|&i| !args.is_filtered_out(&trials[i])).collect();
+        if let (true, true, Some(filter)) = (self.strict_filter, selected.is_empty(), &args.filter) {
+            let mut names: Vec<&str> = run.cases.iter().map(|c| c.name.as_str()).collect();
+            names.sort_by_key(|name| crate::suggest::distance(filter, name));
+            let closest = match names.len() {
+                0 => String::new(),
+                n => format!("; the closest: {}", names[..n.min(3)].join(", ")),
+            };
+            return Err(Error::NothingMatches { filter: filter.clone(), closest });
+        }
         if !args.list {
             run.start(&selected);
         }

@@ -5,7 +5,7 @@ use std::path::Path;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::{Context, Item, Kind, listed};
+use super::{Context, Item, Kind, Refusal, Site, listed};
 use crate::outcome::{Evidence, Findings};
 use crate::shell::Environment;
 
@@ -16,6 +16,16 @@ pub struct Libs(Vec<String>);
 
 impl Kind for Libs {
     const KEY: &'static str = "libs";
+
+    fn resolve(&mut self, _site: &Site<'_>) -> Result<(), Refusal> {
+        match self.0.iter().position(|lib| lib.contains('/') || lib.trim().is_empty()) {
+            Some(j) => Err(Refusal::new(
+                format!("{}/{j}", Self::KEY),
+                format!("`{}` is not a library file name; name it as the loader looks it up, e.g. `libgomp.so.1`", self.0[j]),
+            )),
+            None => Ok(()),
+        }
+    }
 
     fn items(&self) -> Vec<Item> {
         listed(Self::KEY, &self.0)

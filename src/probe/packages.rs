@@ -9,7 +9,7 @@ use std::ffi::OsString;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::{Context, Item, Kind, keyed};
+use super::{Context, Item, Kind, Refusal, Site, keyed};
 use crate::outcome::{Ended, Evidence, Findings};
 use crate::spec::shape::Entries;
 use crate::version::{Version, VersionReq};
@@ -21,6 +21,25 @@ pub struct Packages(Entries<VersionReq>);
 
 impl Kind for Packages {
     const KEY: &'static str = "packages";
+
+    /// Debian's names (`libgomp1`, `g++`, `libc6:amd64`): anything else, an option above all
+    /// (`--admindir=/tmp`), never reaches dpkg-query.
+    fn resolve(&mut self, _site: &Site<'_>) -> Result<(), Refusal> {
+        let valid = |name: &str| {
+            let (package, arch) = name.split_once(':').map_or((name, None), |(p, a)| (p, Some(a)));
+            package.len() >= 2
+                && package.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+                && package.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "+-.".contains(c))
+                && arch.is_none_or(|a| !a.is_empty() && a.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'))
+        };
+        match self.0.0.iter().find(|(name, _)| !valid(name)) {
+            Some((name, _)) => Err(Refusal::new(
+                format!("{}/{name}", Self::KEY),
+                format!("`{name}` is not a Debian package name (lowercase letters, digits, `+`, `-`, `.`, and an optional `:ARCH`)"),
+            )),
+            None => Ok(()),
+        }
+    }
 
     fn items(&self) -> Vec<Item> {
         keyed(Self::KEY, &self.0.0)
@@ -42,7 +61,7 @@ struct Known {
 }
 
 fn check(packages: &[(String, VersionReq)], ctx: &Context<'_>) -> Findings {
-    let mut argv: Vec<OsString> = vec!["dpkg-query".into(), "-W".into(), FORMAT.into()];
+    let mut argv: Vec<OsString> = vec!["dpkg-query".into(), "-W".into(), FORMAT.into(), "--".into()];
     argv.extend(packages.iter().map(|(name, _)| OsString::from(name)));
     let names: Vec<&str> = packages.iter().map(|(name, _)| name.as_str()).collect();
     let finished = ctx.run(&argv, &format!("dpkg-query -W {}", names.join(" ")));

@@ -132,6 +132,9 @@ impl Shaped for Run {
     }
 
     fn from_map(map: RunMap) -> Result<Self, String> {
+        if !(0..=255).contains(&map.exit) {
+            return Err(format!("`exit: {}` can never happen: an exit status is 0 to 255", map.exit));
+        }
         Ok(Run {
             command: map.cmd,
             exit: map.exit,

@@ -173,7 +173,10 @@ pub struct Span(pub Duration);
 
 impl<'de> Deserialize<'de> for Span {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let parse = |text: &str| duration::parse(text).map(Span);
+        let parse = |text: &str| match duration::parse(text)? {
+            zero if zero.is_zero() => Err(format!("`{text}` is no time at all; give a time of at least 1ms")),
+            span => Ok(Span(span)),
+        };
         deserializer.deserialize_any(ParseVisitor { expecting: "a duration like `30s` or `5m`", parse })
     }
 }

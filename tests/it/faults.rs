@@ -153,3 +153,61 @@ fn huge_files_stream_and_fifos_are_never_opened() {
         "{out}"
     );
 }
+
+/// What a careless user types: the messages say what is wrong, not a misleading fix.
+#[test]
+fn careless_inputs_get_messages_that_say_what_is_wrong() {
+    let project = Project::new()
+        .file("tools/keep", "")
+        .script("bad-shebang.sh", "echo never")
+        .check("truths:\n  - {truth: a directory runs, run: [./tools]}\n  - {truth: a script with a missing interpreter runs, run: [./bad-shebang.sh]}\n");
+    let fixed = std::fs::read_to_string(project.path("bad-shebang.sh"))
+        .unwrap()
+        .replace("#!/bin/sh", "#!/opt/nowhere/python9");
+    let project = project.file("bad-shebang.sh", fixed);
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(project.path("bad-shebang.sh"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let out = project.run(&[]);
+    assert!(
+        out.failure("env::truth::a-directory-runs")
+            .contains("could not start: `./tools` is a directory, not a program"),
+        "{}",
+        out.all()
+    );
+    assert!(
+        out.failure("env::truth::a-script-with-a-missing-interpreter-runs").contains("`./bad-shebang.sh` names the interpreter `/opt/nowhere/python9` in its `#!` line, and that is missing"),
+        "{}",
+        out.all()
+    );
+    // --test-threads 0 would deadlock; a filter that matches nothing passes nothing.
+    let out = project.run(&["--test-threads", "0"]);
+    assert_eq!(
+        (out.code, out.stderr.as_str()),
+        (2, "error: --test-threads 0 would run nothing; give at least 1, or leave it out for one per CPU\n")
+    );
+    let out = project.run(&["directoy-runs"]);
+    assert_eq!(out.code, 1, "{}", out.all());
+    assert!(
+        out.stderr
+            .starts_with("error: no case matches `directoy-runs`; the closest: env::truth::a-directory-runs"),
+        "{}",
+        out.stderr
+    );
+    // A root that does not exist, and a check file that is a symlink to nothing.
+    let out = project.run(&["--root", "/nonexistent/project"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("/nonexistent/project: the project root is not a directory; pass --root DIR"),
+        "{}",
+        out.stderr
+    );
+    std::os::unix::fs::symlink("gone.yaml", project.path("checks/dangling.yaml")).unwrap();
+    let out = project.run(&["--list"]);
+    assert_eq!(
+        (out.code, out.stderr.as_str()),
+        (
+            2,
+            "error: checks/dangling.yaml: a symlink to nothing (dangling, or a loop); point it at a check file or remove it\n"
+        )
+    );
+}
