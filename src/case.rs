@@ -137,6 +137,8 @@ pub struct Case {
     pub shell: ShellSpec,
     /// Its time limit.
     pub timeout: Duration,
+    /// The time limit for entering its shell.
+    pub capture_timeout: Duration,
     /// What it checks.
     pub check: Check,
     /// Indices (in the run's case list) of the cases it runs after.
@@ -176,6 +178,8 @@ pub struct Suite {
     pub shell: ShellSpec,
     /// The suite's time limit per case.
     pub timeout: Duration,
+    /// The suite's time limit for entering its shell.
+    pub capture_timeout: Duration,
     /// The plan the suite mirrors (absolute), if any.
     pub plan: Option<PathBuf>,
 }
@@ -190,6 +194,7 @@ impl Case {
             source,
             shell: suite.shell.clone(),
             timeout: suite.timeout,
+            capture_timeout: suite.capture_timeout,
             check,
             after: Vec::new(),
             plan: suite.plan.clone(),

@@ -156,6 +156,16 @@ pub fn which(name: &str, path_var: &str) -> Option<PathBuf> {
 
 /// Runs `argv` and waits for it, at most until the deadline.
 pub fn run(argv: &[OsString], shown: &str, exec: &Exec<'_>) -> Finished {
+    run_with(argv, shown, exec, false)
+}
+
+/// [`run`], with the command killed by the kernel if envtruth dies first (even by
+/// SIGKILL): for the shell captures, whose `nix develop` would otherwise outlive it.
+pub fn run_tied(argv: &[OsString], shown: &str, exec: &Exec<'_>) -> Finished {
+    run_with(argv, shown, exec, true)
+}
+
+fn run_with(argv: &[OsString], shown: &str, exec: &Exec<'_>, tied: bool) -> Finished {
     let started = Instant::now();
     let not_started = |reason: String| not_started(shown, reason);
     let (stdout, stderr) = match (tempfile::tempfile(), tempfile::tempfile()) {
@@ -192,8 +202,18 @@ pub fn run(argv: &[OsString], shown: &str, exec: &Exec<'_>) -> Finished {
         .stdout_file(out_handle)
         .stderr_file(err_handle)
         .unchecked()
-        .before_spawn(|command| {
+        .before_spawn(move |command| {
             command.process_group(0);
+            if tied {
+                // SAFETY: prctl is async-signal-safe; it only sets this child's death signal.
+                // A pre_exec hook costs posix_spawn, so only the captures have one.
+                unsafe {
+                    command.pre_exec(|| {
+                        libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+                        Ok(())
+                    })
+                };
+            }
             Ok(())
         });
     if Path::new(&resolved).is_dir() {

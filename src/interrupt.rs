@@ -64,8 +64,8 @@ pub fn unregister(group: libc::pid_t) {
     lock(&GROUPS).retain(|g| *g != group);
 }
 
-/// Removes `path` if envtruth is interrupted while the guard lives; the owner
-/// removes it otherwise (a `NamedTempFile` dropped or persisted).
+/// Removes `path` (a file, or a directory and all in it) if envtruth is interrupted while
+/// the guard lives; the owner removes it otherwise (a temp file or dir dropped or persisted).
 pub struct RemovedOnInterrupt(PathBuf);
 
 impl RemovedOnInterrupt {
@@ -155,7 +155,10 @@ fn stop_everything_and_exit(signal: libc::c_int) -> ! {
         reap_group(Some(*group));
     }
     for path in lock(&FILES).iter() {
-        let _ = std::fs::remove_file(path);
+        let _ = match path.is_dir() {
+            true => std::fs::remove_dir_all(path),
+            false => std::fs::remove_file(path),
+        };
     }
     eprintln!("envtruth: interrupted; {} running command(s) stopped", running.len());
     std::process::exit(crate::exit::interrupted(signal));

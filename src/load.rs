@@ -349,6 +349,7 @@ impl<'a> FileLoader<'a> {
             name: self.suite.clone(),
             shell: shells[0].clone(),
             timeout: self.file.timeout.map_or(DEFAULT_TIMEOUT, |s| s.0),
+            capture_timeout: self.file.capture_timeout.map_or(crate::shell::CAPTURE_LIMIT, |s| s.0),
             plan: self.file.plan.as_ref().map(|plan| run.root.join(plan)),
         };
         let mirror = match &self.file.plan {

@@ -429,7 +429,7 @@ impl Run {
         started: Instant,
         check: impl FnOnce(&Context<'_>) -> Findings,
     ) -> (Findings, Option<String>) {
-        match self.shells.environment(shell) {
+        match self.shells.environment(shell, case.capture_timeout) {
             Ok(env) => {
                 let ctx = Context {
                     root: &self.root,

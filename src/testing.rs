@@ -9,7 +9,13 @@ use crate::outcome::{CommandRecord, Ended, Evidence, Findings, Outcome, Status};
 use crate::spec::{ArtifactSpec, ShellSpec};
 
 fn suite() -> Suite {
-    Suite { name: "env".into(), shell: ShellSpec::Host, timeout: Duration::from_secs(300), plan: None }
+    Suite {
+        name: "env".into(),
+        shell: ShellSpec::Host,
+        timeout: Duration::from_secs(300),
+        capture_timeout: Duration::from_secs(600),
+        plan: None,
+    }
 }
 
 fn source(line: usize) -> Source {

@@ -7,6 +7,7 @@
 //! and nothing downstream.
 
 mod cache;
+mod delta;
 mod direnv;
 mod host;
 mod nix;
@@ -29,9 +30,10 @@ use crate::spec::ShellSpec;
 /// Variables of an environment.
 pub type Vars = HashMap<OsString, OsString>;
 
-/// How long capturing one shell may take: a cold nixpkgs evaluation with downloads can
-/// take minutes, but not forever.
-const CAPTURE_LIMIT: Duration = Duration::from_secs(30 * 60);
+/// How long capturing one shell may take unless a check file says (`capture_timeout`): a
+/// cold nixpkgs evaluation with downloads takes minutes, but a shellHook that waits for
+/// input must not hold a run for long.
+pub const CAPTURE_LIMIT: Duration = Duration::from_secs(10 * 60);
 
 /// The script that writes the shell's whole environment, NUL-separated, to the file `$1`.
 /// Written to a file, so what a shellHook prints cannot corrupt the capture.
@@ -104,8 +106,28 @@ pub enum ShellError {
         /// How it ended.
         ended: String,
     },
+    /// The capture ran past its time limit; its whole process group was killed.
+    #[error(
+        "`{command}` gave no environment within {limit} (capture_timeout): its shellHook or `.envrc` is still running or waiting; the capture's process group was killed. Make the hook finish, or raise `capture_timeout` in the check file"
+    )]
+    TimedOut {
+        /// The command as shown.
+        command: String,
+        /// The limit, as written.
+        limit: String,
+    },
+    /// nix-direnv fell back to the last environment that evaluated.
+    #[error(
+        "the environment of {dir} is stale: nix-direnv fell back to an older one (NIX_DIRENV_DID_FALLBACK is set) because the flake no longer evaluates; run `direnv reload` there and fix the error it shows"
+    )]
+    Fallback {
+        /// The `.envrc`'s directory.
+        dir: String,
+    },
     /// The shell command itself failed.
-    #[error("`{command}` failed ({ended}):\n{tail}\n      fix the error above, then run again")]
+    #[error(
+        "`{command}` failed ({ended}):\n{tail}\n      fix the error above (lines from a shellHook or `.envrc` are its own), then run again"
+    )]
     Failed {
         /// The command as shown.
         command: String,
@@ -152,78 +174,69 @@ impl Shells {
         captured.get(spec)?.get()?.as_ref().ok().cloned()
     }
 
-    /// The environment of `spec`, captured on first use and shared after.
-    pub fn environment(&self, spec: &ShellSpec) -> Result<Arc<Environment>, ShellError> {
+    /// The environment of `spec`, captured on first use (within `limit`) and shared after.
+    pub fn environment(&self, spec: &ShellSpec, limit: Duration) -> Result<Arc<Environment>, ShellError> {
         let slot = {
             let mut captured = self.captured.lock().unwrap_or_else(|p| p.into_inner());
             captured.entry(spec.clone()).or_default().clone()
         };
         // Other shells are captured concurrently; only this one's users wait here.
-        slot.get_or_init(|| self.capture(spec).map(Arc::new)).clone()
+        slot.get_or_init(|| self.capture(spec, limit).map(Arc::new)).clone()
     }
 
-    fn capture(&self, spec: &ShellSpec) -> Result<Environment, ShellError> {
+    fn capture(&self, spec: &ShellSpec, limit: Duration) -> Result<Environment, ShellError> {
         let label = label(spec);
         let host = host::capture();
         let vars = match spec {
-            ShellSpec::Host => return Ok(Environment::new(label, host)),
-            ShellSpec::Venv { dir } => {
-                return Ok(Environment::new(label, venv::activate(&self.root, dir, host)?));
-            }
+            ShellSpec::Host => host,
+            ShellSpec::Venv { dir } => venv::activate(&self.root, dir, host)?,
             ShellSpec::Nix { installable, pure } => {
-                nix::capture(&self.root, installable, *pure, self.refresh)?
+                nix::capture(&self.root, installable, *pure, self.refresh, &host, limit)?
             }
-            ShellSpec::Direnv { dir } => direnv::capture(&self.root, dir)?,
+            ShellSpec::Direnv { dir } => direnv::capture(&self.root, dir, &host, limit)?,
         };
-        Ok(Environment::new(label, reusable(vars, &host)))
+        Ok(Environment::new(label, vars))
     }
 }
 
-/// Runs a capture command (`argv` followed by `sh -c DUMP sh FILE`) with the host's
-/// environment, and reads the environment it dumped.
-fn dump(root: &Path, argv: &[OsString], shown: &str) -> Result<Vars, Box<CommandRecord>> {
-    let file = match tempfile::NamedTempFile::new() {
-        Ok(file) => file,
-        Err(err) => {
-            return Err(Box::new(exec::not_started(shown, exec::no_temp_file(&err)).record));
-        }
+/// Runs a capture command (`argv` followed by `sh -c DUMP sh FILE`) with `host`'s
+/// environment and reads the environment it dumped. The dump (which holds every variable,
+/// secrets included) and nix's own temp files go to a private directory removed after; the
+/// capture's group is killed when it runs past `limit` or when envtruth dies.
+fn dump(
+    root: &Path,
+    argv: &[OsString],
+    shown: &str,
+    host: &Vars,
+    private: Option<tempfile::TempDir>,
+    limit: Duration,
+) -> Result<Vars, ShellError> {
+    let not_started = |reason: String| failed(&exec::not_started(shown, reason).record, limit);
+    let owner_only = || {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::Permissions::from_mode(0o700);
+        tempfile::Builder::new().prefix("envtruth-capture-").permissions(mode).tempdir()
     };
-    // It holds the whole environment, secrets included: never left behind.
-    let _registered = interrupt::RemovedOnInterrupt::new(file.path());
+    let private = match private.map_or_else(owner_only, Ok) {
+        Ok(dir) => dir,
+        Err(err) => return Err(not_started(exec::no_temp_file(&err))),
+    };
+    let _registered = interrupt::RemovedOnInterrupt::new(private.path());
+    let file = private.path().join("env");
     let mut argv = argv.to_vec();
-    argv.extend(["sh".into(), "-c".into(), DUMP.into(), "sh".into(), file.path().into()]);
-    let host: Vars = std::env::vars_os().collect();
-    let secrets = Secrets::of(&host);
-    let exec = Exec {
-        dir: root,
-        env: &host,
-        secrets: &secrets,
-        deadline: Instant::now() + CAPTURE_LIMIT,
-        limit: CAPTURE_LIMIT,
-    };
-    let record = exec::run(&argv, shown, &exec).record;
+    argv.extend(["sh".into(), "-c".into(), DUMP.into(), "sh".into(), file.clone().into_os_string()]);
+    let mut env = host.clone();
+    env.insert("TMPDIR".into(), private.path().as_os_str().to_os_string());
+    let secrets = Secrets::of(host);
+    let exec = Exec { dir: root, env: &env, secrets: &secrets, deadline: Instant::now() + limit, limit };
+    let record = exec::run_tied(&argv, shown, &exec).record;
     if record.ended != Ended::Exit(0) {
-        return Err(Box::new(record));
+        return Err(failed(&record, limit));
     }
-    match std::fs::read(file.path()) {
+    match std::fs::read(&file) {
         Ok(bytes) if !bytes.is_empty() => Ok(parse_env(&bytes)),
-        _ => Err(Box::new(record)),
+        _ => Err(failed(&record, limit)),
     }
-}
-
-/// Variables that name the capture's own session: nix develop points the temp
-/// variables at a build directory it deletes on exit, and the working directory is
-/// the capture's. Later commands get the host's values instead.
-const SESSION: [&str; 7] = ["TMPDIR", "TEMPDIR", "TMP", "TEMP", "NIX_BUILD_TOP", "PWD", "OLDPWD"];
-
-fn reusable(mut vars: Vars, host: &Vars) -> Vars {
-    for name in SESSION {
-        match host.get(std::ffi::OsStr::new(name)) {
-            Some(value) => vars.insert(name.into(), value.clone()),
-            None => vars.remove(std::ffi::OsStr::new(name)),
-        };
-    }
-    vars
 }
 
 /// Parses `env -0` output.
@@ -242,9 +255,18 @@ fn parse_env(bytes: &[u8]) -> Vars {
 }
 
 /// A failed capture command as a [`ShellError`], with the last lines of its stderr.
-fn failed(record: &CommandRecord) -> ShellError {
-    if let Ended::Signal(_) = record.ended {
-        return ShellError::Killed { command: record.command.clone(), ended: record.ended.to_string() };
+fn failed(record: &CommandRecord, limit: Duration) -> ShellError {
+    match record.ended {
+        Ended::Signal(_) => {
+            return ShellError::Killed { command: record.command.clone(), ended: record.ended.to_string() };
+        }
+        Ended::TimedOut(_) => {
+            return ShellError::TimedOut {
+                command: record.command.clone(),
+                limit: crate::duration::display(limit),
+            };
+        }
+        _ => {}
     }
     let lines: Vec<&String> = record.stderr_tail.iter().rev().take(12).rev().collect();
     ShellError::Failed {

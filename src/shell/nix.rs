@@ -3,13 +3,25 @@
 use std::ffi::OsString;
 use std::path::Path;
 
+use std::time::Duration;
+
 use super::cache::{self, Cache};
-use super::{ShellError, Vars, dump, failed};
+use super::delta::Delta;
+use super::{ShellError, Vars, dump};
 use crate::exec::which;
 
-/// The environment of `nix develop INSTALLABLE`, from the cache when its key matches.
-pub fn capture(root: &Path, installable: &str, pure: bool, refresh: bool) -> Result<Vars, ShellError> {
-    let host_path = std::env::var("PATH").unwrap_or_default();
+/// The environment of `nix develop INSTALLABLE`: the cached change of the shell applied
+/// over `host` when the key matches, else evaluated (within `limit`) and stored.
+pub fn capture(
+    root: &Path,
+    installable: &str,
+    pure: bool,
+    refresh: bool,
+    host: &Vars,
+    limit: Duration,
+) -> Result<Vars, ShellError> {
+    let host_path =
+        host.get(std::ffi::OsStr::new("PATH")).map(|p| p.to_string_lossy().into_owned()).unwrap_or_default();
     let nix = which("nix", &host_path).ok_or(ShellError::Missing {
         program: "nix",
         hint: "install Nix (Debian: `apt-get install nix-bin`), or run with `--shell host` / ENVTRUTH_SHELL=host",
@@ -18,17 +30,15 @@ pub fn capture(root: &Path, installable: &str, pure: bool, refresh: bool) -> Res
     let cache = Cache::open();
     let before = key();
     let cached = |cache: &Cache| if refresh { None } else { cache.get(&before) };
-    if let Some(vars) = cache.as_ref().and_then(cached) {
-        return Ok(vars);
+    if let Some(delta) = cache.as_ref().and_then(cached) {
+        return Ok(delta.apply(host, root));
     }
-    // Only before evaluating: a cache hit needs neither nix nor git (a process saved on
-    // every warm run).
     check_tracked(root, installable)?;
     // One process evaluates; the others (nextest runs a process per case) wait here,
     // then find the entry it wrote.
     let _lock = cache.as_ref().and_then(|cache| cache.lock(&before));
-    if let Some(vars) = cache.as_ref().and_then(cached) {
-        return Ok(vars);
+    if let Some(delta) = cache.as_ref().and_then(cached) {
+        return Ok(delta.apply(host, root));
     }
     let mut argv: Vec<OsString> = vec![
         nix.clone().into_os_string(),
@@ -45,12 +55,14 @@ pub fn capture(root: &Path, installable: &str, pure: bool, refresh: bool) -> Res
     }
     argv.push("--command".into());
     let shown = format!("nix develop {installable}{}", if pure { " --ignore-environment" } else { "" });
-    let vars = dump(root, &argv, &shown).map_err(|record| failed(&record))?;
+    let private = cache.as_ref().and_then(Cache::capture_dir);
+    let vars = dump(root, &argv, &shown, host, private, limit)?;
+    let delta = Delta::between(host, &vars, pure);
     // Keyed after evaluation: nix may have just written flake.lock.
     if let Some(cache) = &cache {
-        cache.put(&key(), &vars);
+        cache.put(&key(), &delta.to_bytes(root));
     }
-    Ok(vars)
+    Ok(delta.apply(host, root))
 }
 
 /// Refuses a local flake whose flake.nix git does not track: nix would not see it.

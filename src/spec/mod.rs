@@ -35,6 +35,9 @@ pub struct CheckFile<P: ProbeSet> {
     /// Default time limit of each truth.
     #[serde(default)]
     pub timeout: Option<Span>,
+    /// Time limit for entering the shell (nix develop, direnv), shellHook included; default 10m.
+    #[serde(default)]
+    pub capture_timeout: Option<Span>,
     /// The observable statements and the probes that prove them.
     #[serde(default = "Vec::<TruthSpec<P>>::new")]
     pub truths: Vec<TruthSpec<P>>,

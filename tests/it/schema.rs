@@ -20,7 +20,17 @@ fn the_committed_schema_is_up_to_date() {
     let keys: Vec<&String> = schema["properties"].as_object().unwrap().keys().collect();
     assert_eq!(
         keys,
-        ["artifacts", "key_links", "plan", "prohibitions", "shell", "shells", "timeout", "truths"]
+        [
+            "artifacts",
+            "capture_timeout",
+            "key_links",
+            "plan",
+            "prohibitions",
+            "shell",
+            "shells",
+            "timeout",
+            "truths"
+        ]
     );
 }
 

@@ -9,7 +9,10 @@ use crate::common::ensure;
 use crate::support::Project;
 
 /// The tests of this file: name, the program each needs, the test.
-pub const TESTS: &[(&str, &str, Check)] = &[("direnv::blocked_then_allowed", "direnv", blocked_then_allowed)];
+pub const TESTS: &[(&str, &str, Check)] = &[
+    ("direnv::blocked_then_allowed", "direnv", blocked_then_allowed),
+    ("direnv::a_fallback_to_a_stale_environment_fails", "direnv", a_fallback_to_a_stale_environment_fails),
+];
 
 fn blocked_then_allowed() -> Result<(), Failed> {
     let data = tempfile::tempdir()?;
@@ -36,4 +39,27 @@ fn blocked_then_allowed() -> Result<(), Failed> {
     ensure(allowed.success(), || "direnv allow failed".into())?;
     let out = project.run(&[]);
     ensure(out.status("direnv::truth::the-envrc-is-loaded") == "ok", || out.all())
+}
+
+/// When nix-direnv cannot evaluate the flake it falls back to the last environment and
+/// exports NIX_DIRENV_DID_FALLBACK; checking that stale environment would prove nothing.
+/// (nix-direnv is not installable here: the `.envrc` exports the variable as it does.)
+fn a_fallback_to_a_stale_environment_fails() -> Result<(), Failed> {
+    let data = tempfile::tempdir()?;
+    let project = Project::new()
+        .declared_shells()
+        .file(".envrc", "export FROM_ENVRC=loaded\nexport NIX_DIRENV_DID_FALLBACK=1\n")
+        .file("checks/direnv.yaml", "shell: direnv\ntruths:\n  - truth: the envrc is loaded\n    env: {FROM_ENVRC: {equals: loaded}}\n")
+        .env("XDG_DATA_HOME", data.path().join("data").display().to_string())
+        .env("XDG_CONFIG_HOME", data.path().join("config").display().to_string());
+    let allowed = Command::new("direnv")
+        .arg("allow")
+        .arg(project.root())
+        .env("XDG_DATA_HOME", data.path().join("data"))
+        .env("XDG_CONFIG_HOME", data.path().join("config"))
+        .status()?;
+    ensure(allowed.success(), || "direnv allow failed".into())?;
+    let out = project.run(&[]);
+    let failed = out.failure("direnv::truth::the-envrc-is-loaded");
+    ensure(failed.contains("the environment of . is stale: nix-direnv fell back to an older one (NIX_DIRENV_DID_FALLBACK is set)"), || failed.clone())
 }

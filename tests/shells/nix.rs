@@ -26,6 +26,12 @@ pub const TESTS: &[(&str, &str, Check)] = &[
         "nix",
         interrupted_mid_evaluation_leaves_nothing_behind,
     ),
+    (
+        "nix::the_cache_key_covers_the_whole_flake_and_entries_are_portable",
+        "nix",
+        the_cache_key_covers_the_whole_flake_and_entries_are_portable,
+    ),
+    ("nix::a_hook_that_hangs_times_out_the_capture", "nix", a_hook_that_hangs_times_out_the_capture),
 ];
 
 fn one_evaluation_per_shell_cached_by_content() -> Result<(), Failed> {
@@ -169,7 +175,11 @@ fn evaluation_error_shows_nix_stderr() -> Result<(), Failed> {
     let failed = out.failure("shell::truth::commands-run-inside-the-dev-shell");
     ensure(failed.contains("found `nix develop .` failed (exit 1):"), || failed.clone())?;
     ensure(failed.contains("this flake is broken on purpose"), || failed.clone())?;
-    ensure(failed.contains("fix the error above, then run again"), || failed.clone())?;
+    ensure(
+        failed
+            .contains("fix the error above (lines from a shellHook or `.envrc` are its own), then run again"),
+        || failed.clone(),
+    )?;
     // Evaluated once for the whole run, and a failure is never cached.
     ensure(nix.evaluations() == 1, || format!("{} evaluations, expected 1", nix.evaluations()))?;
     let cached = std::fs::read_dir(nix.cache().join("envtruth"))?
@@ -225,7 +235,7 @@ fn a_damaged_cache_entry_is_never_trusted() -> Result<(), Failed> {
         // Rewritten whole (a new evaluation differs in its temp dir names, so not byte for byte).
         let rewritten = std::fs::read(&entry)?;
         ensure(
-            rewritten.starts_with(b"envtruth-env 2 ")
+            rewritten.starts_with(b"envtruth-env 3 ")
                 && rewritten.ends_with(b"\0")
                 && rewritten.windows(19).any(|w| w == b"FROM_HOOK=hook-ran\0"),
             || "the entry was not rewritten whole".into(),
@@ -304,9 +314,17 @@ fn interrupted_mid_evaluation_leaves_nothing_behind() -> Result<(), Failed> {
     let project = slow_shell(&nix).env("TMPDIR", temp.path().display().to_string());
     let mut child = project.command(&[]).stdout(std::process::Stdio::null()).spawn()?;
     nix_evaluating(project.root())?;
-    let files =
-        || std::fs::read_dir(temp.path()).map(|dir| dir.flatten().map(|e| e.path()).collect::<Vec<_>>());
-    ensure(!files()?.is_empty(), || "no temp file during the capture: the test proves nothing".into())?;
+    // The capture's dump and nix's own temp files go to a private dir in the cache, and
+    // nothing to the TMPDIR envtruth was given.
+    let private = nix.cache().join("envtruth/tmp");
+    let files = || -> std::io::Result<Vec<std::path::PathBuf>> {
+        let mut found: Vec<_> = std::fs::read_dir(&private)?.flatten().map(|e| e.path()).collect();
+        found.extend(std::fs::read_dir(temp.path())?.flatten().map(|e| e.path()));
+        Ok(found)
+    };
+    ensure(!files()?.is_empty(), || "no capture dir during the capture: the test proves nothing".into())?;
+    let mode = std::fs::metadata(&files()?[0])?.permissions().mode() & 0o777;
+    ensure(mode == 0o700, || format!("the capture dir has mode {mode:o}, expected 700: {:?}", files()))?;
     // SAFETY: sends a signal to our own child.
     unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) };
     let status = child.wait()?;
@@ -314,4 +332,97 @@ fn interrupted_mid_evaluation_leaves_nothing_behind() -> Result<(), Failed> {
     ensure(nix_in(project.root()).is_none(), || "nix is still running".into())?;
     let left = files()?;
     ensure(left.is_empty(), || format!("temp files left behind: {left:?}"))
+}
+
+/// A flake whose shell reads a file that is not `.nix` (`builtins.readFile ./hook.sh`), and
+/// whose hook exports a path inside the checkout and a value from the host.
+fn reading_flake() -> Project {
+    Project::new()
+        .declared_shells()
+        .file(
+            "flake.nix",
+            r#"{
+  outputs = { self }: {
+    devShells.x86_64-linux.default = derivation {
+      name = "reading-shell";
+      system = "x86_64-linux";
+      builder = "/bin/bash";
+      args = [ "-c" "echo > $out" ];
+      outputs = [ "out" ];
+      PATH = "/usr/bin:/bin";
+      shellHook = builtins.readFile ./hook.sh;
+    };
+  };
+}
+"#,
+        )
+        .file("hook.sh", "export GREETING=hello\nexport PROJECT_ROOT=$PWD\n")
+        .file(
+            "checks/shell.yaml",
+            "truths:\n  - truth: the hook ran\n    run: 'echo \"$GREETING $PROJECT_ROOT $HOSTVAR\"'\n",
+        )
+}
+
+/// What the one truth of `reading_flake` printed, and the run's output.
+fn printed(project: &Project, nix: &Nix) -> Result<(String, String), Failed> {
+    let out = project.run(&["--json", "r.json"]);
+    ensure(out.code == 0, || out.all())?;
+    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(project.path("r.json"))?)?;
+    let line = json["cases"][0]["commands"][0]["stdout_tail"][0].as_str().unwrap_or_default().to_string();
+    let _ = nix;
+    Ok((line, out.all()))
+}
+
+/// The cache key covers every file nix copies (a shellHook's `readFile ./hook.sh`
+/// included); an entry stores what the shell changes, never the host's own variables,
+/// and is right at any path: values naming the checkout are rebased.
+fn the_cache_key_covers_the_whole_flake_and_entries_are_portable() -> Result<(), Failed> {
+    let nix = Nix::new();
+    let project = nix.project(reading_flake()).env("HOSTVAR", "first-host-value");
+    let (line, _) = printed(&project, &nix)?;
+    let root = project.root().canonicalize()?;
+    ensure(line == format!("hello {} first-host-value", root.display()), || line.clone())?;
+    ensure(nix.evaluations() == 1, || format!("{} evaluations", nix.evaluations()))?;
+    // The host's own values are not in the entry.
+    let entries = std::fs::read_dir(nix.cache().join("envtruth"))?.flatten().map(|e| e.path());
+    for entry in entries.filter(|p| p.extension().is_some_and(|e| e == "env")) {
+        let text = String::from_utf8_lossy(&std::fs::read(&entry)?).into_owned();
+        ensure(!text.contains("first-host-value") && !text.contains("HOSTVAR"), || {
+            format!("host values stored: {text}")
+        })?;
+    }
+    // A later run sees the current host value, from the cache.
+    let project = project.env("HOSTVAR", "second-host-value");
+    let (line, _) = printed(&project, &nix)?;
+    ensure(line.ends_with(" second-host-value"), || line.clone())?;
+    ensure(nix.evaluations() == 1, || format!("{} evaluations after a host change", nix.evaluations()))?;
+    // Editing a file nix reads that is not `.nix` evaluates again.
+    let project = project.file("hook.sh", "export GREETING=bonjour\nexport PROJECT_ROOT=$PWD\n");
+    let (line, _) = printed(&project, &nix)?;
+    ensure(line.starts_with("bonjour "), || line.clone())?;
+    ensure(nix.evaluations() == 2, || format!("{} evaluations after editing hook.sh", nix.evaluations()))?;
+    // Another clone at another path reuses the entry, with its own root in the values.
+    let clone =
+        nix.project(reading_flake().file("hook.sh", "export GREETING=bonjour\nexport PROJECT_ROOT=$PWD\n"));
+    let (line, _) = printed(&clone, &nix)?;
+    let clone_root = clone.root().canonicalize()?;
+    ensure(line.starts_with(&format!("bonjour {} ", clone_root.display())), || line.clone())?;
+    ensure(nix.evaluations() == 2, || format!("{} evaluations for a second clone", nix.evaluations()))
+}
+
+/// A shellHook that never finishes holds the capture only until `capture_timeout`.
+fn a_hook_that_hangs_times_out_the_capture() -> Result<(), Failed> {
+    let nix = Nix::new();
+    let project = nix.project(reading_flake().file("hook.sh", "sleep 3600\n").file(
+        "checks/shell.yaml",
+        "capture_timeout: 2s\ntruths:\n  - truth: the hook ran\n    run: 'true'\n",
+    ));
+    let started = std::time::Instant::now();
+    let out = project.run(&[]);
+    ensure(started.elapsed() < std::time::Duration::from_secs(30), || "the capture held the run".into())?;
+    let failed = out.failure("shell::truth::the-hook-ran");
+    ensure(failed.contains("`nix develop .` gave no environment within 2s (capture_timeout): its shellHook or `.envrc` is still running or waiting"), || failed.clone())?;
+    ensure(support::Project::processes(&project, "sleep 3600").is_empty(), || {
+        "the hook's sleep outlived the capture".into()
+    })
 }
