@@ -11,7 +11,11 @@ pub const USAGE: u8 = 2;
 /// Some case failed or was blocked (libtest's code).
 pub const FAILED: u8 = 101;
 
-/// Interrupted by `signal` (SIGINT 130, SIGTERM 143), as shells report it.
+/// Interrupted by `signal`, as shells report it: SIGINT 130, SIGTERM 143, and a hang-up
+/// (a closed terminal, a cancelled job) as SIGTERM, 143.
 pub fn interrupted(signal: i32) -> i32 {
-    128 + signal
+    match signal {
+        libc::SIGHUP => 128 + libc::SIGTERM,
+        other => 128 + other,
+    }
 }

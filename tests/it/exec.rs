@@ -112,3 +112,8 @@ fn sigterm_ends_every_running_group_and_exits_143() {
 fn ctrl_c_ends_every_running_group_and_exits_130() {
     assert_eq!(interrupt_with(libc::SIGINT, "sleep 3026"), (130, Vec::new()));
 }
+
+#[test]
+fn a_hang_up_ends_every_running_group_like_sigterm() {
+    assert_eq!(interrupt_with(libc::SIGHUP, "sleep 3027"), (143, Vec::new()));
+}

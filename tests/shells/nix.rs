@@ -32,6 +32,8 @@ pub const TESTS: &[(&str, &str, Check)] = &[
         the_cache_key_covers_the_whole_flake_and_entries_are_portable,
     ),
     ("nix::a_hook_that_hangs_times_out_the_capture", "nix", a_hook_that_hangs_times_out_the_capture),
+    ("nix::a_killed_envtruth_takes_its_capture_with_it", "nix", a_killed_envtruth_takes_its_capture_with_it),
+    ("nix::no_home_means_no_cache_in_the_project", "nix", no_home_means_no_cache_in_the_project),
 ];
 
 fn one_evaluation_per_shell_cached_by_content() -> Result<(), Failed> {
@@ -425,4 +427,34 @@ fn a_hook_that_hangs_times_out_the_capture() -> Result<(), Failed> {
     ensure(support::Project::processes(&project, "sleep 3600").is_empty(), || {
         "the hook's sleep outlived the capture".into()
     })
+}
+
+/// envtruth killed by SIGKILL (no handler runs) mid-capture: the kernel ends the capture
+/// with it, so no `nix develop` is left running for nobody.
+fn a_killed_envtruth_takes_its_capture_with_it() -> Result<(), Failed> {
+    let nix = Nix::new();
+    let project = slow_shell(&nix);
+    let mut child = project.command(&[]).stdout(std::process::Stdio::null()).spawn()?;
+    nix_evaluating(project.root())?;
+    child.kill()?;
+    child.wait()?;
+    let started = std::time::Instant::now();
+    while nix_in(project.root()).is_some() {
+        ensure(started.elapsed() < std::time::Duration::from_secs(10), || "nix outlived envtruth".into())?;
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    Ok(())
+}
+
+/// Without a usable HOME or XDG_CACHE_HOME, the cache never lands in the project (where
+/// `git add -A` would stage it, host variables and all).
+fn no_home_means_no_cache_in_the_project() -> Result<(), Failed> {
+    let nix = Nix::new();
+    let project = nix.project(Project::fixture("nix-shells")).env("XDG_CACHE_HOME", "").env("HOME", "");
+    let out = project.run(&[]);
+    ensure(out.code == 0, || out.all())?;
+    ensure(!project.path(".cache").exists(), || "a cache was written inside the project".into())?;
+    let relative = project.env("XDG_CACHE_HOME", "relative/cache");
+    relative.run(&[]);
+    ensure(!relative.path("relative").exists(), || "a relative XDG_CACHE_HOME was used".into())
 }
