@@ -1,44 +1,34 @@
-//! Human durations in check files: `500ms`, `20s`, `5m`, `1h`, `1m30s`.
+//! Human durations in check files: `500ms`, `20s`, `5m`, `1h`, `30d`, `1m30s`, read by
+//! humantime.
 //!
 //! A bare number is refused: "timeout: 5" could mean seconds or minutes, and a
 //! gate should not guess.
 
 use std::time::Duration;
 
-/// Parses `500ms`, `20s`, `5m`, `1h` and sums like `1m30s`.
+/// Parses a duration with units (`500ms`, `1m30s`, `30d`); the error says how to write one.
 pub fn parse(text: &str) -> Result<Duration, String> {
     let text = text.trim();
-    let hint = "write a number with a unit: ms, s, m or h (e.g. `30s`, `5m`, `1m30s`)";
+    let hint = "write a number with a unit: ms, s, m, h or d (e.g. `30s`, `5m`, `1m30s`)";
     if text.is_empty() {
         return Err(format!("empty duration; {hint}"));
     }
-    let mut total = Duration::ZERO;
-    let mut rest = text;
-    while !rest.is_empty() {
-        let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
-        if digits == 0 {
-            return Err(format!("invalid duration `{text}`; {hint}"));
-        }
-        let number: u64 =
-            rest[..digits].parse().map_err(|_| format!("duration `{text}` is too large; {hint}"))?;
-        rest = &rest[digits..];
-        let unit_len = rest.find(|c: char| c.is_ascii_digit()).unwrap_or(rest.len());
-        let unit = match &rest[..unit_len] {
-            "ms" => Duration::from_millis(1),
-            "s" => Duration::from_secs(1),
-            "m" => Duration::from_secs(60),
-            "h" => Duration::from_secs(3600),
-            "" => return Err(format!("duration `{text}` has no unit; {hint}")),
-            other => return Err(format!("unknown unit `{other}` in duration `{text}`; {hint}")),
-        };
-        rest = &rest[unit_len..];
-        let part = u32::try_from(number)
-            .ok()
-            .and_then(|n| unit.checked_mul(n))
-            .ok_or_else(|| format!("duration `{text}` is too large; {hint}"))?;
-        total = total.checked_add(part).ok_or_else(|| format!("duration `{text}` is too large; {hint}"))?;
+    if text.chars().all(|c| c.is_ascii_digit()) {
+        return Err(format!("duration `{text}` has no unit; {hint}"));
     }
-    Ok(total)
+    // A deadline past this would overflow the clock; nothing a check waits for takes a year.
+    const LONGEST: Duration = Duration::from_secs(366 * 86_400);
+    match humantime::parse_duration(text) {
+        Ok(long) if long > LONGEST => Err(format!("duration `{text}` is too large; {hint}")),
+        Ok(duration) => Ok(duration),
+        Err(err) => Err(match err {
+            humantime::DurationError::NumberOverflow => format!("duration `{text}` is too large; {hint}"),
+            humantime::DurationError::UnknownUnit { unit, .. } => {
+                format!("unknown unit `{unit}` in duration `{text}`; {hint}")
+            }
+            _ => format!("invalid duration `{text}`; {hint}"),
+        }),
+    }
 }
 
 /// Formats a duration the way it is written in check files, for messages.
@@ -77,7 +67,8 @@ mod tests {
     #[test]
     fn refuses_bare_numbers_and_unknown_units() {
         assert!(parse("5").unwrap_err().contains("has no unit"));
-        assert!(parse("5d").unwrap_err().contains("unknown unit `d`"));
+        assert_eq!(parse("30d"), Ok(Duration::from_secs(30 * 86_400)));
+        assert!(parse("5x").unwrap_err().contains("unknown unit `x`"));
         assert!(parse("").unwrap_err().contains("empty duration"));
         assert!(parse("99999999999999999999s").unwrap_err().contains("too large"));
     }
