@@ -42,6 +42,9 @@ pub fn display(duration: Duration) -> String {
         format!("{}s", ms / 1000)
     } else {
         let secs = duration.as_secs();
+        if secs >= 86_400 && secs.is_multiple_of(86_400) {
+            return format!("{}d", secs / 86_400);
+        }
         match (secs / 3600, secs % 3600 / 60, secs % 60) {
             (0, m, 0) => format!("{m}m"),
             (0, m, s) => format!("{m}m{s}s"),
@@ -80,5 +83,6 @@ mod tests {
         assert_eq!(display(Duration::from_secs(2)), "2s");
         assert_eq!(display(Duration::from_secs(300)), "5m");
         assert_eq!(display(Duration::from_secs(90)), "1m30s");
+        assert_eq!(display(Duration::from_secs(30 * 86_400)), "30d");
     }
 }

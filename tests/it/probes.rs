@@ -556,3 +556,44 @@ truths:
         ],
     );
 }
+
+#[test]
+fn a_flake_lock_policy_names_each_input_that_breaks_it() {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let node = |owner: &str, repo: &str, branch: Option<&str>, days_old: u64| {
+        let reference = branch.map_or(String::new(), |b| format!(r#", "ref": "{b}""#));
+        format!(
+            r#"{{"locked": {{"type": "github", "owner": "{owner}", "repo": "{repo}", "rev": "0123456789abcdef0123456789abcdef01234567", "lastModified": {}}}, "original": {{"type": "github", "owner": "{owner}", "repo": "{repo}"{reference}}}}}"#,
+            now - days_old * 86_400
+        )
+    };
+    let lock = format!(
+        r#"{{"nodes": {{"root": {{"inputs": {{"nixpkgs": "nixpkgs", "utils": "utils", "tool": "tool"}}}}, "nixpkgs": {}, "utils": {}, "tool": {}}}, "root": "root", "version": 7}}"#,
+        node("NixOS", "nixpkgs", Some("nixos-24.05"), 45),
+        node("numtide", "flake-utils", None, 3),
+        node("someone", "tool", None, 2),
+    );
+    let project = Project::new().file("flake.nix", "{ }\n").file("flake.lock", lock).check(
+        r#"
+truths:
+  - truth: the lock keeps the policy
+    flake_lock: {flakes: flake.nix, max_age: 30d, owners: [NixOS, numtide]}
+  - truth: the lock follows our own branch list
+    flake_lock: {max_age: 60d, branches: [nixos-24.05]}
+  - truth: every input is pinned
+    flake_lock: flake.nix
+"#,
+    );
+    let out = project.run(&[]);
+    let failure = out.failure("env::truth::the-lock-keeps-the-policy");
+    assert_has_lines(
+        &failure,
+        &[
+            "`nixpkgs` (github:NixOS/nixpkgs) was last modified 45 days ago, more than 30d; run `nix flake update nixpkgs`, and follows `nixos-24.05`, not one of nixos-unstable,",
+            "`tool` (github:someone/tool) belongs to `someone`, not one of NixOS, numtide",
+        ],
+    );
+    assert!(!failure.contains("`utils`"), "{failure}");
+    assert_eq!(out.status("env::truth::the-lock-follows-our-own-branch-list"), "ok", "{}", out.all());
+    assert_eq!(out.status("env::truth::every-input-is-pinned"), "ok", "{}", out.all());
+}
