@@ -218,7 +218,9 @@ impl Harness {
             return Ok(Ran { exit, notes: Vec::new() });
         }
         let finished = run.finish(&selected)?;
-        Ok(Ran { exit, notes: finished.into_iter().filter_map(|f| f.note).collect() })
+        let mut notes: Vec<String> = finished.into_iter().filter_map(|f| f.note).collect();
+        notes.extend(selected.iter().filter_map(|&i| cannot_fail(&run.cases[i])));
+        Ok(Ran { exit, notes })
     }
 }
 
@@ -471,4 +473,16 @@ fn waived(case: &Case, mut outcome: Outcome, today: &str) -> Outcome {
         }
     }
     outcome
+}
+
+/// A warning for a truth whose probes hold no assertion that could fail, as goss warns on
+/// empty assertions: it passes whatever the environment holds.
+fn cannot_fail(case: &Case) -> Option<String> {
+    match &case.check {
+        Check::Truth { probes, manual: None } if probes.iter().all(|p| !p.can_fail()) => Some(format!(
+            "warning: {} ({}) cannot fail: `run` of a command that always succeeds proves nothing; check something it must find, or expect output",
+            case.name, case.source
+        )),
+        _ => None,
+    }
 }

@@ -45,6 +45,12 @@ pub trait Kind: DeserializeOwned + JsonSchema + fmt::Debug + Send + Sync + 'stat
     /// Runs the checks.
     fn check(&self, ctx: &Context<'_>) -> Findings;
 
+    /// Whether it holds an assertion that could fail (goss warns on empty assertions):
+    /// `run: "true"` proves nothing.
+    fn can_fail(&self) -> bool {
+        true
+    }
+
     /// What `init` may write for a truth, when this kind is the right probe for it.
     fn propose(_truth: &str) -> Option<Proposal> {
         None
@@ -61,6 +67,8 @@ pub trait Probe: fmt::Debug + Send + Sync {
     fn items(&self) -> Vec<Item>;
     /// See [`Kind::check`].
     fn check(&self, ctx: &Context<'_>) -> Findings;
+    /// See [`Kind::can_fail`].
+    fn can_fail(&self) -> bool;
 }
 
 impl<K: Kind> Probe for K {
@@ -75,6 +83,9 @@ impl<K: Kind> Probe for K {
     }
     fn check(&self, ctx: &Context<'_>) -> Findings {
         Kind::check(self, ctx)
+    }
+    fn can_fail(&self) -> bool {
+        Kind::can_fail(self)
     }
 }
 
@@ -193,6 +204,8 @@ registry! {
     libs::Libs,
     packages::Packages,
     flake_lock::FlakeLock,
+    python_packages::PythonPackages,
+    pip_check::PipCheck,
 }
 
 /// The probes of one truth, in the order written.

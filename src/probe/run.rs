@@ -35,6 +35,20 @@ pub struct Run {
     pub stderr_excludes: Vec<Pattern>,
     /// The longest the command may take and still pass.
     pub max_duration: Option<Duration>,
+    /// Run again until it passes, for a service that comes up after a moment.
+    pub retry: Option<Retry>,
+}
+
+/// `retry: {timeout, interval}`: the command runs again, `interval` apart, until it passes
+/// or `timeout` has passed (goss's retry-timeout).
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Retry {
+    /// How long to keep trying.
+    timeout: Span,
+    /// The pause between tries (default 1s).
+    #[serde(default)]
+    interval: Option<Span>,
 }
 
 /// A command: a string runs with `bash -c`, a list is an argv.
@@ -103,6 +117,8 @@ pub struct RunMap {
     stderr_excludes: OneOrMany<Pattern>,
     #[serde(default)]
     max_duration: Option<Span>,
+    #[serde(default)]
+    retry: Option<Retry>,
 }
 
 impl Run {
@@ -115,6 +131,7 @@ impl Run {
             stderr: Vec::new(),
             stderr_excludes: Vec::new(),
             max_duration: None,
+            retry: None,
         }
     }
 }
@@ -143,6 +160,7 @@ impl Shaped for Run {
             stderr: map.stderr.0,
             stderr_excludes: map.stderr_excludes.0,
             max_duration: map.max_duration.map(|s| s.0),
+            retry: map.retry,
         })
     }
 }
@@ -169,6 +187,15 @@ impl Kind for Run {
         check(self, ctx)
     }
 
+    fn can_fail(&self) -> bool {
+        let expects_output = [&self.stdout, &self.stdout_excludes, &self.stderr, &self.stderr_excludes].iter().any(|p| !p.is_empty());
+        let trivial = match &self.command {
+            CommandSpec::Script(script) => matches!(script.trim(), "true" | ":" | "exit 0" | "/bin/true") || script.trim().starts_with("echo "),
+            CommandSpec::Argv(argv) => matches!(argv[0].as_str(), "true" | "/bin/true" | ":" | "echo"),
+        };
+        !trivial || expects_output || self.exit != 0 || self.max_duration.is_some()
+    }
+
     fn propose(truth: &str) -> Option<Proposal> {
         proposed_command(truth).map(|command| Proposal {
             yaml: format!("run: {}", serde_json::to_string(command).unwrap_or_default()),
@@ -191,6 +218,29 @@ fn proposed_command(truth: &str) -> Option<&str> {
 }
 
 fn check(spec: &Run, ctx: &Context<'_>) -> Findings {
+    let Some(retry) = spec.retry else { return attempt(spec, ctx) };
+    let started = std::time::Instant::now();
+    let interval = retry.interval.map_or(Duration::from_secs(1), |s| s.0);
+    let mut tries = 1;
+    let mut findings = attempt(spec, ctx);
+    while !findings.passed() && started.elapsed() + interval < retry.timeout.0 && std::time::Instant::now() + interval < ctx.deadline {
+        std::thread::sleep(interval);
+        tries += 1;
+        findings = attempt(spec, ctx);
+    }
+    let waited = crate::duration::display(started.elapsed());
+    let found = match findings.passed() {
+        true if tries == 1 => "passed on the first try".to_string(),
+        true => format!("passed on try {tries}, after {waited}"),
+        false => format!("{tries} tries over {waited}, none passed"),
+    };
+    let expected = format!("passes within {}, tried every {}", crate::duration::display(retry.timeout.0), crate::duration::display(interval));
+    findings.evidence.push(Evidence::new("run", "retry", findings.passed(), expected, found));
+    findings
+}
+
+/// One run of the command and what it found.
+fn attempt(spec: &Run, ctx: &Context<'_>) -> Findings {
     let argv: Vec<OsString> = match &spec.command {
         CommandSpec::Script(script) => vec!["bash".into(), "-c".into(), script.into()],
         CommandSpec::Argv(argv) => argv.iter().map(OsString::from).collect(),

@@ -51,8 +51,8 @@ fn every_problem_of_every_file_is_reported_once() {
     assert_eq!(out.code, 2);
     assert_eq!(
         out.stderr,
-        "error: checks/a.yaml:3:5: truths[0]: unknown field `tols`, expected one of `truth`, `id`, `after`, `manual`, `timeout`, `python`, `extra`, `waiver`, `run`, `tools`, `imports`, `files`, `env`, `libs`, `packages`, `flake_lock`; did you mean `tools`?\n\
-         error: checks/b.yaml:5:5: this truth has no probe; add one of `run`, `tools`, `imports`, `files`, `env`, `libs`, `packages`, `flake_lock`, or `manual: REASON`\n\
+        "error: checks/a.yaml:3:5: truths[0]: unknown field `tols`, expected one of `truth`, `id`, `after`, `manual`, `timeout`, `python`, `extra`, `waiver`, `run`, `tools`, `imports`, `files`, `env`, `libs`, `packages`, `flake_lock`, `python_packages`, `pip_check`; did you mean `tools`?\n\
+         error: checks/b.yaml:5:5: this truth has no probe; add one of `run`, `tools`, `imports`, `files`, `env`, `libs`, `packages`, `flake_lock`, `python_packages`, `pip_check`, or `manual: REASON`\n\
          error: checks/c.yaml:2:37: unknown truth id `nope` in `after`; the ids in this file are: v\n"
     );
 }

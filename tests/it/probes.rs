@@ -597,3 +597,97 @@ truths:
     assert_eq!(out.status("env::truth::the-lock-follows-our-own-branch-list"), "ok", "{}", out.all());
     assert_eq!(out.status("env::truth::every-input-is-pinned"), "ok", "{}", out.all());
 }
+
+#[test]
+fn python_distributions_and_pip_check_in_one_interpreter() {
+    let project = Project::new();
+    let made = std::process::Command::new("python3")
+        .args(["-m", "venv", ".venv"])
+        .current_dir(project.root())
+        .status();
+    assert!(made.is_ok_and(|s| s.success()), "python3 -m venv failed (Debian: apt-get install python3-venv)");
+    let project = project.check(
+        r#"
+truths:
+  - truth: pip is there, and new enough
+    python: .venv/bin/python
+    python_packages: {pip: ">=20", setuptools-or-not: any}
+  - truth: pip is old
+    python: .venv/bin/python
+    python_packages: {pip: "<1"}
+  - truth: no broken requirements
+    python: .venv/bin/python
+    pip_check: true
+"#,
+    );
+    let out = project.run(&[]);
+    let failure = out.failure("env::truth::pip-is-there-and-new-enough");
+    assert!(failure.contains("✓ python_packages pip: expected installed, version >=20, found "), "{failure}");
+    assert!(failure.contains("✗ python_packages setuptools-or-not: expected installed, found not installed in this interpreter (pip install setuptools-or-not)"), "{failure}");
+    assert!(
+        out.failure("env::truth::pip-is-old")
+            .contains("✗ python_packages pip: expected installed, version <1, found"),
+        "{}",
+        out.all()
+    );
+    assert_eq!(out.status("env::truth::no-broken-requirements"), "ok", "{}", out.all());
+    // A distribution whose requirement is missing: pip check names it.
+    let site = std::fs::read_dir(project.path(".venv/lib"))
+        .unwrap()
+        .flatten()
+        .next()
+        .unwrap()
+        .path()
+        .join("site-packages");
+    let dist = site.join("fakepkg-1.0.dist-info");
+    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::write(
+        dist.join("METADATA"),
+        "Metadata-Version: 2.1\nName: fakepkg\nVersion: 1.0\nRequires-Dist: missing-dep-xyz\n",
+    )
+    .unwrap();
+    let out = project.run(&["no-broken"]);
+    assert!(
+        out.failure("env::truth::no-broken-requirements")
+            .contains("fakepkg 1.0 requires missing-dep-xyz, which is not installed"),
+        "{}",
+        out.all()
+    );
+}
+
+#[test]
+fn retry_waits_for_a_service_that_comes_up_after_a_moment() {
+    // The "service" is up from the third try on; another never comes up.
+    let out = Project::new()
+        .check(
+            r#"
+truths:
+  - truth: the service answers
+    run: {cmd: "n=$(cat tries 2>/dev/null || echo 0); echo $((n+1)) > tries; test $n -ge 2", retry: {timeout: 10s, interval: 100ms}}
+  - truth: the other service answers
+    run: {cmd: "false", retry: {timeout: 500ms, interval: 100ms}}
+"#,
+        )
+        .run(&[]);
+    assert_eq!(out.status("env::truth::the-service-answers"), "ok", "{}", out.all());
+    let failure = out.failure("env::truth::the-other-service-answers");
+    assert!(
+        failure.contains("✗ run retry: expected passes within 500ms, tried every 100ms, found "),
+        "{failure}"
+    );
+    assert!(failure.contains("tries over"), "{failure}");
+}
+
+#[test]
+fn a_check_that_cannot_fail_is_warned_about() {
+    let out = Project::new()
+        .check("truths:\n  - {truth: always fine, run: 'true'}\n  - {truth: says hello, run: {cmd: 'echo hello', stdout: '^hello$'}}\n")
+        .run(&[]);
+    assert_eq!(out.code, 0, "{}", out.all());
+    assert!(
+        out.stdout.contains("warning: env::truth::always-fine (checks/env.yaml:2) cannot fail: `run` of a command that always succeeds proves nothing"),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("env::truth::says-hello (checks/env.yaml:3) cannot fail"), "{}", out.stdout);
+}
