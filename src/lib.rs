@@ -43,6 +43,7 @@ mod suggest;
 #[cfg(test)]
 mod testing;
 mod text;
+mod vars;
 mod version;
 mod watch;
 

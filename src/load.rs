@@ -22,6 +22,7 @@ use crate::probe::descriptor::Descriptor;
 use crate::probe::{self, KINDS, Probe, Probes, Site};
 use crate::spec::{ArtifactSpec, CheckFile, Claim, KeyLinkSpec, ShellSpec, TruthSpec, TruthWord, Word};
 use crate::suggest;
+use crate::vars::{self, Vars};
 
 /// The time limit of a truth when neither it nor its file sets one.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
@@ -32,6 +33,8 @@ pub struct Loader<'a> {
     pub checks: &'a [PathBuf],
     /// The project root: file names are shown relative to it.
     pub root: &'a Path,
+    /// Values for `${vars.NAME}`, over each file's own `vars:`.
+    pub vars: &'a Vars,
 }
 
 impl Loader<'_> {
@@ -59,7 +62,7 @@ impl Loader<'_> {
                     column: 1,
                     message: bounded::too_big("check file"),
                 }),
-                Ok(Some(bytes)) => match FileLoader::new(&shown, file, self.root, &bytes) {
+                Ok(Some(bytes)) => match FileLoader::new(&shown, file, self.root, &bytes, self.vars) {
                     Err(error) => errors.push(error),
                     Ok(loader) => loader.load(self, &mut cases, &mut plans, &mut errors),
                 },
@@ -296,7 +299,13 @@ struct FileLoader<'a> {
 }
 
 impl<'a> FileLoader<'a> {
-    fn new(shown: &'a str, path: &Path, root: &'a Path, bytes: &[u8]) -> Result<FileLoader<'a>, LoadError> {
+    fn new(
+        shown: &'a str,
+        path: &Path,
+        root: &'a Path,
+        bytes: &[u8],
+        given: &Vars,
+    ) -> Result<FileLoader<'a>, LoadError> {
         let error =
             |line, column, message: String| LoadError::At { file: shown.to_string(), line, column, message };
         let text = std::str::from_utf8(bytes).map_err(|err| {
@@ -308,6 +317,7 @@ impl<'a> FileLoader<'a> {
         if text.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#')) {
             return Err(error(1, 1, "the file is empty; add `truths:` with at least one truth".into()));
         }
+        let text = &vars::substitute(text, given).map_err(|p| error(p.line, p.column, p.message))?;
         let file: CheckFile<Probes> = serde_yaml::from_str(text).map_err(|err| {
             let (line, column) = err.location().map_or((1, 1), |l| (l.line(), l.column()));
             error(line, column, explain(&err.to_string()))

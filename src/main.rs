@@ -72,6 +72,9 @@ struct Project {
     /// Ignore cached nix environments and evaluate again [env: ENVTRUTH_REFRESH].
     #[arg(long)]
     refresh: bool,
+    /// Values for `${vars.NAME}` in check files: a YAML map [env: ENVTRUTH_VARS].
+    #[arg(long, value_name = "FILE")]
+    vars: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -87,7 +90,7 @@ struct RunArgs {
 impl Project {
     /// The harness the flags describe, the variables filling in what no flag says.
     fn harness(self, outputs: Outputs) -> Result<Harness, Error> {
-        let mut harness = Harness::new(self.root).shell(self.shell).refresh(self.refresh);
+        let mut harness = Harness::new(self.root).shell(self.shell).refresh(self.refresh).vars(self.vars);
         for path in self.checks {
             harness = harness.checks(path);
         }

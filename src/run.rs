@@ -28,6 +28,7 @@ use crate::settings::{Outputs, Settings};
 use crate::shell::{self, Shells};
 use crate::sink::{Finish, Sink, SinkError, message};
 use crate::spec::ShellSpec;
+use crate::vars::{self, Vars};
 use crate::watch::Watch;
 
 /// When a running case is announced, as libtest does.
@@ -43,6 +44,7 @@ pub struct Harness {
     pub(crate) outputs: Outputs,
     pub(crate) slow_after: Option<Duration>,
     strict_filter: bool,
+    vars_file: Option<PathBuf>,
 }
 
 /// How a command ended: its exit code and what it has to tell the user.
@@ -68,6 +70,7 @@ impl Harness {
             outputs: Outputs::default(),
             slow_after: None,
             strict_filter: false,
+            vars_file: None,
         }
     }
 
@@ -96,6 +99,13 @@ impl Harness {
         self
     }
 
+    /// Takes values for `${vars.NAME}` from a YAML map in `path` (relative paths are taken
+    /// from the root), over each check file's own `vars:`.
+    pub fn vars(mut self, path: Option<PathBuf>) -> Harness {
+        self.vars_file = path.map(|p| self.root.join(p));
+        self
+    }
+
     /// Also writes these reports.
     pub fn outputs(mut self, outputs: Outputs) -> Harness {
         self.outputs = outputs;
@@ -113,6 +123,9 @@ impl Harness {
         self.refresh |= settings.refresh;
         self.outputs = self.outputs.or(settings.outputs);
         self.slow_after = self.slow_after.or(settings.slow_after);
+        if self.vars_file.is_none() {
+            self = self.vars(settings.vars);
+        }
         self
     }
 
@@ -122,12 +135,27 @@ impl Harness {
 
     pub(crate) fn load(&self) -> Result<Vec<Case>, Vec<LoadError>> {
         let checks = self.check_paths();
-        Loader { checks: &checks, root: &self.root }.load()
+        let vars = self.given_vars()?;
+        Loader { checks: &checks, root: &self.root, vars: &vars }.load()
+    }
+
+    /// The values of the `--vars` file, if one was given.
+    fn given_vars(&self) -> Result<Vars, Vec<LoadError>> {
+        let Some(path) = &self.vars_file else { return Ok(Vars::new()) };
+        let shown = path.strip_prefix(&self.root).unwrap_or(path).display().to_string();
+        let refused = |reason: String| vec![LoadError::Unreadable { path: shown.clone(), reason }];
+        let text =
+            std::fs::read_to_string(path).map_err(|e| refused(format!("cannot read the vars file: {e}")))?;
+        let value: serde_yaml::Value =
+            serde_yaml::from_str(&text).map_err(|e| refused(format!("not valid YAML: {e}")))?;
+        vars::of_map(&value).ok_or_else(|| {
+            refused("a vars file is a YAML map of names to plain values, e.g. `python: \"3.12\"`".into())
+        })
     }
 
     /// Every check file the run reads (files named, and the YAML files of directories).
     pub(crate) fn check_files(&self) -> Vec<PathBuf> {
-        Loader { checks: &self.check_paths(), root: &self.root }.files()
+        Loader { checks: &self.check_paths(), root: &self.root, vars: &Vars::new() }.files()
     }
 
     /// The cases of a run with `args`. `--exact NAME` (how nextest runs each case in its
@@ -139,7 +167,8 @@ impl Harness {
             let suite = name.split("::").next().unwrap_or_default();
             let files = self.suite_files(suite);
             if !files.is_empty() {
-                let cases = Loader { checks: &files, root: &self.root }.load().ok();
+                let vars = self.given_vars().unwrap_or_default();
+                let cases = Loader { checks: &files, root: &self.root, vars: &vars }.load().ok();
                 if let Some(cases) = cases.filter(|cases| cases.iter().any(|case| case.name == *name)) {
                     return Ok(cases);
                 }

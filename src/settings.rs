@@ -12,11 +12,12 @@ use crate::sink::{Sink, github::Github, json::Json, junit::Junit, tap::Tap};
 use crate::spec::{ShellSpec, parse_shell};
 
 /// Every variable, with the flag it stands for (a report format's is in [`FORMATS`]).
-pub const VARIABLES: [(&str, &str); 4] = [
+pub const VARIABLES: [(&str, &str); 5] = [
     ("ENVTRUTH_CHECKS", "--checks (directories or files, `:`-separated)"),
     ("ENVTRUTH_SHELL", "--shell"),
     ("ENVTRUTH_REFRESH", "--refresh (1/true/yes/on or 0/false/no/off)"),
     ("ENVTRUTH_SLOW_AFTER", "how long a case runs before it is announced (default 60s)"),
+    ("ENVTRUTH_VARS", "--vars (a YAML map for `${vars.NAME}`)"),
 ];
 
 /// A variable whose value the flag it stands for would refuse.
@@ -43,6 +44,8 @@ pub struct Settings {
     pub outputs: Outputs,
     /// `ENVTRUTH_SLOW_AFTER`.
     pub slow_after: Option<Duration>,
+    /// `ENVTRUTH_VARS`.
+    pub vars: Option<PathBuf>,
 }
 
 impl Settings {
@@ -54,6 +57,7 @@ impl Settings {
             refresh: parsed("ENVTRUTH_REFRESH", boolish)?.unwrap_or(false),
             outputs: Outputs::from_env(),
             slow_after: parsed("ENVTRUTH_SLOW_AFTER", duration::parse)?,
+            vars: var("ENVTRUTH_VARS").map(PathBuf::from),
         })
     }
 }

@@ -26,6 +26,13 @@ pub struct CheckFile<P: ProbeSet> {
     /// The PLAN.md whose `must_haves` this file mirrors, relative to the root.
     #[serde(default)]
     pub plan: Option<String>,
+    /// Defaults for `${vars.NAME}` in this file's values; `--vars FILE` overrides them.
+    #[serde(default)]
+    #[expect(
+        dead_code,
+        reason = "substituted in the text before it is parsed (vars.rs); declared for the schema"
+    )]
+    vars: Option<shape::Entries<shape::Text>>,
     /// Where the commands of this suite run.
     #[serde(default)]
     pub shell: Option<ShellSpec>,

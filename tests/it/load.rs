@@ -105,3 +105,23 @@ fn every_truth_gets_a_distinct_filterable_id_whatever_its_script() {
         assert!(out.stdout.contains(&format!("{name}: test")), "{name} in {}", out.stdout);
     }
 }
+
+#[test]
+fn vars_fill_values_per_machine_and_an_undefined_one_is_named_at_its_line() {
+    let project = Project::new()
+        .file("ci-vars.yaml", "greeting: bonjour\n")
+        .check("vars: {greeting: hello, tool: sh}\ntruths:\n  - truth: the greeting is ${vars.greeting}\n    run: {cmd: 'echo ${vars.greeting}', stdout: '^${vars.greeting}$'}\n    tools: {${vars.tool}: any}\n");
+    let out = project.run(&["--list"]);
+    assert!(out.stdout.contains("env::truth::the-greeting-is-hello: test"), "{}", out.all());
+    let out = project.run(&["--vars", "ci-vars.yaml"]);
+    assert_eq!(out.code, 0, "{}", out.all());
+    assert_eq!(out.status("env::truth::the-greeting-is-bonjour"), "ok");
+    let out = Project::new().check("truths:\n  - truth: t\n    run: 'echo ${vars.greting}'\n").run(&[]);
+    assert_eq!(
+        (out.code, out.stderr.as_str()),
+        (
+            2,
+            "error: checks/env.yaml:3:16: `vars.greting` is not defined; define it under `vars:` in this file, or in the file given to --vars (ENVTRUTH_VARS)\n"
+        )
+    );
+}

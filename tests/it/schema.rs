@@ -29,7 +29,8 @@ fn the_committed_schema_is_up_to_date() {
             "shell",
             "shells",
             "timeout",
-            "truths"
+            "truths",
+            "vars"
         ]
     );
 }
