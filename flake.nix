@@ -1,7 +1,7 @@
 {
   description = "envtruth: prove a development environment keeps the promises of its plan";
 
-  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-25.05";
+  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-26.05";
 
   outputs = { self, nixpkgs }:
     let
@@ -18,6 +18,14 @@
           # The test suite runs real nix develop and direnv, which the build sandbox lacks;
           # run it with `cargo test` in the dev shell instead.
           doCheck = false;
+        };
+      });
+
+      # `nix run github:OWNER/envtruth -- run --root .`
+      apps = forAllSystems (pkgs: {
+        default = {
+          type = "app";
+          program = "${self.packages.${pkgs.stdenv.hostPlatform.system}.default}/bin/envtruth";
         };
       });
 

@@ -92,12 +92,18 @@ pub fn conclude(result: Result<Ran, Error>) -> ExitCode {
 /// `ENVTRUTH_*` variables (see [`VARIABLES`]) standing for the flags `cargo test` cannot
 /// pass.
 pub fn main() -> ExitCode {
+    main_with(|harness| harness)
+}
+
+/// [`main`], with the harness changed by `configure` first (say, [`Harness::skip_all`]
+/// outside the environment the checks are about).
+pub fn main_with(configure: impl FnOnce(Harness) -> Harness) -> ExitCode {
     let root = std::env::var_os("CARGO_MANIFEST_DIR")
         .map(PathBuf::from)
         .or_else(|| std::env::current_dir().ok())
         .unwrap_or_default();
     let result = Settings::from_env()
         .map_err(Error::from)
-        .and_then(|settings| Harness::new(root).settings(settings).run(&Arguments::from_args()));
+        .and_then(|settings| configure(Harness::new(root).settings(settings)).run(&Arguments::from_args()));
     conclude(result)
 }

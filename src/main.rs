@@ -35,6 +35,11 @@ enum Command {
     },
     /// Print the JSON Schema of check files.
     Schema,
+    /// Print the environment cache key of each nix shell, for CI caches.
+    CacheKey {
+        #[command(flatten)]
+        project: Project,
+    },
     /// Run the checks of a phase and write its VERIFICATION.md.
     Signoff {
         /// A phase directory: every *-PLAN.md in it.
@@ -114,15 +119,32 @@ fn command() -> clap::Command {
         .chain(formats)
         .map(|(name, stands_for)| format!("  {name:<22} {stands_for}\n"))
         .collect();
-    Cli::command()
+    // libtest's flags that do nothing here stay accepted (cargo and nextest pass them), unseen.
+    let quiet = ["test", "bench", "nocapture", "show_output", "unstable_flags", "logfile"];
+    let command =
+        quiet.into_iter().fold(Cli::command(), |command, id| command.mut_arg(id, |arg| arg.hide(true)));
+    let command = command.mut_arg("format", |arg| {
+        arg.hide_possible_values(true)
+            .help("How cases are shown: pretty (a line each, the default), terse (a character each) or json")
+            .long_help(None)
+    });
+    command
         .name("envtruth")
         .bin_name("envtruth")
         .version(env!("CARGO_PKG_VERSION"))
         .disable_version_flag(false)
         .help_template("{before-help}{about-with-newline}\n{usage-heading} {usage}\n\n{all-args}{after-help}")
         .after_help(format!(
-            "Environment variables (for `cargo test`, where flags cannot pass; a flag wins):\n{variables}\n\
-             Exit codes: 0 passed; 1 sign-off gaps; 2 load or usage error; 101 a case failed; 130/143 interrupted."
+            "Examples:\n  \
+             envtruth                                  run checks/*.yaml in their shells\n  \
+             envtruth run uv-sync --exact              one case, by name (libtest filters)\n  \
+             envtruth run --shell host --junit e.xml   on the host, with a JUnit report\n  \
+             envtruth init --plan .planning/phases/01-x/01-01-PLAN.md\n  \
+             envtruth signoff --phase .planning/phases/01-x\n  \
+             envtruth cache-key                        the environment cache keys, for CI caches\n\n\
+             Environment variables (for `cargo test`, where flags cannot pass; a flag wins):\n{variables}\n\
+             Exit codes: 0 passed; 1 sign-off gaps, or nothing matched the filter; 2 load or usage error; \
+             101 a case failed; 130/143 interrupted."
         ))
 }
 
@@ -138,6 +160,13 @@ fn main() -> ExitCode {
             print!("{}", envtruth::schema());
             return ExitCode::SUCCESS;
         }
+        Some(Command::CacheKey { project }) => project.harness(Outputs::default()).and_then(|harness| {
+            let keys = harness.cache_keys()?;
+            Ok(Ran {
+                exit: 0,
+                notes: keys.into_iter().map(|(key, shell)| format!("{key}  {shell}")).collect(),
+            })
+        }),
         Some(Command::Init { plan, root, out }) => match envtruth::init(&root, &plan, out.as_deref()) {
             Ok(scaffold) => {
                 match &scaffold.written {

@@ -45,6 +45,8 @@ pub struct Harness {
     pub(crate) slow_after: Option<Duration>,
     strict_filter: bool,
     vars_file: Option<PathBuf>,
+    /// When set, every case is reported ignored with this reason and nothing runs.
+    skip_all: Option<String>,
 }
 
 /// How a command ended: its exit code and what it has to tell the user.
@@ -71,6 +73,7 @@ impl Harness {
             slow_after: None,
             strict_filter: false,
             vars_file: None,
+            skip_all: None,
         }
     }
 
@@ -96,6 +99,13 @@ impl Harness {
     /// `cargo test`, one filter spans many test binaries, so libtest's rule holds there.
     pub fn strict_filter(mut self, strict: bool) -> Harness {
         self.strict_filter = strict;
+        self
+    }
+
+    /// Reports every case ignored with `reason`, running nothing (still loading and listing
+    /// everything): for truths that only hold in an environment this machine is not.
+    pub fn skip_all(mut self, reason: Option<String>) -> Harness {
+        self.skip_all = reason;
         self
     }
 
@@ -199,6 +209,24 @@ impl Harness {
         files
     }
 
+    /// The environment cache key of each nix shell the check files use (`envtruth
+    /// cache-key`), with the shell's label: a CI cache keyed on them carries captured
+    /// environments between jobs, and a restored one means no evaluation at all.
+    pub fn cache_keys(&self) -> Result<Vec<(String, String)>, Error> {
+        let cases = self.load().map_err(Error::Load)?;
+        let mut shells: Vec<ShellSpec> = Vec::new();
+        for case in &cases {
+            let shell = self.shell.clone().unwrap_or_else(|| case.shell.clone());
+            if !shells.contains(&shell) {
+                shells.push(shell);
+            }
+        }
+        Ok(shells
+            .iter()
+            .filter_map(|spec| Some((shell::cache_key(&self.root, spec)?, shell::label(spec))))
+            .collect())
+    }
+
     /// Loads the check files (and the plans they mirror) without running anything: the
     /// names of the cases a run would have, or every problem found.
     pub fn case_names(&self) -> Result<Vec<String>, Vec<LoadError>> {
@@ -226,7 +254,9 @@ impl Harness {
             let shown = out.strip_prefix(&self.root).unwrap_or(out).display().to_string();
             overwrite::refuse(out, &shown, &inputs, &outputs[..i])?;
         }
-        let run = Arc::new(Run::new(cases, &self, self.outputs.sinks()));
+        let mut run = Run::new(cases, &self, self.outputs.sinks());
+        run.skip_all = self.skip_all.clone();
+        let run = Arc::new(run);
         let trials = run.trials();
         let selected: Vec<usize> = (0..trials.len()).filter(|&i| !args.is_filtered_out(&trials[i])).collect();
         if let (true, true, Some(filter)) = (self.strict_filter, selected.is_empty(), &args.filter) {
@@ -264,6 +294,8 @@ pub struct Run {
     sinks: Mutex<Vec<Box<dyn Sink>>>,
     /// The secrets of envtruth's own environment, scrubbed from every outcome.
     host_secrets: Secrets,
+    /// Why nothing runs, when nothing does.
+    skip_all: Option<String>,
 }
 
 impl Run {
@@ -279,6 +311,7 @@ impl Run {
             watch: Watch::new(harness.slow_after.unwrap_or(SLOW)),
             sinks: Mutex::new(sinks),
             host_secrets: Secrets::of(&std::env::vars_os().collect()),
+            skip_all: None,
         }
     }
 
@@ -312,6 +345,9 @@ impl Run {
     }
 
     fn verdict(&self, i: usize) -> Result<Completion, Failed> {
+        if let Some(reason) = &self.skip_all {
+            return Ok(Completion::ignored_with(reason.clone()));
+        }
         let watched = self.watch.guard(&self.cases[i].name);
         let outcome = self.finished(i);
         drop(watched);

@@ -151,6 +151,14 @@ pub fn label(spec: &ShellSpec) -> String {
     }
 }
 
+/// The cache key of a nix shell of the project at `root`, as `nix develop` would be
+/// cached now; None for another shell kind, or without nix.
+pub fn cache_key(root: &Path, spec: &ShellSpec) -> Option<String> {
+    let ShellSpec::Nix { installable, pure } = spec else { return None };
+    let nix = exec::which("nix", &std::env::var("PATH").unwrap_or_default())?;
+    Some(cache::key(root, installable, *pure, &nix))
+}
+
 /// A shell's environment, filled by its first user.
 type Slot = Arc<OnceLock<Result<Arc<Environment>, ShellError>>>;
 

@@ -1,6 +1,7 @@
 //! End-to-end tests: the real binary on fixture projects in temp dirs.
 
 mod after;
+mod cli;
 mod corpus;
 mod exec;
 mod faults;

@@ -123,7 +123,7 @@ impl Project {
         command.current_dir(self.root()).args(args);
         // Only `run` takes libtest's flags; `init` and `schema` take no shell either.
         let subcommand = args.first().copied().unwrap_or_default();
-        if !matches!(subcommand, "init" | "signoff" | "schema") {
+        if !matches!(subcommand, "init" | "signoff" | "schema" | "cache-key") {
             command.args(["--color", "never"]);
         }
         if let Some(shell) = self.shell.filter(|_| !matches!(subcommand, "init" | "schema")) {

@@ -25,17 +25,20 @@ fn main() -> std::process::ExitCode {
     let trials = tests
         .into_iter()
         .map(|(name, program, check)| {
-            Trial::ignorable_test(name, move || match common::which(program) {
-                Some(_) if program == "nix" => {
-                    let _store = common::nix_store_lock();
-                    check().map(|()| Completion::Completed)
+            // `program` may name several, space-separated: the test needs them all.
+            Trial::ignorable_test(name, move || {
+                match program.split(' ').find(|p| common::which(p).is_none()) {
+                    None if program.split(' ').any(|p| p == "nix") => {
+                        let _store = common::nix_store_lock();
+                        check().map(|()| Completion::Completed)
+                    }
+                    None => check().map(|()| Completion::Completed),
+                    Some(missing) if std::env::var("CI").is_ok_and(|v| v == "true") => Err(format!(
+                        "`{missing}` is not on PATH, and CI=true never skips: install it (.ci/run does)"
+                    )
+                    .into()),
+                    Some(missing) => Ok(Completion::ignored_with(format!("needs `{missing}` on PATH"))),
                 }
-                Some(_) => check().map(|()| Completion::Completed),
-                None if std::env::var("CI").is_ok_and(|v| v == "true") => Err(format!(
-                    "`{program}` is not on PATH, and CI=true never skips: install it (.ci/run does)"
-                )
-                .into()),
-                None => Ok(Completion::ignored_with(format!("needs `{program}` on PATH"))),
             })
         })
         .collect();

@@ -12,7 +12,12 @@ use crate::support::{self, Project};
 /// The tests of this file: name, the program each needs, the test.
 pub const TESTS: &[(&str, &str, Check)] = &[
     ("nextest::a_process_per_case_with_ignored_listed", "cargo-nextest", nextest_runs_each_case),
-    ("nextest::one_evaluation_for_all_processes", "cargo-nextest", nextest_evaluates_once),
+    ("nextest::one_evaluation_for_all_processes", "cargo-nextest nix", nextest_evaluates_once),
+    (
+        "nextest::partitions_split_cases_across_machines",
+        "cargo-nextest nix",
+        nextest_partitions_split_cases_across_machines,
+    ),
 ];
 
 /// A crate using envtruth as a dev-dependency, with a `harness = false` environment target.
@@ -79,4 +84,32 @@ fn nextest_evaluates_once() -> Result<(), Failed> {
     ensure(out.contains("5 tests run: 5 passed"), || out.clone())?;
     // Five processes, one per case, on a cold cache: one evaluation, as with `cargo test`.
     ensure(nix.evaluations() == 1, || format!("{} evaluations by nextest, expected 1", nix.evaluations()))
+}
+
+/// `cargo nextest run --partition count:K/2` splits the cases across two CI machines (each
+/// with its own cache here): every case runs on exactly one, and each machine evaluates
+/// the shell at most once.
+fn nextest_partitions_split_cases_across_machines() -> Result<(), Failed> {
+    let mut ran = Vec::new();
+    for k in 1..=2 {
+        let nix = Nix::new();
+        let project = nix.project(consumer(Project::fixture("nix-shells")));
+        let (code, out) =
+            nextest(&project, &["run", "--no-fail-fast", "--partition", &format!("count:{k}/2")]);
+        ensure(code == 0, || out.clone())?;
+        ensure(nix.evaluations() <= 1, || {
+            format!("machine {k}: {} evaluations, expected at most 1", nix.evaluations())
+        })?;
+        ran.extend(
+            out.lines()
+                .filter(|l| l.trim_start().starts_with("PASS"))
+                .map(|l| l.rsplit(' ').next().unwrap_or_default().to_string()),
+        );
+    }
+    ran.sort();
+    let total = ran.len();
+    ran.dedup();
+    ensure(total == 5 && ran.len() == 5, || {
+        format!("the partitions ran {total} cases, {} distinct: {ran:?}", ran.len())
+    })
 }

@@ -2,6 +2,7 @@
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
+use std::process::Command;
 
 use libtest_mimic::Failed;
 
@@ -34,6 +35,11 @@ pub const TESTS: &[(&str, &str, Check)] = &[
     ("nix::a_hook_that_hangs_times_out_the_capture", "nix", a_hook_that_hangs_times_out_the_capture),
     ("nix::a_killed_envtruth_takes_its_capture_with_it", "nix", a_killed_envtruth_takes_its_capture_with_it),
     ("nix::no_home_means_no_cache_in_the_project", "nix", no_home_means_no_cache_in_the_project),
+    (
+        "nix::the_repository_flake_gives_envtruth_as_an_app",
+        "nix",
+        the_repository_flake_gives_envtruth_as_an_app,
+    ),
 ];
 
 fn one_evaluation_per_shell_cached_by_content() -> Result<(), Failed> {
@@ -457,4 +463,48 @@ fn no_home_means_no_cache_in_the_project() -> Result<(), Failed> {
     let relative = project.env("XDG_CACHE_HOME", "relative/cache");
     relative.run(&[]);
     ensure(!relative.path("relative").exists(), || "a relative XDG_CACHE_HOME was used".into())
+}
+
+/// The repository's own flake (a nixpkgs flake, which cannot be fetched here) evaluated
+/// with nixpkgs replaced by a stub: it gives envtruth as its package, its app (`nix run`)
+/// and its dev shell.
+fn the_repository_flake_gives_envtruth_as_an_app() -> Result<(), Failed> {
+    let nix = Nix::new();
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let stub = nix.project(
+        Project::new()
+            .file("flake.nix", std::fs::read_to_string(repo.join("fixtures/stub-nixpkgs/flake.nix"))?),
+    );
+    let flake = nix.project(
+        Project::new()
+            .file("flake.nix", std::fs::read_to_string(repo.join("flake.nix"))?)
+            .file("Cargo.lock", std::fs::read_to_string(repo.join("Cargo.lock"))?),
+    );
+    let stub_url = format!("path:{}", stub.root().display());
+    for (attribute, wanted) in [
+        (".#apps.x86_64-linux.default.program", "-envtruth/bin/envtruth"),
+        (".#packages.x86_64-linux.default.name", "envtruth"),
+        (".#devShells.x86_64-linux.default.name", "shell"),
+    ] {
+        let mut command = Command::new("nix");
+        command.args([
+            "eval",
+            "--raw",
+            attribute,
+            "--override-input",
+            "nixpkgs",
+            &stub_url,
+            "--no-write-lock-file",
+        ]);
+        command.current_dir(flake.root());
+        for (name, value) in flake.vars() {
+            command.env(name, value);
+        }
+        let output = command.output()?;
+        let said = String::from_utf8_lossy(&output.stdout);
+        ensure(output.status.success() && said.ends_with(wanted), || {
+            format!("{attribute}: {said}\n{}", String::from_utf8_lossy(&output.stderr))
+        })?;
+    }
+    Ok(())
 }
