@@ -604,8 +604,14 @@ fn python_distributions_and_pip_check_in_one_interpreter() {
     let made = std::process::Command::new("python3")
         .args(["-m", "venv", ".venv"])
         .current_dir(project.root())
-        .status();
-    assert!(made.is_ok_and(|s| s.success()), "python3 -m venv failed (Debian: apt-get install python3-venv)");
+        .output();
+    if !made.is_ok_and(|o| o.status.success()) {
+        assert!(
+            !std::env::var("CI").is_ok_and(|v| v == "true"),
+            "python3 -m venv failed, and CI=true never skips"
+        );
+        return eprintln!("ignored: needs `python3 -m venv` (Debian: apt-get install python3-venv)");
+    }
     let project = project.check(
         r#"
 truths:

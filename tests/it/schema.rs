@@ -59,3 +59,13 @@ fn every_check_file_names_the_schema() {
     }
     assert!(checked >= 3, "only {checked} check files found");
 }
+
+#[test]
+fn the_first_run_example_shows_a_pass_and_a_failure_with_its_evidence() {
+    let out = Project::fixture("first-run").run(&[]);
+    assert_eq!(out.code, 101, "{}", out.all());
+    assert_eq!(out.status("first::truth::git-and-bash-are-on-path"), "ok");
+    assert_eq!(out.status("first::truth::the-project-says-what-it-is"), "ok");
+    let failure = out.failure("first::truth::python3-is-3-99-or-newer");
+    assert!(failure.contains("✗ tools python3: expected version >=3.99, found 3."), "{failure}");
+}
