@@ -74,6 +74,11 @@ pub enum InitError {
     /// The output could not be written.
     #[error("{0}: cannot write: {1}")]
     Write(String, std::io::Error),
+    /// The plan has no must-haves, so a check file would mirror nothing and fail to load.
+    #[error(
+        "{0}: the plan has no must_haves (truths, artifacts, key_links or prohibitions) to mirror; write them in its frontmatter first, or pick the plan that has them"
+    )]
+    Empty(String),
 }
 
 /// Why there is nothing to sign off; exit code 2.

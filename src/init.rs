@@ -1,17 +1,23 @@
 //! `envtruth init`: a check file that mirrors a plan, ready to load and to fill in.
 //!
-//! Every truth is copied exactly, so the file loads without edits; each probe kind of the
-//! registry may propose itself for a truth (a command in backticks becomes `run`), and
-//! every other truth starts as `manual: "TODO: ..."`, which is reported as ignored until
-//! someone writes its probe.
+//! Every truth is copied exactly, so the file loads without edits. Each probe kind of the
+//! registry may propose itself for a truth from what the plan says about it (a
+//! [`Clue`]); the best proposal is written with a comment saying where it came from, and a
+//! truth without one starts as `manual: "TODO: ..."` with the reason, reported as ignored
+//! until someone writes its probe. A wrong proposal is worse than none: the kinds propose
+//! only what checks the truth as written.
 
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
+use crate::case::slug;
+use crate::clue::Clue;
+use crate::clue::runner::{Runner, runners};
+use crate::clue::verify::{PlanCommand, plan_commands};
 use crate::error::InitError;
 use crate::inside::relative_to;
 use crate::plan::Plan;
-use crate::probe::KINDS;
+use crate::probe::{KINDS, Rank};
 
 /// What `init` made: the check file's text, and where it goes (None: stdout).
 pub struct Scaffold {
@@ -30,7 +36,15 @@ pub fn init(root: &Path, plan: &Path, out: Option<&Path>) -> Result<Scaffold, In
     let relative = relative_to(root, &plan)
         .ok_or_else(|| InitError::Outside(plan.display().to_string(), root.display().to_string()))?;
     let read = Plan::read(&plan, &relative).map_err(InitError::Plan)?;
-    let text = check_file(&read, &relative);
+    if read.truths.is_empty()
+        && read.artifacts.is_empty()
+        && read.key_links.is_empty()
+        && read.prohibitions.is_empty()
+    {
+        return Err(InitError::Empty(relative));
+    }
+    let commands = std::fs::read_to_string(&plan).map(|text| plan_commands(&text)).unwrap_or_default();
+    let text = check_file(&read, &relative, &commands, &runners(root));
     let stem = plan.file_stem().map(|s| s.to_string_lossy().to_lowercase()).unwrap_or_else(|| "plan".into());
     let out: PathBuf =
         out.map_or_else(|| root.join("checks").join(format!("{stem}.yaml")), Path::to_path_buf);
@@ -50,7 +64,7 @@ pub fn init(root: &Path, plan: &Path, out: Option<&Path>) -> Result<Scaffold, In
 }
 
 /// The check file text mirroring `plan`, whose path relative to the root is `plan_path`.
-fn check_file(plan: &Plan, plan_path: &str) -> String {
+fn check_file(plan: &Plan, plan_path: &str, commands: &[PlanCommand], runners: &[Runner]) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# yaml-language-server: $schema=envtruth.schema.json");
     let _ =
@@ -66,9 +80,22 @@ fn check_file(plan: &Plan, plan_path: &str) -> String {
     if plan.truths.is_empty() {
         let _ = writeln!(out, "  []");
     }
+    let mut ids = std::collections::HashSet::new();
     for truth in plan.truths.iter().map(|truth| truth.item.statement.as_str()) {
         let _ = writeln!(out, "  - truth: {}", quote(truth));
-        match KINDS.iter().find_map(|kind| (kind.propose)(truth)) {
+        // A truth written twice, or two that slug alike, would share a case name: the later
+        // ones get an id of their own so the file loads.
+        let id = slug(truth);
+        if !id.is_empty() && !ids.insert(id.clone()) {
+            let unique = (2..).map(|n| format!("{id}-{n}")).find(|id| !ids.contains(id)).unwrap_or_default();
+            let _ = writeln!(out, "    id: {}   # the same name as an earlier truth", quote(&unique));
+            ids.insert(unique);
+        }
+        let clue = Clue { truth, plan: commands, runners };
+        match KINDS.iter().filter_map(|kind| (kind.propose)(&clue)).min_by_key(|p| p.rank) {
+            Some(proposal) if proposal.rank == Rank::Note => {
+                let _ = writeln!(out, "    {}", proposal.yaml);
+            }
             Some(proposal) => {
                 let _ = writeln!(out, "    {}   # {}", proposal.yaml, proposal.because);
             }

@@ -15,6 +15,7 @@
 mod bounded;
 mod case;
 mod clock;
+mod clue;
 mod duration;
 mod error;
 mod exec;

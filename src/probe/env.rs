@@ -1,9 +1,13 @@
 //! `env:` variables of the shell, one item per variable; secret values never shown.
 
+use std::sync::LazyLock;
+
+use regex::Regex;
 use schemars::{JsonSchema, json_schema};
 use serde::Deserialize;
 
-use super::{Context, Item, Kind, keyed};
+use super::{Context, Item, Kind, Proposal, Rank, keyed};
+use crate::clue::{Clue, regex};
 use crate::outcome::{Evidence, Findings};
 use crate::secret::{MASK, is_secret_name};
 use crate::shell::Environment;
@@ -86,6 +90,23 @@ impl Kind for Env {
 
     fn check(&self, ctx: &Context<'_>) -> Findings {
         check(&self.0.0, ctx.env)
+    }
+
+    fn propose(clue: &Clue<'_>) -> Option<Proposal> {
+        static VAR: LazyLock<Regex> = LazyLock::new(|| {
+            regex(r"^(?i:the )?`?\$?(?P<var>[A-Z][A-Z0-9]*_[A-Z0-9_]+|PATH)`?(?i: (environment )?variable)? (?P<how>(?i:is set|is exported|is defined|is unset|is not set|equals|is set to|points to|includes|contains))(?P<value> `[^`]+`)?(?i: (in|inside|by) (the )?(dev |nix |development )?(shell|environment|flake|shellHook|`?nix develop`?))?\.?$")
+        });
+        let c = VAR.captures(clue.truth)?;
+        let value = c.name("value").map(|v| v.as_str().trim().trim_matches('`').to_string());
+        let spec = match (c["how"].to_lowercase().as_str(), value) {
+            ("is set" | "is exported" | "is defined", None) => serde_json::json!("set"),
+            ("is unset" | "is not set", None) => serde_json::json!("unset"),
+            ("equals" | "is set to", Some(v)) => serde_json::json!({ "equals": v }),
+            // A path variable points to a directory by its absolute path: `.venv` is its end.
+            ("includes" | "contains" | "points to", Some(v)) => serde_json::json!({ "contains": v }),
+            _ => return None,
+        };
+        Some(Proposal::new(Self::KEY, serde_json::json!({ &c["var"]: spec }), "recognised: an environment variable", Rank::Recognised))
     }
 }
 

@@ -5,11 +5,14 @@
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
+use std::sync::LazyLock;
 
+use regex::Regex;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::{Context, Item, ItemName, Kind, Refusal, Site, target};
+use super::{Context, Item, ItemName, Kind, Proposal, Rank, Refusal, Site, target};
+use crate::clue::{Clue, FILE, regex};
 use crate::glob::{ProjectFiles, Target};
 use crate::inside::{Located, locate};
 use crate::outcome::{Evidence, Findings};
@@ -102,6 +105,30 @@ impl Kind for Files {
             self.targets.iter().zip(self.entries.0.iter().map(|(_, spec)| spec)).collect();
         check(&files, ctx.root)
     }
+
+    fn propose(clue: &Clue<'_>) -> Option<Proposal> {
+        static EXISTS: LazyLock<Regex> = LazyLock::new(|| regex(&format!(r"^(?i:(the )?(file )?){FILE} (?P<verb>exists|is present|(?i:no longer exists|is (deleted|removed)))\.?$")));
+        static HOLDS: LazyLock<Regex> = LazyLock::new(|| {
+            regex(&format!(r"^(?i:(the )?(file )?){FILE} (?P<neg>(?i:does not |doesn't |no longer |never ))?(?i:contains?|holds?|includes?|has|lists?|declares?|defines?|sets?)( (?i:an?|the|a line|the line|an entry|a section( headed| titled)?|the key))?(?P<text> `[^`]+`)(,? (?i:and|or)? ?`[^`]+`)*( \([^)]*\))?\.?$"))
+        });
+        static LISTED: LazyLock<Regex> =
+            LazyLock::new(|| regex(&format!(r"^(?P<text>`[^`]+`) (?i:is (listed|declared|present|set|written)) in {FILE}\.?$")));
+        let spans = |text: &str| -> Vec<String> { text.split('`').skip(1).step_by(2).map(str::to_string).collect() };
+        let (file, spec, what) = if let Some(c) = EXISTS.captures(clue.truth) {
+            let gone = !matches!(&c["verb"], "exists" | "is present");
+            (c["file"].to_string(), serde_json::json!({ "exists": !gone }), if gone { "a file that must be gone" } else { "a file that must exist" })
+        } else if let Some(c) = HOLDS.captures(clue.truth) {
+            let texts = spans(&clue.truth[c.name("text")?.start()..]);
+            let key = if c.name("neg").is_some() { "excludes" } else { "contains" };
+            (c["file"].to_string(), serde_json::json!({ key: texts }), "a file's content")
+        } else if let Some(c) = LISTED.captures(clue.truth) {
+            (c["file"].to_string(), serde_json::json!({ "contains": spans(&c["text"]) }), "a file's content")
+        } else {
+            return None;
+        };
+        Some(Proposal::new(Self::KEY, serde_json::json!({ file: spec }), format!("recognised: {what}"), Rank::Recognised))
+    }
+
 }
 
 fn check(files: &[(&Target, &FileSpec)], root: &Path) -> Findings {

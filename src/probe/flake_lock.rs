@@ -7,13 +7,16 @@
 //! or tarball input has none, so it is only as fixed as a directory or a URL.
 
 use std::path::Path;
+use std::sync::LazyLock;
 use std::time::Duration;
 
 use schemars::{JsonSchema, json_schema};
+use regex::Regex;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{Context, Item, Kind, Refusal, Site, listed, target};
+use super::{Context, Item, Kind, Proposal, Rank, Refusal, Site, listed, target};
+use crate::clue::{Clue, regex};
 use crate::glob::{ProjectFiles, Target};
 use crate::inside::{Located, locate};
 use crate::outcome::{Evidence, Findings};
@@ -118,6 +121,13 @@ impl Kind for FlakeLock {
 
     fn check(&self, ctx: &Context<'_>) -> Findings {
         check(&self.targets, self.policy.as_ref(), ctx.root)
+    }
+
+    fn propose(clue: &Clue<'_>) -> Option<Proposal> {
+        static PINNED: LazyLock<Regex> = LazyLock::new(|| {
+            regex(r"(?i)^`?flake\.lock`? (pins|locks) (every|all|each) (flake )?inputs?( to a (rev|revision|commit))?\.?$|^(all|every) (flake )?inputs? (are|is) (pinned|locked)( (in|by) `?flake\.lock`?)?\.?$")
+        });
+        PINNED.is_match(clue.truth).then(|| Proposal::new(Self::KEY, serde_json::json!(["flake.nix"]), "recognised: flake.lock pins its inputs", Rank::Recognised))
     }
 }
 

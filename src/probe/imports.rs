@@ -4,12 +4,16 @@
 //! `uv run` resolution) to one per truth. Each result is written as a marked JSON line,
 //! so whatever the modules themselves print cannot be mistaken for a result.
 
+use std::sync::LazyLock;
+
+use regex::Regex;
 use std::ffi::OsString;
 
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::{Context, Item, Kind, Refusal, Site, listed};
+use super::{Context, Item, Kind, Proposal, Rank, Refusal, Site, listed};
+use crate::clue::{Clue, regex};
 use crate::outcome::{Evidence, Findings};
 use crate::text::shorten;
 
@@ -39,6 +43,15 @@ impl Kind for Imports {
 
     fn check(&self, ctx: &Context<'_>) -> Findings {
         check(&self.modules, &self.python, ctx)
+    }
+
+    fn propose(clue: &Clue<'_>) -> Option<Proposal> {
+        static IMPORT: LazyLock<Regex> = LazyLock::new(|| {
+            regex(r#"^(?:`(?:python3? -c ["'])?import (?P<m>[\w.]+(?:, ?[\w.]+)*)["']?`|import (?P<p>[\w.]+(?:, ?[\w.]+)*)) (?i:(loads|works|succeeds|imports cleanly|is importable)( without (any )?[\w. -]*errors?)?)\.?$"#)
+        });
+        let c = IMPORT.captures(clue.truth)?;
+        let modules: Vec<String> = c.name("m").or(c.name("p"))?.as_str().split(',').map(|m| m.trim().to_string()).collect();
+        Some(Proposal::new(Self::KEY, modules.into(), "recognised: a Python import", Rank::Recognised))
     }
 }
 

@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 use schemars::JsonSchema;
 use serde::de::{DeserializeOwned, MapAccess};
 
+use crate::clue::Clue;
 use crate::exec::Exec;
 use crate::glob::{Glob, Target};
 use crate::outcome::Findings;
@@ -51,8 +52,9 @@ pub trait Kind: DeserializeOwned + JsonSchema + fmt::Debug + Send + Sync + 'stat
         true
     }
 
-    /// What `init` may write for a truth, when this kind is the right probe for it.
-    fn propose(_truth: &str) -> Option<Proposal> {
+    /// What `init` may write for a truth, when this kind is the right probe for it; a
+    /// kind that recognises the truth but cannot check it proposes a [`Rank::Note`].
+    fn propose(_clue: &Clue<'_>) -> Option<Proposal> {
         None
     }
 }
@@ -150,8 +152,38 @@ impl ItemName {
 pub struct Proposal {
     /// `key: value`, indented as under a truth.
     pub yaml: String,
-    /// A comment for the reader: why this is proposed.
+    /// A comment for the reader: where it came from.
     pub because: String,
+    /// How sure it is; the lowest wins.
+    pub rank: Rank,
+}
+
+impl Proposal {
+    /// A proposal of `key: value`, the value written as JSON (a YAML flow value).
+    pub fn new(key: &str, value: serde_json::Value, because: impl Into<String>, rank: Rank) -> Proposal {
+        Proposal { yaml: format!("{key}: {value}"), because: because.into(), rank }
+    }
+
+    /// No probe, and why: `manual: "TODO: ..."` with the reason.
+    pub fn note(why: impl fmt::Display) -> Proposal {
+        let text = serde_json::Value::String(format!("TODO: {why}"));
+        Proposal { yaml: format!("manual: {text}"), because: "no probe proposed".into(), rank: Rank::Note }
+    }
+}
+
+/// Where a proposal comes from, best first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Rank {
+    /// A command the plan itself runs to verify its work.
+    Plan,
+    /// A probe for what the truth says (tools, imports, files, variables, libraries).
+    Recognised,
+    /// A command in the truth's backticks.
+    Truth,
+    /// The project's own runner for "tests pass", "builds", "lint is clean".
+    Runner,
+    /// No probe: a `manual` TODO saying why.
+    Note,
 }
 
 /// The facts about one kind that do not need a value of it.
@@ -161,7 +193,7 @@ pub struct KindInfo {
     /// Whether it runs the truth's `python:`.
     pub uses_python: bool,
     /// See [`Kind::propose`].
-    pub propose: fn(&str) -> Option<Proposal>,
+    pub propose: fn(&Clue<'_>) -> Option<Proposal>,
 }
 
 /// Lists the probe kinds, once: each line names a kind's file (its module) and its spec

@@ -10,7 +10,8 @@ use schemars::{JsonSchema, json_schema};
 use serde::Deserialize;
 use serde::de;
 
-use super::{Context, Item, ItemName, Kind, Proposal};
+use super::{Context, Item, ItemName, Kind, Proposal, Rank};
+use crate::clue::{Clue, Job, does, judge, judge_named, names_program};
 use crate::duration;
 use crate::exec::Capture;
 use crate::outcome::{Ended, Evidence, Findings};
@@ -196,26 +197,94 @@ impl Kind for Run {
         !trivial || expects_output || self.exit != 0 || self.max_duration.is_some()
     }
 
-    fn propose(truth: &str) -> Option<Proposal> {
-        proposed_command(truth).map(|command| Proposal {
-            yaml: format!("run: {}", serde_json::to_string(command).unwrap_or_default()),
-            because: "proposed from the truth's backticks; check it".into(),
-        })
+    fn propose(clue: &Clue<'_>) -> Option<Proposal> {
+        proposed(clue)
     }
 }
 
-/// The first backticked span of `truth`, when it reads as a command: in "`.envrc` holds
-/// `use flake`" the subject is a file, and its second span is no command.
-fn proposed_command(truth: &str) -> Option<&str> {
-    static SPAN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"`([^`\n]+)`").expect("constant regex"));
-    static FILE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^\.|/|\.(nix|toml|md|lock|ya?ml|json|txt|cfg|ini|py|sh|rs|envrc)$")
-            .expect("constant regex")
-    });
-    let span = SPAN.captures(truth)?.get(1)?.as_str().trim();
-    let program = span.split_whitespace().next()?;
-    (!FILE.is_match(program) && !span.starts_with("import ")).then_some(span)
+/// A command of the truth (in backticks, or `nix flake check`) that it says succeeds, as
+/// the plan runs it when the plan does; else the plan's or the project's command for the
+/// job it says passes; else, for a command it names but does not claim succeeds, why not.
+fn proposed(clue: &Clue<'_>) -> Option<Proposal> {
+    let mut note = None;
+    let mut found: Vec<Proposal> = Vec::new();
+    let named = clue.spans().into_iter().map(|s| (s.text.to_string(), s.start, s.end));
+    let flake_check = FLAKE_CHECK.find(clue.truth).map(|m| ("nix flake check".to_string(), m.start(), m.end()));
+    let leading = clue.leading_command().map(|(text, end)| (text.to_string(), 0, end));
+    for (text, start, end) in named.chain(flake_check).chain(leading) {
+        let judged = match clue.run_before(start) {
+            true => judge_named(&text),
+            false => judge(&text),
+        };
+        if judged.is_err() && !names_program(&text) {
+            continue;
+        }
+        if clue.negated_before(start) {
+            note.get_or_insert_with(|| Proposal::note(format!("the truth says `{text}` is not run or used: write a check that it is not")));
+            continue;
+        }
+        if clue.claims_before(start) {
+            note.get_or_insert_with(|| Proposal::note(format!("the truth claims more than that `{text}` succeeds: split it, one claim per truth")));
+            continue;
+        }
+        let command = match judged {
+            Ok(command) => command,
+            Err(why) => {
+                note.get_or_insert_with(|| Proposal::note(format!("`{text}` is named, but {why}: check it another way")));
+                continue;
+            }
+        };
+        if !(clue.succeeds_after(end) || clue.run_before(start) && clue.purpose_after(end)) {
+            note.get_or_insert_with(|| Proposal::note(format!("the truth says more of `{text}` than that it succeeds: `run:` it and check the rest (`stdout:`, `files:`), or split the truth")));
+            continue;
+        }
+        if let Some(why) = clue.narrowed_after(end) {
+            note.get_or_insert_with(|| Proposal::note(format!("`{text}` is claimed {why}: write the check for that")));
+            continue;
+        }
+        if found.iter().any(|p: &Proposal| p.yaml.contains(&serde_json::to_string(&command).unwrap_or_default())) {
+            continue;
+        }
+        found.push(match clue.plan.iter().find(|p| as_planned(&p.command, &command)) {
+            Some(plan) => Proposal::new("run", plan.command.clone().into(), format!("from {}", plan.from), Rank::Plan),
+            None => Proposal::new("run", command.into(), "from the truth's own words", Rank::Truth),
+        });
+    }
+    match found.len() {
+        0 => clue.job().map(|job| job_command(clue, job)).or(note),
+        1 => found.pop(),
+        _ => Some(Proposal::note("the truth names several commands: give each its own truth, or `run:` them joined with `&&`")),
+    }
 }
+
+/// The plan's command for `job` that runs it all (no single file named), else the
+/// project's runner for it, else why there is none.
+fn job_command(clue: &Clue<'_>, job: Job) -> Proposal {
+    let whole = |command: &str| !command.split_whitespace().any(|w| w.contains("::") || w.contains('.') && w != "." && !w.ends_with('/'));
+    if let Some(plan) = clue.plan.iter().find(|p| does(&p.command, job) && whole(&p.command) && !chained(&p.command)) {
+        return Proposal::new("run", plan.command.clone().into(), format!("from {}", plan.from), Rank::Plan);
+    }
+    match clue.runners.iter().find(|r| r.job == job) {
+        Some(runner) => Proposal::new("run", runner.command.clone().into(), format!("recognised: the project's {job} runner, from {}", runner.from), Rank::Runner),
+        None => Proposal::note(format!("no {job} runner found (Makefile, Cargo.toml, pyproject.toml with pytest or ruff, package.json scripts, gradlew): write the command")),
+    }
+}
+
+/// Whether the plan's `planned` runs `command` as it is, with at most a runner in front
+/// (`uv run`, `npx`) and flags after (`-q`, `--verbose`): an argument more would narrow it.
+fn as_planned(planned: &str, command: &str) -> bool {
+    let Some(at) = planned.find(command) else { return false };
+    let (before, after) = (planned[..at].trim(), &planned[at + command.len()..]);
+    let runner = ["", "uv run", "npx", "pnpm exec", "poetry run", "bunx", "python -m", "python3 -m", "uv run python -m"].contains(&before);
+    runner && !chained(planned) && (after.is_empty() || after.starts_with(' ')) && after.split_whitespace().all(|w| w.starts_with('-'))
+}
+
+/// Whether `command` runs several commands, so that it checks more than one truth.
+fn chained(command: &str) -> bool {
+    ["&&", "||", ";", " | "].iter().any(|joint| command.contains(joint))
+}
+
+static FLAKE_CHECK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\bnix flake check\b").expect("constant regex"));
 
 fn check(spec: &Run, ctx: &Context<'_>) -> Findings {
     let Some(retry) = spec.retry else { return attempt(spec, ctx) };
@@ -312,18 +381,48 @@ fn line_evidence(
 
 #[cfg(test)]
 mod tests {
-    use super::proposed_command;
+    use super::proposed;
+    use crate::clue::{Clue, Job, PlanCommand, Runner};
+    use crate::probe::Rank;
+
+    fn propose(truth: &str, plan: &[(&str, &str)], runners: &[(Job, &str)]) -> Option<(String, Rank)> {
+        let plan: Vec<PlanCommand> = plan.iter().map(|(c, f)| PlanCommand { command: c.to_string(), from: f.to_string() }).collect();
+        let runners: Vec<Runner> = runners.iter().map(|(job, c)| Runner { job: *job, command: c.to_string(), from: "Makefile" }).collect();
+        proposed(&Clue { truth, plan: &plan, runners: &runners }).map(|p| (p.yaml, p.rank))
+    }
 
     #[test]
-    fn commands_are_found_and_file_names_are_not() {
-        assert_eq!(proposed_command("`uv sync` installs all packages"), Some("uv sync"));
+    fn a_command_the_truth_says_succeeds_is_proposed() {
+        assert_eq!(propose("`uv sync` succeeds without errors", &[], &[]), Some(("run: \"uv sync\"".into(), Rank::Truth)));
+        assert_eq!(propose("`pip check` finds no broken requirements", &[], &[]), Some(("run: \"pip check\"".into(), Rank::Truth)));
+        assert_eq!(propose("nix flake check passes", &[], &[]), Some(("run: \"nix flake check\"".into(), Rank::Truth)));
         assert_eq!(
-            proposed_command("`python -c 'import lightgbm'` succeeds"),
-            Some("python -c 'import lightgbm'")
+            propose("`pytest tests/test_io.py` passes", &[("uv run pytest tests/test_io.py -q", "<verify> of task 1")], &[]),
+            Some(("run: \"uv run pytest tests/test_io.py -q\"".into(), Rank::Plan))
         );
-        assert_eq!(proposed_command("`.envrc` holds `use flake`"), None);
-        assert_eq!(proposed_command("`flake.nix` pins `nixpkgs/x.nix`"), None);
-        assert_eq!(proposed_command("`import lightgbm` loads"), None);
-        assert_eq!(proposed_command("no backticks"), None);
+    }
+
+    #[test]
+    fn negated_servers_and_claims_on_output_are_notes() {
+        for truth in [
+            "The installer does NOT execute `uv pip install` anymore",
+            "Nothing ever calls `uv run train.py` succeeds",
+            "`npm run dev` starts the app and it works",
+            "`envtruth --list` prints every case",
+            "`.envrc` holds `use flake`",
+            "no backticks",
+        ] {
+            let proposal = propose(truth, &[], &[]);
+            assert!(proposal.as_ref().is_none_or(|(_, rank)| *rank == Rank::Note), "{truth}: {proposal:?}");
+        }
+    }
+
+    #[test]
+    fn tests_pass_takes_the_plans_command_then_the_projects_runner() {
+        let plan = [("pytest tests/test_one.py", "<verify> of task 1"), ("python -m pytest tests/ -q", "<verification>")];
+        assert_eq!(propose("All tests pass", &plan, &[]), Some(("run: \"python -m pytest tests/ -q\"".into(), Rank::Plan)));
+        assert_eq!(propose("All existing tests pass", &[], &[(Job::Test, "make test")]), Some(("run: \"make test\"".into(), Rank::Runner)));
+        assert_eq!(propose("All tests pass", &[], &[]).map(|p| p.1), Some(Rank::Note));
+        assert_eq!(propose("All new tests fail (red phase)", &[], &[(Job::Test, "make test")]), None);
     }
 }

@@ -4,12 +4,16 @@
 //! for tools like older Pythons, on stderr. Tools are asked in parallel: a nix shell's
 //! wrappers can take a moment each.
 
+use std::sync::LazyLock;
+
+use regex::Regex;
 use std::path::{Path, PathBuf};
 
 use schemars::{JsonSchema, json_schema};
 use serde::Deserialize;
 
-use super::{Context, Item, Kind, keyed};
+use super::{Context, Item, Kind, Proposal, Rank, keyed};
+use crate::clue::{Clue, regex};
 use crate::exec::which;
 use crate::outcome::{Ended, Evidence, Findings};
 use crate::spec::schema::schema;
@@ -78,6 +82,16 @@ schema!(ToolSpec, "Tool", |generator| json_schema!({
     "anyOf": [{"type": "string"}, {"type": "integer"}, generator.subschema_for::<ToolMap>()]
 }));
 
+/// Tools a truth may name, as written (lowercase) and as the binary on PATH.
+const TOOLS: &[(&str, &str)] = &[
+    ("python3", "python3"), ("python", "python3"), ("uv", "uv"), ("ruff", "ruff"), ("cmake", "cmake"),
+    ("node.js", "node"), ("nodejs", "node"), ("node", "node"), ("npm", "npm"), ("pnpm", "pnpm"),
+    ("cargo", "cargo"), ("rustc", "rustc"), ("gcc", "gcc"), ("git", "git"), ("jq", "jq"),
+    ("direnv", "direnv"), ("pre-commit", "pre-commit"), ("mypy", "mypy"), ("pytest", "pytest"),
+    ("poetry", "poetry"), ("go", "go"), ("java", "java"), ("terraform", "terraform"), ("ninja", "ninja"),
+    ("clang", "clang"), ("gfortran", "gfortran"), ("pkg-config", "pkg-config"), ("just", "just"),
+];
+
 impl Kind for Tools {
     const KEY: &'static str = "tools";
 
@@ -87,6 +101,31 @@ impl Kind for Tools {
 
     fn check(&self, ctx: &Context<'_>) -> Findings {
         check(&self.0.0, ctx)
+    }
+
+    fn propose(clue: &Clue<'_>) -> Option<Proposal> {
+        static SHELL: LazyLock<Regex> = LazyLock::new(|| {
+            regex(r"(?i)\b(in|on) (the )?\$?PATH\b|`?nix develop`? (provides|gives)|\bdev ?shell\b|\bdevShell\b|development shell")
+        });
+        static TOOL: LazyLock<Regex> = LazyLock::new(|| {
+            let names = TOOLS.iter().map(|(word, _)| *word).collect::<Vec<_>>().join("|");
+            regex(&format!(r"(?i)`?\b({names})\b`?(?:\s+(?:>=\s*)?v?(\d+(?:\.\d+){{0,2}})(\+|\.x)?)?"))
+        });
+        if !SHELL.is_match(clue.truth) || clue.negated() {
+            return None;
+        }
+        let mut tools = serde_json::Map::new();
+        for c in TOOL.captures_iter(clue.truth) {
+            let word = c[1].to_lowercase();
+            let binary = TOOLS.iter().find(|(w, _)| *w == word).map_or(word.as_str(), |(_, b)| *b);
+            let version = match (c.get(2), c.get(3)) {
+                (Some(v), Some(plus)) if plus.as_str() == "+" => format!(">={}", v.as_str()),
+                (Some(v), _) => v.as_str().to_string(),
+                (None, _) => "any".to_string(),
+            };
+            tools.insert(binary.to_string(), version.into());
+        }
+        (!tools.is_empty()).then(|| Proposal::new(Self::KEY, tools.into(), "recognised: tools on PATH", Rank::Recognised))
     }
 }
 

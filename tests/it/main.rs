@@ -6,6 +6,7 @@ mod corpus;
 mod exec;
 mod faults;
 mod gsd_readers;
+mod init;
 mod integrations;
 mod load;
 mod plan;

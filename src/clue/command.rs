@@ -1,0 +1,280 @@
+//! Whether a piece of text is a command that checks something when run once: a program
+//! people run to test, build, lint or install, with what only displays its output taken off
+//! and `nix develop` / `direnv exec` unwrapped, since envtruth already runs in the shell.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// Programs whose run, exiting 0, is a check: test runners, builders, linters, installers
+/// and interpreters given something to run. Inspection tools (`grep`, `ls`, `cat`, `curl`)
+/// are missing on purpose: what they prove depends on what they print.
+const CHECKERS: &[&str] = &[
+    "uv",
+    "uvx",
+    "python",
+    "python3",
+    "pytest",
+    "pip",
+    "pip3",
+    "ruff",
+    "mypy",
+    "pyright",
+    "black",
+    "isort",
+    "flake8",
+    "pylint",
+    "tox",
+    "nox",
+    "poetry",
+    "hatch",
+    "pdm",
+    "cargo",
+    "rustc",
+    "npm",
+    "npx",
+    "pnpm",
+    "yarn",
+    "bun",
+    "deno",
+    "node",
+    "tsc",
+    "vitest",
+    "jest",
+    "eslint",
+    "prettier",
+    "biome",
+    "make",
+    "just",
+    "cmake",
+    "ctest",
+    "ninja",
+    "meson",
+    "go",
+    "gradle",
+    "./gradlew",
+    "gradlew",
+    "mvn",
+    "./mvnw",
+    "nix",
+    "nix-build",
+    "bash",
+    "sh",
+    "pre-commit",
+    "shellcheck",
+    "actionlint",
+    "terraform",
+    "tflint",
+    "helm",
+    "dotnet",
+    "swift",
+    "xcodebuild",
+    "flutter",
+    "dart",
+    "composer",
+    "bundle",
+    "rake",
+    "rspec",
+    "javac",
+    "gcc",
+    "clang",
+    "playwright",
+    "alembic",
+    "dbt",
+    "maturin",
+    "sphinx-build",
+    "mkdocs",
+    "hugo",
+    "zig",
+    "mix",
+    "elixir",
+    "stack",
+    "cabal",
+    "envtruth",
+];
+
+/// Shell builtins and commands that check nothing by themselves.
+const BARE: &[&str] = &[
+    "cd", "echo", "printf", "export", "source", ".", "set", "unset", "alias", "exit", "pwd", "true", "false",
+    ":", "type", "hash", "eval", "which", "command", "read", "sleep",
+];
+
+/// A command ready to propose, or why the text is not one.
+pub type Judged = Result<String, &'static str>;
+
+/// Judges `text` as a command: Ok with the command to run (unwrapped and with display-only
+/// pipes removed), or Err with why it is no check.
+pub fn judge(text: &str) -> Judged {
+    judged(text, false)
+}
+
+fn judged(text: &str, any_program: bool) -> Judged {
+    let command = unwrap(text.trim());
+    if command.is_empty() {
+        return Err("it is no command");
+    }
+    if PLACEHOLDER.is_match(&command) {
+        return Err("it holds a placeholder to fill in");
+    }
+    if SWALLOWED.is_match(&command) {
+        return Err("its exit status is thrown away, so it cannot fail");
+    }
+    let words: Vec<&str> = command.split_whitespace().collect();
+    let program = words[0];
+    if BARE.contains(&program) {
+        return Err("a shell builtin checks nothing by itself");
+    }
+    if matches!(program, "nix" | "direnv") && !NIX_CHECK.is_match(&command) {
+        return Err("it names the shell, not something to check in it");
+    }
+    let script = SCRIPT.is_match(program);
+    let known = CHECKERS.contains(&program) || any_program && PROGRAM.is_match(program);
+    if !script && !known {
+        return Err("it does not start with a program that runs a check");
+    }
+    if words.len() == 1 && INTERACTIVE_ALONE.contains(&program) {
+        return Err("alone it starts an interactive session");
+    }
+    if words.len() == 1 && !script && !any_program && !SOLO.contains(&program) {
+        return Err("alone it checks nothing");
+    }
+    if words.iter().any(|w| INTERACTIVE_FLAGS.contains(w)) || REPL.is_match(&command) {
+        return Err("it is interactive");
+    }
+    if SERVER.is_match(&command) {
+        return Err("it starts a server or a watcher that never exits");
+    }
+    if INSTALL_NOTHING.is_match(&command) {
+        return Err("it names nothing to install");
+    }
+    Ok(command)
+}
+
+/// Whether `text` starts like a command (a program, a builtin or a script), so that why
+/// [`judge`] refused it is worth telling.
+pub fn names_program(text: &str) -> bool {
+    let command = unwrap(text.trim());
+    let program = command.split_whitespace().next().unwrap_or_default();
+    CHECKERS.contains(&program) || BARE.contains(&program) || SCRIPT.is_match(program) || program == "direnv"
+}
+
+/// Like [`judge`], for a command the truth says is run ("User can run `X`"): the program
+/// may be the project's own, so any word that names a program will do, alone too.
+pub fn judge_named(text: &str) -> Judged {
+    judged(text, true)
+}
+
+/// `nix develop [FLAKE] (-c|--command) X`, `direnv exec DIR X`, `cd DIR && X`, `X 2>&1 |
+/// tail -n 20`: the X that checks.
+fn unwrap(text: &str) -> String {
+    let mut command = text.trim().trim_start_matches("$ ").trim().to_string();
+    loop {
+        let before = command.clone();
+        if let Some(c) = CD.captures(&command) {
+            command = c[1].to_string();
+        }
+        if let Some(c) = NIX_DEVELOP.captures(&command) {
+            command = c[1].to_string();
+        }
+        if let Some(c) = DIRENV_EXEC.captures(&command) {
+            command = c[1].to_string();
+        }
+        command = DISPLAY.replace(&command, "").trim().to_string();
+        if command == before {
+            return command;
+        }
+    }
+}
+
+fn regex(pattern: &str) -> Regex {
+    Regex::new(pattern).expect("constant regex")
+}
+
+static CD: LazyLock<Regex> = LazyLock::new(|| regex(r"^cd\s+\S+\s*&&\s*(.+)$"));
+static NIX_DEVELOP: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"^nix\s+develop(?:\s+[^-\s]\S*)?(?:\s+--?\S+)*?\s+(?:-c|--command)\s+(.+)$"));
+static DIRENV_EXEC: LazyLock<Regex> = LazyLock::new(|| regex(r"^direnv\s+exec\s+\S+\s+(.+)$"));
+/// Output shaping at the end that keeps the exit status of what came before only in part:
+/// `2>&1`, `| tail`, `| head`, `> /dev/null`.
+static DISPLAY: LazyLock<Regex> = LazyLock::new(|| {
+    regex(r"(?:\s*2>&1)?(?:\s*\|\s*(?:tail|head)(?:\s+-?[\w-]+)*)+\s*$|\s*2>&1\s*$|\s*>\s*/dev/null\s*$")
+});
+static PROGRAM: LazyLock<Regex> = LazyLock::new(|| regex(r"^[a-z][\w.-]*$"));
+static PLACEHOLDER: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"\.\.\.|…|<[A-Za-z_][\w -]*>|\{\{|\bTODO\b|\bXXX\b|^\w+\?|\(\.\.\.\)"));
+static SWALLOWED: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"\|\|\s*(true|:|echo\b|exit 0)|;\s*(true|echo\b.*|exit 0)\s*$"));
+static INSTALL_NOTHING: LazyLock<Regex> = LazyLock::new(|| regex(r"^(uv\s+)?(pip3?\s+install|uv\s+add)\s*$"));
+static SCRIPT: LazyLock<Regex> = LazyLock::new(|| regex(r"^(\./|(scripts|bin|tools)/)[\w./-]+$"));
+static SERVER: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?x)(?:^|\s)(?:dev|serve|start|watch|preview|storybook|tui|browse|shell|repl|console|login|edit|open)(?:\s|$)
+        |\s--watch\b|\s-w\b|\bwatch\b|\brunserver\b|\buvicorn\b|\bgunicorn\b|\bhttp\.server\b
+        |\bflask\s+run\b|\bjupyter\b|\bcompose\s+up\b|\bnix\s+run\b|\bvite\s*$|\bnext\s+dev\b
+        |\bstreamlit\s+run\b|^\S+\s+web\s*$|\bserve\b|\btail\s+-f\b|\s--reload\b",
+    )
+});
+/// Programs that check something with no arguments: a test runner, a build.
+const SOLO: &[&str] =
+    &["pytest", "make", "tox", "nox", "vitest", "jest", "tsc", "ctest", "rspec", "nix-build", "just"];
+const INTERACTIVE_ALONE: &[&str] = &["python", "python3", "node", "bash", "sh", "deno", "bun"];
+const INTERACTIVE_FLAGS: &[&str] = &["-i", "--interactive", "-it"];
+static REPL: LazyLock<Regex> = LazyLock::new(|| regex(r"^nix\s+repl\b|^(uv\s+run\s+)?(i?python3?|node)\s*$"));
+/// The nix and direnv commands that check something: a build, a flake check, an eval.
+static NIX_CHECK: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"^nix\s+(flake\s+(check|show|metadata)|build|eval)\b|^nix-build\b"));
+
+#[cfg(test)]
+mod tests {
+    use super::judge;
+
+    #[test]
+    fn commands_that_check_are_unwrapped_and_kept() {
+        assert_eq!(judge("uv sync"), Ok("uv sync".into()));
+        assert_eq!(judge("nix develop --command uv run pytest -q"), Ok("uv run pytest -q".into()));
+        assert_eq!(judge("nix develop .#ci -c cargo test"), Ok("cargo test".into()));
+        assert_eq!(
+            judge("cd /home/me/proj && python -m pytest tests/ -x 2>&1 | tail -20"),
+            Ok("python -m pytest tests/ -x".into())
+        );
+        assert_eq!(judge("direnv exec . ruff check ."), Ok("ruff check .".into()));
+        assert_eq!(judge("nix flake check"), Ok("nix flake check".into()));
+        assert_eq!(judge("./scripts/check.sh"), Ok("./scripts/check.sh".into()));
+    }
+
+    #[test]
+    fn what_is_no_check_is_refused_with_why() {
+        for text in [
+            "?",
+            "9606",
+            "zone_id?: string",
+            "new ModelRegistry(...)",
+            "species='rice'",
+            "cd src",
+            "echo ok",
+            "direnv",
+            "direnv allow",
+            "nix develop",
+            "npm run dev",
+            "pnpm dev",
+            "npm start",
+            "python manage.py runserver",
+            "npm run tauri dev",
+            "mytool browse",
+            "jest --watch",
+            "python",
+            "nix repl",
+            "uvicorn app:app",
+            "pytest || true",
+            "uv run <script>",
+            "make test; echo done",
+            "docker compose up",
+            "vite",
+            "LD_LIBRARY_PATH",
+            "flake.nix",
+            "import lightgbm",
+        ] {
+            assert!(judge(text).is_err(), "{text} was taken for a check");
+        }
+    }
+}

@@ -1,0 +1,219 @@
+//! What a plan says about one truth, for `init`: the truth's words and backticked spans,
+//! whether it negates what it names, the plan's own verification commands and the
+//! project's runners. Each probe kind reads it in [`crate::probe::Kind::propose`].
+
+pub mod command;
+pub mod runner;
+pub mod verify;
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+pub use command::{judge, judge_named, names_program};
+pub use runner::{Job, Runner};
+pub use verify::PlanCommand;
+
+/// One truth and what surrounds it.
+pub struct Clue<'a> {
+    /// The truth as written.
+    pub truth: &'a str,
+    /// The plan's verification commands.
+    pub plan: &'a [PlanCommand],
+    /// The project's runners.
+    pub runners: &'a [Runner],
+}
+
+/// A backticked span of the truth and where it starts and ends.
+#[derive(Debug, Clone, Copy)]
+pub struct Span<'a> {
+    /// Its text, without the backticks.
+    pub text: &'a str,
+    /// Byte offset of its opening backtick.
+    pub start: usize,
+    /// Byte offset after its closing backtick.
+    pub end: usize,
+}
+
+impl<'a> Clue<'a> {
+    /// The truth's backticked spans.
+    pub fn spans(&self) -> Vec<Span<'a>> {
+        SPAN.captures_iter(self.truth)
+            .filter_map(|c| {
+                let whole = c.get(0)?;
+                Some(Span { text: c.get(1)?.as_str().trim(), start: whole.start(), end: whole.end() })
+            })
+            .collect()
+    }
+
+    /// Whether the clause holding `at` negates what follows, before `at`: "does NOT run
+    /// `X`", "never calls `X`", "no longer uses `X`", "instead of `X`".
+    pub fn negated_before(&self, at: usize) -> bool {
+        let before = &self.truth[..at];
+        let clause = before.rsplit(['.', ';', ':']).next().unwrap_or(before);
+        NEGATION.is_match(clause)
+    }
+
+    /// Whether the clause holding `at` says something else before it ("`studio/` is added,
+    /// `npm install` succeeds"), so that running the command checks only part of it.
+    pub fn claims_before(&self, at: usize) -> bool {
+        let before = &self.truth[..at];
+        let clause = before.rsplit(['.', ';', ':', '!', '?']).next().unwrap_or(before);
+        !LEAD_IN.is_match(clause)
+    }
+
+    /// Whether the truth says anything in it is not, never or no longer so.
+    pub fn negated(&self) -> bool {
+        NEGATION.is_match(self.truth)
+    }
+
+    /// Whether the words after `at` say a command succeeds and nothing more: "passes",
+    /// "exits 0", "succeeds without errors", "finds no broken requirements", "passes
+    /// after the refactor (no regressions)"; "passes and prints X" claims more.
+    pub fn succeeds_after(&self, at: usize) -> bool {
+        SUCCESS.is_match(&self.truth[at..])
+    }
+
+    /// Whether the words after `at` give only the purpose of running it ("User can run
+    /// `X` to see its status"), or nothing.
+    pub fn purpose_after(&self, at: usize) -> bool {
+        PURPOSE.is_match(&self.truth[at..])
+    }
+
+    /// Whether the words just before `at` say it is run: "User can run `X`", "Running
+    /// `X` ...": then `X` may be the project's own program, and being runnable is the claim.
+    pub fn run_before(&self, at: usize) -> bool {
+        let at = self.truth[..at].trim_end().len();
+        RUN_BEFORE.is_match(&self.truth[..at]) && !self.negated_before(at)
+    }
+
+    /// A command the truth starts with, unquoted, up to the word saying it succeeds: "npm
+    /// test passes", "cargo build -p core exits 0"; with where it ends.
+    pub fn leading_command(&self) -> Option<(&'a str, usize)> {
+        let c = LEADING.captures(self.truth)?;
+        let command = c.get(1)?;
+        (!command.as_str().contains('`') && !JOINED.is_match(command.as_str()))
+            .then(|| (command.as_str(), command.end()))
+    }
+
+    /// Why what follows `at` narrows the claim beyond a plain run: somewhere else ("in
+    /// packages/api", "in all 4 repos") or a measure the exit status cannot show.
+    pub fn narrowed_after(&self, at: usize) -> Option<&'static str> {
+        let after = &self.truth[at..];
+        let clause = after.split(['.', ';']).next().unwrap_or(after);
+        if ELSEWHERE.is_match(clause) {
+            return Some("to hold in another place");
+        }
+        MEASURE.is_match(clause).then_some("with a measure its exit status does not show")
+    }
+
+    /// The job the truth says passes ("all tests pass", "the project builds", "lint is
+    /// clean"), when it says nothing else.
+    pub fn job(&self) -> Option<Job> {
+        if FAILURE.is_match(self.truth) {
+            return None;
+        }
+        [(Job::Test, &*TESTS_PASS), (Job::Build, &*BUILDS), (Job::Lint, &*LINT_CLEAN)]
+            .into_iter()
+            .find(|(_, pattern)| pattern.is_match(self.truth))
+            .map(|(job, _)| job)
+    }
+}
+
+impl std::fmt::Display for Job {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Job::Test => "test",
+            Job::Build => "build",
+            Job::Lint => "lint",
+        })
+    }
+}
+
+/// A regex fragment for a project file as truths name it, backticks optional: a path with
+/// a `/`, a name with a known extension, or a dotfile; never `~/` or absolute, which are
+/// outside the project.
+pub const FILE: &str = r"`?(?P<file>(?:[\w-][\w.-]*/)*(?:[\w-][\w.-]*\.(?:md|json|toml|ya?ml|nix|lock|py|ts|tsx|js|cjs|mjs|rs|txt|cfg|ini|sh|kts|gradle|xml|html|css|go|java|c|h|cpp)|\.[\w.-]+|[\w.-]+/[\w.-]+))`?";
+
+/// `regex` for a recogniser: a constant pattern, compiled once where it is used.
+pub fn regex(pattern: &str) -> Regex {
+    Regex::new(pattern).expect("constant regex")
+}
+
+/// Whether `command` does `job`.
+pub fn does(command: &str, job: Job) -> bool {
+    match job {
+        Job::Test => TEST_COMMAND.is_match(command),
+        Job::Build => BUILD_COMMAND.is_match(command),
+        Job::Lint => LINT_COMMAND.is_match(command),
+    }
+}
+
+static SPAN: LazyLock<Regex> = LazyLock::new(|| regex(r"`([^`\n]+)`"));
+static NEGATION: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)\b(not|never|no longer|no|none|without|instead of|rather than|avoids?|removed?|drops?|dropped|replaced?|nor|neither|cannot|stops?|disallow\w*|forbid\w*|prevents?|blocks?|rejects?)\b|n't\b",
+    )
+});
+/// A clause saying a command succeeds, and nothing its exit status cannot show.
+static SUCCESS: LazyLock<Regex> = LazyLock::new(|| {
+    let verb = r"(succeeds?|succeeded|pass(es)?|passing|works|completes?|runs|executes|compiles|builds|(exits?|returns?|completes?|finishes|runs|executes) with (zero|no|0) (errors?|warnings?|failures?)|is green|stays green|(exits?|returns?) (with )?(exit )?(code |status )?(0|zero)|exits? (cleanly|successfully)|(finds|reports|shows|gives|has) (no|zero|0) [\w -]+?|installs? [\w ]+? without (any )?errors?)";
+    let tail = r"(with(out)? (any |zero |no |0 )?[\w-]+( [\w-]+)? (errors?|warnings?|failures?|regressions?|conflicts?|issues?|problems?)|without (any )?errors?|with (zero|no|0) (errors?|warnings?|failures?|regressions?)|successfully|cleanly|locally|in CI|after [^,;()]+|\([^)]*\)|and exits? (with )?(code |status )?0|[—-]+ (with )?(no|zero) regressions?)";
+    regex(&format!(
+        r"(?i)^[\s,:]*((still|now|also|then|again|reliably|cleanly|fully)\s+)*{verb}(\s*,?\s+{tail})*\s*[.!]?\s*$"
+    ))
+});
+static PURPOSE: LazyLock<Regex> = LazyLock::new(|| regex(r"(?i)^\s*(to\s+[^,;]*)?[.!]?\s*$"));
+static FAILURE: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)\b(fails?|failing|failed|errors? out|red phase|raises|non-?zero|exit(s)? (with )?(code )?[1-9])\b",
+    )
+});
+static TESTS_PASS: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)^(all |the )?(existing |unit |full |whole |entire |project'?s? )*(test suite|tests|suite)( suite)? (still )?(pass|passes|are green|stay green|succeed)( after [^,;()]+| with (zero|no|0) (regressions|failures|errors))?( \([^)]*\))?\.?$",
+    )
+});
+static BUILDS: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)^(the )?(project|package|crate|app|application|code|workspace|flake) (builds|compiles)( successfully| cleanly| without (errors|warnings))?\.?$",
+    )
+});
+static LINT_CLEAN: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)^(all )?(lint(ing|ers)?|type ?checks?|type ?checking|static checks?)( checks?)? (pass|passes|are clean|is clean|succeed)( with no (errors|warnings))?\.?$",
+    )
+});
+static LEAD_IN: LazyLock<Regex> = LazyLock::new(|| {
+    regex(r"(?i)^\s*((then|also|and|both|running|run|the command|a user|users?) )*((can|could) run\s*)?$")
+});
+static RUN_BEFORE: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"(?i)(\b(can|could|to|then) run|^running|^run)\s*$"));
+static LEADING: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"^(?:Running\s+)?([a-z.][\w./:@=+-]*(?:\s+[^\s(]+?)*?)\s+(?:still\s+)?(?:passes|succeeds|exits 0|exits with (?:code |status )?0|completes|compiles|runs (?:cleanly|green))\b",
+    )
+});
+static JOINED: LazyLock<Regex> = LazyLock::new(|| regex(r"(?i)\s(and|or|then|with|in|on)\s"));
+static ELSEWHERE: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)\b(in|inside|within|for|across) (all|each|every|both|\d+|[\w.]*[/-][\w./-]*|the [\w-]+ (package|repo|directory|workspace|crate|project|folder))\b",
+    )
+});
+static MEASURE: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"(?i)coverage|%|\bunder \d|\bwithin \d|\bfaster\b|\bseconds?\b|\bms\b"));
+static TEST_COMMAND: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"\b(pytest|cargo (nextest run|test)|(npm|pnpm|yarn|bun) (run )?test|vitest|jest|go test|gradlew test|make test|ctest|tox|nox|rspec|unittest|mix test|dotnet test)\b",
+    )
+});
+static BUILD_COMMAND: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"\b(cargo build|(npm|pnpm|yarn|bun) run build|make build|nix build|gradlew build|go build|cmake --build|uv build)\b",
+    )
+});
+static LINT_COMMAND: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"\b(ruff|mypy|clippy|eslint|flake8|pylint|pyright|shellcheck|tsc --noEmit|(npm|pnpm|yarn|bun) run (lint|typecheck)|make (lint|check)|gradlew check)\b",
+    )
+});

@@ -1,0 +1,89 @@
+//! The project's own way to test, build and lint, read from its files: a Makefile's
+//! targets, Cargo.toml, pyproject.toml with pytest or ruff, package.json scripts, gradlew.
+
+use std::path::Path;
+
+/// What a truth may claim passes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Job {
+    /// The test suite.
+    Test,
+    /// The build.
+    Build,
+    /// The linters or type checkers.
+    Lint,
+}
+
+/// A command the project runs for a job, and the file that says so.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Runner {
+    /// The job.
+    pub job: Job,
+    /// The command.
+    pub command: String,
+    /// The project file it comes from.
+    pub from: &'static str,
+}
+
+/// The runners of the project at `root`, the first for each job being the one to propose:
+/// a Makefile target is the project's own entry point, so it comes before a language's tool.
+pub fn runners(root: &Path) -> Vec<Runner> {
+    let read = |name: &str| std::fs::read_to_string(root.join(name)).ok();
+    let mut found = Vec::new();
+    let mut add = |job, command: String, from| found.push(Runner { job, command, from });
+    for (name, text) in ["Makefile", "makefile", "GNUmakefile"].iter().filter_map(|n| Some((*n, read(n)?))) {
+        let name: &'static str = name;
+        for (job, target) in
+            [(Job::Test, "test"), (Job::Build, "build"), (Job::Lint, "lint"), (Job::Lint, "check")]
+        {
+            if text.lines().any(|l| l.starts_with(&format!("{target}:"))) {
+                add(job, format!("make {target}"), name);
+            }
+        }
+    }
+    if read("Cargo.toml").is_some() {
+        add(Job::Test, "cargo test".into(), "Cargo.toml");
+        add(Job::Build, "cargo build".into(), "Cargo.toml");
+        add(Job::Lint, "cargo clippy --all-targets -- -D warnings".into(), "Cargo.toml");
+    }
+    if let Some(text) = read("pyproject.toml") {
+        let prefix = if root.join("uv.lock").is_file() { "uv run " } else { "" };
+        if text.contains("pytest") {
+            add(Job::Test, format!("{prefix}pytest"), "pyproject.toml");
+        }
+        if text.contains("[tool.ruff") {
+            add(Job::Lint, format!("{prefix}ruff check ."), "pyproject.toml");
+        }
+        if text.contains("[tool.mypy") {
+            add(Job::Lint, format!("{prefix}mypy ."), "pyproject.toml");
+        }
+    }
+    if let Some(scripts) = read("package.json")
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+        .and_then(|v| v.get("scripts").cloned())
+    {
+        let manager = match () {
+            _ if root.join("pnpm-lock.yaml").is_file() => "pnpm",
+            _ if root.join("yarn.lock").is_file() => "yarn",
+            _ if root.join("bun.lockb").is_file() || root.join("bun.lock").is_file() => "bun",
+            _ => "npm",
+        };
+        for (job, script) in
+            [(Job::Test, "test"), (Job::Build, "build"), (Job::Lint, "lint"), (Job::Lint, "typecheck")]
+        {
+            if scripts.get(script).is_some() {
+                let command = match (manager, script) {
+                    ("npm", "test") => "npm test".to_string(),
+                    (manager, script) => format!("{manager} run {script}"),
+                };
+                add(job, command, "package.json");
+            }
+        }
+    }
+    if root.join("gradlew").is_file() {
+        add(Job::Test, "./gradlew test".into(), "gradlew");
+        add(Job::Build, "./gradlew build".into(), "gradlew");
+        add(Job::Lint, "./gradlew check".into(), "gradlew");
+    }
+    found
+}

@@ -1,0 +1,115 @@
+//! The plan's own verification commands: `<verify>` (and its `<automated>`) and
+//! `<verification>` blocks, `Verify:` lines and shell code blocks, each with where it is.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::command::judge;
+
+/// A command the plan itself runs to verify its work.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanCommand {
+    /// The command, unwrapped (see [`judge`]).
+    pub command: String,
+    /// Where the plan writes it, for the proposal's comment: `<verify> of task 2`.
+    pub from: String,
+}
+
+/// Every command of the plan text that [`judge`] accepts, in the order written, each once.
+pub fn plan_commands(text: &str) -> Vec<PlanCommand> {
+    let mut found: Vec<PlanCommand> = Vec::new();
+    let mut task = 0;
+    let mut block: Option<&'static str> = None;
+    let mut fence: Option<usize> = None;
+    for (index, line) in text.lines().enumerate() {
+        let trimmed = line.trim();
+        task += TASK.find_iter(line).count();
+        if let Some(start) = fence {
+            if trimmed.starts_with("```") {
+                fence = None;
+            } else {
+                push(&mut found, trimmed, || format!("the shell block at line {start}"));
+            }
+            continue;
+        }
+        if SHELL_FENCE.is_match(trimmed) {
+            fence = Some(index + 1);
+            continue;
+        }
+        for (tag, name) in [("verify", "<verify>"), ("verification", "<verification>")] {
+            if trimmed.contains(&format!("<{tag}>")) {
+                block = Some(name);
+            }
+        }
+        let label = VERIFY_LINE.captures(trimmed).map(|c| c.get(1).map_or("", |m| m.as_str()).to_string());
+        let inside = block.is_some() || label.is_some();
+        if inside {
+            let from = || match (block, task) {
+                (Some(name), 0) => name.to_string(),
+                (Some(name), n) => format!("{name} of task {n}"),
+                (None, _) => format!("the Verify: line at line {}", index + 1),
+            };
+            let body = label.as_deref().unwrap_or(trimmed);
+            let body = TAGS.replace_all(body, "");
+            let spans: Vec<&str> =
+                SPAN.captures_iter(&body).filter_map(|c| c.get(1)).map(|m| m.as_str()).collect();
+            if spans.is_empty() {
+                push(&mut found, LIST_MARK.replace(body.trim(), "").trim(), from);
+            }
+            for span in spans {
+                push(&mut found, span, from);
+            }
+        }
+        if trimmed.contains("</verify>") || trimmed.contains("</verification>") {
+            block = None;
+        }
+    }
+    found
+}
+
+fn push(found: &mut Vec<PlanCommand>, text: &str, from: impl Fn() -> String) {
+    if let Ok(command) = judge(text)
+        && !found.iter().any(|c| c.command == command)
+    {
+        found.push(PlanCommand { command, from: from() });
+    }
+}
+
+fn regex(pattern: &str) -> Regex {
+    Regex::new(pattern).expect("constant regex")
+}
+
+static TASK: LazyLock<Regex> = LazyLock::new(|| regex(r"<task\b"));
+static SHELL_FENCE: LazyLock<Regex> = LazyLock::new(|| regex(r"^```(bash|sh|shell|console|zsh)\s*$"));
+static VERIFY_LINE: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"^(?:[-*]\s+)?(?:\*\*)?Verify:?(?:\*\*)?:?\s*(.*)$"));
+static TAGS: LazyLock<Regex> = LazyLock::new(|| regex(r"</?(verify|verification|automated)>"));
+static SPAN: LazyLock<Regex> = LazyLock::new(|| regex(r"`([^`\n]+)`"));
+static LIST_MARK: LazyLock<Regex> = LazyLock::new(|| regex(r"^(?:[-*]|\d+[.)])\s+"));
+
+#[cfg(test)]
+mod tests {
+    use super::plan_commands;
+
+    #[test]
+    fn commands_come_from_every_place_a_plan_verifies() {
+        let plan = "<task type=\"auto\">\n<verify>\n  <automated>nix develop -c uv run pytest tests/test_io.py -q 2>&1 | tail -5</automated>\n  All tests pass.\n</verify>\n</task>\n\
+            <task>\n<verify>\nRun `ruff check src/` and read it.\n</verify>\n</task>\n\
+            **Verify:** `cargo build --release`\n\
+            ```bash\nmake lint\nnpm run dev\n```\n<verification>\n- python -c \"import app\"\n- The page looks right\n</verification>\n";
+        let found: Vec<(String, String)> =
+            plan_commands(plan).into_iter().map(|c| (c.command, c.from)).collect();
+        assert_eq!(
+            found,
+            [
+                ("uv run pytest tests/test_io.py -q", "<verify> of task 1"),
+                ("ruff check src/", "<verify> of task 2"),
+                ("cargo build --release", "the Verify: line at line 12"),
+                ("make lint", "the shell block at line 13"),
+                ("python -c \"import app\"", "<verification> of task 2"),
+            ]
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+        );
+    }
+}

@@ -1,0 +1,107 @@
+//! `init` proposes the probe each truth needs, with where it came from, and never a wrong
+//! one: `fixtures/projects/init-rules` holds one truth per rule (environment truths, the
+//! plan's own verification commands, and every kind of text that must stay manual), and
+//! `checks/env.yaml` is what init must write for it, word for word.
+
+use crate::support::Project;
+
+const PLAN: &str = ".planning/phases/02-env/02-01-PLAN.md";
+
+#[test]
+fn init_proposes_the_probe_each_truth_needs_and_never_a_wrong_one() {
+    let project = Project::fixture("init-rules");
+    let out = project.run(&["init", "--plan", PLAN, "--out", "-"]);
+    assert_eq!(out.code, 0, "{}", out.all());
+    // The fixture's check file is init's output with two lines changed: the schema's path
+    // from inside the repository, and the host shell, so it runs anywhere.
+    let expected = std::fs::read_to_string(project.path("checks/env.yaml")).expect("checks/env.yaml");
+    let written = out
+        .stdout
+        .replacen("$schema=envtruth.schema.json", "$schema=../../../../checks/envtruth.schema.json", 1)
+        .replacen("\ntruths:", "\nshell: host\ntruths:", 1);
+    assert_eq!(
+        written, expected,
+        "init's proposals changed; if on purpose, rewrite fixtures/projects/init-rules/checks/env.yaml"
+    );
+    // As written, it loads and lists a case per truth, the repeated ones included.
+    let listed = project.run(&["--list"]);
+    assert_eq!(listed.code, 0, "{}", listed.all());
+    assert_eq!(
+        listed.stdout.lines().filter(|l| l.starts_with("env::truth::")).count(),
+        expected.matches("- truth:").count()
+    );
+    assert!(listed.stdout.contains("env::truth::data-loads-3: test"), "{}", listed.stdout);
+}
+
+/// A project's files, as (path, content).
+type Files = &'static [(&'static str, &'static str)];
+
+#[test]
+fn tests_builds_and_lint_take_the_projects_own_runner() {
+    let plan = "---\nphase: 03\nmust_haves:\n  truths:\n    - \"All tests pass\"\n    - \"The project builds\"\n    - \"Lint checks pass\"\n---\n";
+    let cases: [(Files, [&str; 3]); 5] = [
+        (
+            &[("Cargo.toml", "[package]\nname = \"x\"\n")],
+            ["cargo test", "cargo build", "cargo clippy --all-targets -- -D warnings"],
+        ),
+        (
+            &[
+                (
+                    "pyproject.toml",
+                    "[project]\nname = \"x\"\n[dependency-groups]\ndev = [\"pytest\"]\n[tool.ruff]\n",
+                ),
+                ("uv.lock", ""),
+            ],
+            ["uv run pytest", "", "uv run ruff check ."],
+        ),
+        (
+            &[
+                (
+                    "package.json",
+                    "{\"scripts\": {\"test\": \"vitest run\", \"build\": \"vite build\", \"lint\": \"eslint .\"}}",
+                ),
+                ("pnpm-lock.yaml", ""),
+            ],
+            ["pnpm run test", "pnpm run build", "pnpm run lint"],
+        ),
+        (&[("gradlew", "#!/bin/sh\n")], ["./gradlew test", "./gradlew build", "./gradlew check"]),
+        // A Makefile's target is the project's own entry point: it comes before Cargo's.
+        (
+            &[("Makefile", "test:\n\tcargo test\nlint:\n\tcargo clippy\n"), ("Cargo.toml", "[package]\n")],
+            ["make test", "cargo build", "make lint"],
+        ),
+    ];
+    for (files, [test, build, lint]) in cases {
+        let mut project = Project::new().file("PLAN.md", plan);
+        for (name, text) in files {
+            project = project.file(name, text);
+        }
+        let out = project.run(&["init", "--plan", "PLAN.md", "--out", "-"]);
+        assert_eq!(out.code, 0, "{}", out.all());
+        for (truth, command) in
+            [("All tests pass", test), ("The project builds", build), ("Lint checks pass", lint)]
+        {
+            let written = match command {
+                "" => "manual: \"TODO: no build runner found".to_string(),
+                command => format!("run: \"{command}\"   # recognised: the project's "),
+            };
+            assert!(
+                out.stdout.contains(&format!("- truth: \"{truth}\"\n    {written}")),
+                "{files:?}, {truth}:\n{}",
+                out.stdout
+            );
+        }
+    }
+}
+
+#[test]
+fn a_plan_with_nothing_to_mirror_is_refused_with_the_fix() {
+    let project = Project::new().file("PLAN.md", "---\nphase: 03\nmust_haves:\n  truths: []\n---\n");
+    let out = project.run(&["init", "--plan", "PLAN.md", "--out", "-"]);
+    assert_eq!(out.code, 2, "{}", out.all());
+    assert_eq!(
+        out.stderr,
+        "error: PLAN.md: the plan has no must_haves (truths, artifacts, key_links or prohibitions) to mirror; write them in its frontmatter first, or pick the plan that has them\n"
+    );
+    assert_eq!(out.stdout, "");
+}
