@@ -74,6 +74,19 @@ pub enum InitError {
     /// The output could not be written.
     #[error("{0}: cannot write: {1}")]
     Write(String, std::io::Error),
+    /// `--from-shell`, but the plan's truths name no tool.
+    #[error(
+        "{0}: --from-shell takes the versions of the tools the plan's truths name, and they name none (python3, uv, ruff, cmake, node, ...); write a `tools:` truth by hand instead"
+    )]
+    NoTools(String),
+    /// `--from-shell`, but the shell could not be entered.
+    #[error(transparent)]
+    Shell(crate::shell::ShellError),
+    /// `--from-shell`, but the check file has a baseline already.
+    #[error(
+        "{0} has a drift baseline already; delete its block (from `# Drift baseline` on) to take a new one"
+    )]
+    HasBaseline(String),
     /// The plan has no must-haves, so a check file would mirror nothing and fail to load.
     #[error(
         "{0}: the plan has no must_haves (truths, artifacts, key_links or prohibitions) to mirror; write them in its frontmatter first, or pick the plan that has them"

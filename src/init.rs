@@ -10,6 +10,7 @@
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
+use crate::baseline::{MARK, baseline};
 use crate::case::slug;
 use crate::clue::Clue;
 use crate::clue::runner::{Runner, runners};
@@ -18,6 +19,7 @@ use crate::error::InitError;
 use crate::inside::relative_to;
 use crate::plan::Plan;
 use crate::probe::{KINDS, Rank};
+use crate::spec::ShellSpec;
 
 /// What `init` made: the check file's text, and where it goes (None: stdout).
 pub struct Scaffold {
@@ -29,9 +31,25 @@ pub struct Scaffold {
     pub truths: usize,
 }
 
+/// What `init --from-shell` asks for: a drift baseline from a shell.
+pub enum FromShell {
+    /// No baseline.
+    No,
+    /// From the shell the check file names (`shell:`), nix when it names none.
+    Named,
+    /// From this shell (`--shell`).
+    Given(ShellSpec),
+}
+
 /// Writes a check file mirroring `plan` under `root` (default `checks/{plan stem}.yaml`);
-/// with `out` = `-`, returns the text to print instead.
-pub fn init(root: &Path, plan: &Path, out: Option<&Path>) -> Result<Scaffold, InitError> {
+/// with `out` = `-`, returns the text to print instead. With a baseline asked for, the
+/// baseline is added to the check file, which may exist already.
+pub fn init(
+    root: &Path,
+    plan: &Path,
+    out: Option<&Path>,
+    from_shell: FromShell,
+) -> Result<Scaffold, InitError> {
     let plan = std::path::absolute(plan).unwrap_or_else(|_| plan.to_path_buf());
     let relative = relative_to(root, &plan)
         .ok_or_else(|| InitError::Outside(plan.display().to_string(), root.display().to_string()))?;
@@ -49,18 +67,64 @@ pub fn init(root: &Path, plan: &Path, out: Option<&Path>) -> Result<Scaffold, In
     let out: PathBuf =
         out.map_or_else(|| root.join("checks").join(format!("{stem}.yaml")), Path::to_path_buf);
     let truths = read.truths.len();
-    if out == Path::new("-") {
-        return Ok(Scaffold { text, written: None, truths });
-    }
     let shown = out.strip_prefix(root).unwrap_or(&out).display().to_string();
-    if out.exists() {
-        return Err(InitError::Exists(shown));
+    let printed = out == Path::new("-");
+    let existing = if printed { None } else { std::fs::read_to_string(&out).ok() };
+    let text = match (from_shell, existing) {
+        (FromShell::No, None) => text,
+        (FromShell::No, Some(_)) => return Err(InitError::Exists(shown)),
+        (from_shell, existing) => {
+            let base = existing.unwrap_or(text);
+            if base.contains(MARK) {
+                return Err(InitError::HasBaseline(shown));
+            }
+            let spec = match from_shell {
+                FromShell::Given(spec) => spec,
+                _ => named_shell(&base),
+            };
+            with_truths(&base, &baseline(root, &read, &spec)?)
+        }
+    };
+    if printed {
+        return Ok(Scaffold { text, written: None, truths });
     }
     if let Some(parent) = out.parent() {
         std::fs::create_dir_all(parent).map_err(|e| InitError::Write(shown.clone(), e))?;
     }
     std::fs::write(&out, &text).map_err(|e| InitError::Write(shown.clone(), e))?;
     Ok(Scaffold { text, written: Some(shown), truths })
+}
+
+/// The shell a check file names (`shell:`), nix when it names none or one that does not
+/// read (the loader reports that).
+fn named_shell(check_file: &str) -> ShellSpec {
+    serde_yaml::from_str::<serde_yaml::Value>(check_file)
+        .ok()
+        .and_then(|file| serde_yaml::from_value::<ShellSpec>(file.get("shell")?.clone()).ok())
+        .unwrap_or_default()
+}
+
+/// `check_file` with `lines` added at the end of its `truths:` list.
+fn with_truths(check_file: &str, lines: &str) -> String {
+    let mut out = String::new();
+    let mut in_truths = false;
+    let mut added = false;
+    for line in check_file.lines() {
+        let top_level = !line.is_empty() && !line.starts_with([' ', '#', '-']);
+        if in_truths && top_level && !added {
+            out.push_str(lines);
+            added = true;
+        }
+        if top_level {
+            in_truths = line.starts_with("truths:");
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    if !added {
+        out.push_str(lines);
+    }
+    out
 }
 
 /// The check file text mirroring `plan`, whose path relative to the root is `plan_path`.

@@ -12,6 +12,7 @@
 //! It loads `checks/*.yaml` from the package root and accepts libtest's arguments
 //! (`cargo test -- FILTER --exact --list ...`). [`Harness`] runs other directories.
 
+mod baseline;
 mod bounded;
 mod case;
 mod clock;
@@ -52,7 +53,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 pub use error::{Error, InitError, SignoffError};
-pub use init::Scaffold;
+pub use init::{FromShell, Scaffold};
 pub use libtest_mimic::Arguments;
 pub use load_error::LoadError;
 pub use run::{Harness, Ran};
@@ -61,10 +62,11 @@ pub use sink::SinkError;
 pub use spec::{ShellSpec, parse_shell};
 
 /// `envtruth init`: writes a check file mirroring `plan` under `root` (default
-/// `checks/{plan stem}.yaml`; `-` returns the text to print).
-pub fn init(root: &Path, plan: &Path, out: Option<&Path>) -> Result<Scaffold, Error> {
+/// `checks/{plan stem}.yaml`; `-` returns the text to print); with `from_shell`, adds a
+/// drift baseline of the tools the plan names, from that shell (see [`FromShell`]).
+pub fn init(root: &Path, plan: &Path, out: Option<&Path>, from_shell: FromShell) -> Result<Scaffold, Error> {
     let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
-    Ok(init::init(&root, plan, out)?)
+    Ok(init::init(&root, plan, out, from_shell)?)
 }
 
 /// The JSON Schema of check files (`envtruth schema`), from the types the loader reads.

@@ -32,6 +32,13 @@ enum Command {
         /// Where to write [default: ROOT/checks/{plan stem}.yaml]; `-` prints it.
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        /// Add a drift baseline: the tools the plan names, at the versions the shell has now,
+        /// as `tools` truths (`extra: true`); adds to the check file when it exists.
+        #[arg(long)]
+        from_shell: bool,
+        /// The shell for --from-shell [default: the check file's `shell:`, else nix].
+        #[arg(long, value_name = "SHELL", requires = "from_shell", value_parser = envtruth::parse_shell)]
+        shell: Option<envtruth::ShellSpec>,
     },
     /// Print the JSON Schema of check files.
     Schema,
@@ -167,19 +174,26 @@ fn main() -> ExitCode {
                 notes: keys.into_iter().map(|(key, shell)| format!("{key}  {shell}")).collect(),
             })
         }),
-        Some(Command::Init { plan, root, out }) => match envtruth::init(&root, &plan, out.as_deref()) {
-            Ok(scaffold) => {
-                match &scaffold.written {
-                    None => print!("{}", scaffold.text),
-                    Some(shown) => eprintln!(
-                        "wrote {shown}: {} truths; replace each `manual: \"TODO: ...\"` with a probe",
-                        scaffold.truths
-                    ),
+        Some(Command::Init { plan, root, out, from_shell, shell }) => {
+            let from_shell = match (from_shell, shell) {
+                (false, _) => envtruth::FromShell::No,
+                (true, None) => envtruth::FromShell::Named,
+                (true, Some(spec)) => envtruth::FromShell::Given(spec),
+            };
+            match envtruth::init(&root, &plan, out.as_deref(), from_shell) {
+                Ok(scaffold) => {
+                    match &scaffold.written {
+                        None => print!("{}", scaffold.text),
+                        Some(shown) => eprintln!(
+                            "wrote {shown}: {} truths; replace each `manual: \"TODO: ...\"` with a probe",
+                            scaffold.truths
+                        ),
+                    }
+                    return ExitCode::SUCCESS;
                 }
-                return ExitCode::SUCCESS;
+                Err(error) => Err(error),
             }
-            Err(error) => Err(error),
-        },
+        }
         Some(Command::Signoff { phase, plan, out, force, project, outputs }) => project
             .harness(outputs)
             .and_then(|harness| harness.signoff(phase.as_deref(), plan.as_deref(), out.as_deref(), force)),

@@ -92,6 +92,25 @@ const TOOLS: &[(&str, &str)] = &[
     ("clang", "clang"), ("gfortran", "gfortran"), ("pkg-config", "pkg-config"), ("just", "just"),
 ];
 
+/// The binaries of the tools `text` names, each once, in the order named.
+pub fn named(text: &str) -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = Vec::new();
+    for c in TOOL.captures_iter(text) {
+        let word = c[1].to_lowercase();
+        if let Some((_, binary)) = TOOLS.iter().find(|(w, _)| *w == word)
+            && !names.contains(binary)
+        {
+            names.push(binary);
+        }
+    }
+    names
+}
+
+static TOOL: LazyLock<Regex> = LazyLock::new(|| {
+    let names = TOOLS.iter().map(|(word, _)| regex::escape(word)).collect::<Vec<_>>().join("|");
+    regex(&format!(r"(?i)`?\b({names})\b`?(?:\s+(?:>=\s*)?v?(\d+(?:\.\d+){{0,2}})(\+|\.x)?)?"))
+});
+
 impl Kind for Tools {
     const KEY: &'static str = "tools";
 
@@ -106,10 +125,6 @@ impl Kind for Tools {
     fn propose(clue: &Clue<'_>) -> Option<Proposal> {
         static SHELL: LazyLock<Regex> = LazyLock::new(|| {
             regex(r"(?i)\b(in|on) (the )?\$?PATH\b|`?nix develop`? (provides|gives)|\bdev ?shell\b|\bdevShell\b|development shell")
-        });
-        static TOOL: LazyLock<Regex> = LazyLock::new(|| {
-            let names = TOOLS.iter().map(|(word, _)| *word).collect::<Vec<_>>().join("|");
-            regex(&format!(r"(?i)`?\b({names})\b`?(?:\s+(?:>=\s*)?v?(\d+(?:\.\d+){{0,2}})(\+|\.x)?)?"))
         });
         if !SHELL.is_match(clue.truth) || clue.negated() {
             return None;

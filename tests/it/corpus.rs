@@ -160,8 +160,13 @@ fn init_proposes_only_right_probes_for_hand_labelled_truths() {
     let (mut right, mut wrong, mut wanted, mut found) = (0, Vec::new(), 0, 0);
     for label in &labels {
         let probes = proposals.entry(label.file.clone()).or_insert_with(|| {
-            let scaffold =
-                envtruth::init(&corpus, &corpus.join(&label.file), Some(Path::new("-"))).expect("init");
+            let scaffold = envtruth::init(
+                &corpus,
+                &corpus.join(&label.file),
+                Some(Path::new("-")),
+                envtruth::FromShell::No,
+            )
+            .expect("init");
             let lines: Vec<&str> = scaffold.text.lines().collect();
             let probes: Vec<String> = lines
                 .windows(2)

@@ -1,0 +1,62 @@
+//! `init --from-shell`: a drift baseline. The tools a plan names, at the versions a shell
+//! has today, become `tools` truths of the mirror file (`extra: true`: the plan does not
+//! hold them), so a later run fails when one moves without anyone deciding it (a nixpkgs
+//! bump, a newer uv).
+
+use std::fmt::Write;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use crate::error::InitError;
+use crate::plan::Plan;
+use crate::probe::{Context, tools_found, tools_named};
+use crate::shell::{CAPTURE_LIMIT, Shells, label};
+use crate::spec::ShellSpec;
+use crate::version::Version;
+
+/// The first line of a baseline block, by which a second one is refused.
+pub const MARK: &str = "# Drift baseline";
+
+/// How long one tool's `--version` may take.
+const ASK_LIMIT: Duration = Duration::from_secs(60);
+
+/// The baseline block for `plan` in `spec`'s shell of the project at `root`: lines to
+/// append under a check file's `truths:`.
+pub fn baseline(root: &Path, plan: &Plan, spec: &ShellSpec) -> Result<String, InitError> {
+    let text: Vec<&str> = plan.truths.iter().map(|truth| truth.item.statement.as_str()).collect();
+    let names = tools_named(&text.join("\n"));
+    if names.is_empty() {
+        return Err(InitError::NoTools(plan.shown.clone()));
+    }
+    let shells = Shells::new(root.to_path_buf(), false);
+    let env = shells.environment(spec, CAPTURE_LIMIT).map_err(InitError::Shell)?;
+    let ctx = Context { root, env: &env, deadline: Instant::now() + ASK_LIMIT, limit: ASK_LIMIT };
+    let shell = label(spec);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "  {MARK}: the `{shell}` shell on {} (envtruth init --from-shell).",
+        crate::clock::today()
+    );
+    let _ = writeln!(
+        out,
+        "  # A run fails when one of these versions moves; to accept a move, delete this block and take it again."
+    );
+    for evidence in tools_found(&names, &ctx).evidence {
+        let name = &evidence.item;
+        match Version::find(&evidence.found).filter(|_| evidence.passed) {
+            Some(version) => {
+                let truth = serde_json::Value::from(format!("The `{shell}` shell keeps {name} at {version}"));
+                let _ = writeln!(
+                    out,
+                    "  - truth: {truth}\n    extra: true\n    tools: {{{}: \"{version}\"}}",
+                    serde_json::Value::from(name.as_str())
+                );
+            }
+            None => {
+                let _ = writeln!(out, "  # {name}: {}; no baseline for it", evidence.found);
+            }
+        }
+    }
+    Ok(out)
+}
