@@ -14,7 +14,7 @@
 use std::collections::HashMap;
 use std::ffi::OsString;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
+use std::io::{self, BufReader, Read, Seek, SeekFrom};
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::{Path, PathBuf};
@@ -30,8 +30,6 @@ const GRACE: Duration = Duration::from_secs(2);
 const TAIL_LINES: usize = 20;
 /// Bytes read from the end of a stream to find its last lines.
 const TAIL_BYTES: u64 = 64 * 1024;
-/// Longest line kept in evidence or matched against a pattern; the rest is cut.
-const LINE_LIMIT: usize = 64 * 1024;
 /// Longest line shown in a tail.
 const SHOWN_LINE: usize = 300;
 
@@ -75,7 +73,7 @@ impl Capture {
         let mut line = Vec::new();
         loop {
             line.clear();
-            let ended = read_capped_line(&mut reader, &mut line)?;
+            let (ended, _) = crate::search::read_capped_line(&mut reader, &mut line)?;
             if ended && line.is_empty() {
                 return Ok(false);
             }
@@ -91,28 +89,6 @@ impl Capture {
     fn tail(&self, secrets: &Secrets) -> Vec<String> {
         let Some(file) = &self.file else { return Vec::new() };
         tail_of(file, secrets).unwrap_or_else(|err| vec![format!("(output unreadable: {err})")])
-    }
-}
-
-/// Reads one line into `line`, keeping at most [`LINE_LIMIT`] bytes of it; returns
-/// true at the end of the stream.
-fn read_capped_line(reader: &mut impl BufRead, line: &mut Vec<u8>) -> io::Result<bool> {
-    loop {
-        let buffer = reader.fill_buf()?;
-        if buffer.is_empty() {
-            return Ok(true);
-        }
-        let (chunk, found) = match buffer.iter().position(|b| *b == b'\n') {
-            Some(at) => (&buffer[..at], Some(at + 1)),
-            None => (buffer, None),
-        };
-        let room = LINE_LIMIT.saturating_sub(line.len());
-        line.extend_from_slice(&chunk[..chunk.len().min(room)]);
-        let used = found.unwrap_or(buffer.len());
-        reader.consume(used);
-        if found.is_some() {
-            return Ok(false);
-        }
     }
 }
 

@@ -6,7 +6,8 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
 
-/// Longest line kept; the rest of a longer line is read past, not kept.
+/// Longest line kept (by `search` and by the pattern checks of a command's output); the
+/// rest of a longer line is read past, not kept.
 const LINE_LIMIT: usize = 64 * 1024;
 
 /// How much of a file a pattern that spans lines is searched in.
@@ -41,7 +42,7 @@ pub fn lines(file: File, mut visit: impl FnMut(usize, &str) -> bool) -> io::Resu
     let (mut number, mut newlines) = (0, 0);
     loop {
         line.clear();
-        let (ended, had_newline) = read_line(&mut reader, &mut line)?;
+        let (ended, had_newline) = read_capped_line(&mut reader, &mut line)?;
         if ended && line.is_empty() && !had_newline {
             return Ok(newlines);
         }
@@ -67,7 +68,7 @@ pub fn lines(file: File, mut visit: impl FnMut(usize, &str) -> bool) -> io::Resu
 
 /// Reads one line into `line`, keeping at most [`LINE_LIMIT`] bytes; returns (at the end
 /// of the file, the line ended with `\n`).
-fn read_line(reader: &mut impl BufRead, line: &mut Vec<u8>) -> io::Result<(bool, bool)> {
+pub fn read_capped_line(reader: &mut impl BufRead, line: &mut Vec<u8>) -> io::Result<(bool, bool)> {
     loop {
         let buffer = reader.fill_buf()?;
         if buffer.is_empty() {

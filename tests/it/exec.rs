@@ -39,22 +39,11 @@ fn stdin_is_closed() {
 }
 
 #[test]
-#[expect(clippy::zombie_processes, reason = "reaped by wait4, which also reports its peak memory")]
 fn two_gigabytes_of_output_keep_memory_under_100_mb() {
     let project = Project::new().check(
         "truths:\n  - truth: floods\n    run: {cmd: 'head -c 2000000000 /dev/zero; echo; echo last line; exit 1', stdout_excludes: ['never']}\n",
     );
-    let child = project.command(&[]).stdout(std::process::Stdio::piped()).spawn().expect("spawn");
-    let pid = child.id() as libc::pid_t;
-    let mut stdout = child.stdout.expect("stdout");
-    let mut text = String::new();
-    std::io::Read::read_to_string(&mut stdout, &mut text).expect("read");
-    let mut status = 0;
-    // SAFETY: plain FFI calls on our own child; rusage is a zeroed POD struct.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    assert_eq!(waited, pid);
-    let peak_mb = usage.ru_maxrss / 1024;
+    let (text, peak_mb) = crate::support::run_measured(&project, &[]);
     assert!(text.contains("│ last line"), "{text}");
     assert!(
         text.contains("✓ run stdout: expected no line matching /never/, found no line matches"),

@@ -100,21 +100,6 @@ fn a_relative_program_runs_from_the_root_by_the_path_written() {
     assert_eq!(out.status("env::truth::runs-the-alias"), "ok", "{}", out.all());
 }
 
-/// Runs envtruth and returns its output and its peak memory in MiB (wait4's rusage).
-#[expect(clippy::zombie_processes, reason = "reaped by wait4, which also reports its peak memory")]
-fn run_measured(project: &Project, args: &[&str]) -> (String, i64) {
-    let child = project.command(args).stdout(std::process::Stdio::piped()).spawn().expect("spawn");
-    let pid = child.id() as libc::pid_t;
-    let mut stdout = child.stdout.expect("stdout");
-    let mut text = String::new();
-    std::io::Read::read_to_string(&mut stdout, &mut text).expect("read");
-    let mut status = 0;
-    // SAFETY: plain FFI calls on our own child; rusage is a zeroed POD struct.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    assert_eq!(unsafe { libc::wait4(pid, &mut status, 0, &mut usage) }, pid);
-    (text, usage.ru_maxrss / 1024)
-}
-
 /// A 2 GB file (sparse, so the test costs no disk) read by `files:`, an artifact and a key
 /// link: each streams it, so memory stays flat; a FIFO is named, never opened.
 #[test]
@@ -132,7 +117,7 @@ fn huge_files_stream_and_fifos_are_never_opened() {
         .unwrap();
     assert!(std::process::Command::new("mkfifo").arg(project.path("pipe")).status().unwrap().success());
     let started = std::time::Instant::now();
-    let (out, peak_mib) = run_measured(&project, &[]);
+    let (out, peak_mib) = crate::support::run_measured(&project, &[]);
     // libtest pads names into a column.
     let out = out.split(' ').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ");
     assert!(started.elapsed() < std::time::Duration::from_secs(60), "a FIFO or the big file held the run");

@@ -194,3 +194,18 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Runs envtruth and returns its output and its peak memory in MiB (wait4's rusage).
+#[expect(clippy::zombie_processes, reason = "reaped by wait4, which also reports its peak memory")]
+pub fn run_measured(project: &Project, args: &[&str]) -> (String, i64) {
+    let child = project.command(args).stdout(std::process::Stdio::piped()).spawn().expect("spawn");
+    let pid = child.id() as libc::pid_t;
+    let mut stdout = child.stdout.expect("stdout");
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut stdout, &mut text).expect("read");
+    let mut status = 0;
+    // SAFETY: plain FFI calls on our own child; rusage is a zeroed POD struct.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    assert_eq!(unsafe { libc::wait4(pid, &mut status, 0, &mut usage) }, pid);
+    (text, usage.ru_maxrss / 1024)
+}

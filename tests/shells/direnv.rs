@@ -14,14 +14,20 @@ pub const TESTS: &[(&str, &str, Check)] = &[
     ("direnv::a_fallback_to_a_stale_environment_fails", "direnv", a_fallback_to_a_stale_environment_fails),
 ];
 
+/// A project whose `.envrc` is `envrc` and whose one truth needs it loaded, with direnv's
+/// allow-list under `data` (never the user's).
+fn envrc_project(envrc: &str, data: &std::path::Path) -> Project {
+    Project::new()
+        .declared_shells()
+        .file(".envrc", envrc)
+        .file("checks/direnv.yaml", "shell: direnv\ntruths:\n  - truth: the envrc is loaded\n    env: {FROM_ENVRC: {equals: loaded}}\n")
+        .env("XDG_DATA_HOME", data.join("data").display().to_string())
+        .env("XDG_CONFIG_HOME", data.join("config").display().to_string())
+}
+
 fn blocked_then_allowed() -> Result<(), Failed> {
     let data = tempfile::tempdir()?;
-    let project = Project::new()
-        .declared_shells()
-        .file(".envrc", "export FROM_ENVRC=loaded\n")
-        .file("checks/direnv.yaml", "shell: direnv\ntruths:\n  - truth: the envrc is loaded\n    env: {FROM_ENVRC: {equals: loaded}}\n")
-        .env("XDG_DATA_HOME", data.path().join("data").display().to_string())
-        .env("XDG_CONFIG_HOME", data.path().join("config").display().to_string());
+    let project = envrc_project("export FROM_ENVRC=loaded\n", data.path());
     let out = project.run(&[]);
     let failed = out.failure("direnv::truth::the-envrc-is-loaded");
     ensure(
@@ -46,12 +52,7 @@ fn blocked_then_allowed() -> Result<(), Failed> {
 /// (nix-direnv is not installable here: the `.envrc` exports the variable as it does.)
 fn a_fallback_to_a_stale_environment_fails() -> Result<(), Failed> {
     let data = tempfile::tempdir()?;
-    let project = Project::new()
-        .declared_shells()
-        .file(".envrc", "export FROM_ENVRC=loaded\nexport NIX_DIRENV_DID_FALLBACK=1\n")
-        .file("checks/direnv.yaml", "shell: direnv\ntruths:\n  - truth: the envrc is loaded\n    env: {FROM_ENVRC: {equals: loaded}}\n")
-        .env("XDG_DATA_HOME", data.path().join("data").display().to_string())
-        .env("XDG_CONFIG_HOME", data.path().join("config").display().to_string());
+    let project = envrc_project("export FROM_ENVRC=loaded\nexport NIX_DIRENV_DID_FALLBACK=1\n", data.path());
     let allowed = Command::new("direnv")
         .arg("allow")
         .arg(project.root())
