@@ -35,6 +35,7 @@ pub const TESTS: &[(&str, &str, Check)] = &[
     ("nix::a_hook_that_hangs_times_out_the_capture", "nix", a_hook_that_hangs_times_out_the_capture),
     ("nix::a_killed_envtruth_takes_its_capture_with_it", "nix", a_killed_envtruth_takes_its_capture_with_it),
     ("nix::no_home_means_no_cache_in_the_project", "nix", no_home_means_no_cache_in_the_project),
+    ("nix::a_drift_baseline_comes_from_the_dev_shell", "nix git", a_drift_baseline_comes_from_the_dev_shell),
     (
         "nix::the_repository_flake_gives_envtruth_as_an_app",
         "nix",
@@ -507,4 +508,26 @@ fn the_repository_flake_gives_envtruth_as_an_app() -> Result<(), Failed> {
         })?;
     }
     Ok(())
+}
+
+/// `init --from-shell` enters the check file's nix shell (one evaluation) and pins the
+/// versions found there; the run holds them. (The run evaluates again: the check file is part
+/// of the flake's source, and init changed it.)
+fn a_drift_baseline_comes_from_the_dev_shell() -> Result<(), Failed> {
+    let nix = Nix::new();
+    let plan = "---\nphase: 01\nmust_haves:\n  truths:\n    - \"The dev shell has git on PATH\"\n---\n";
+    let project = nix.project(
+        Project::fixture("nix-shells")
+            .file("PLAN.md", plan)
+            .file("checks/plan.yaml", "plan: PLAN.md\nshell: nix\ntruths:\n  - truth: \"The dev shell has git on PATH\"\n    tools: {git: any}\n"),
+    );
+    let out = project.run(&["init", "--plan", "PLAN.md", "--out", "checks/plan.yaml", "--from-shell"]);
+    ensure(out.code == 0, || out.all())?;
+    let written = std::fs::read_to_string(project.path("checks/plan.yaml"))?;
+    ensure(written.contains("  - truth: \"The `nix develop .` shell keeps git at "), || written.clone())?;
+    ensure(written.contains("# Drift baseline: the `nix develop .` shell on "), || written.clone())?;
+    ensure(nix.evaluations() == 1, || format!("init: {} evaluations, expected 1", nix.evaluations()))?;
+    let run = project.run(&[]);
+    ensure(run.code == 0, || run.all())?;
+    ensure(run.stdout.contains("plan::truth::the-nix-develop-shell-keeps-git-at-"), || run.all())
 }
