@@ -37,10 +37,10 @@ pub struct Cache {
 }
 
 impl Cache {
-    /// The cache, created (mode 0700, owned by this user) if needed; None when there is
+    /// The cache, created (mode 0700, owned by this user) if needed; why not when there is
     /// no safe place, in which case every run evaluates. Never relative to the working
     /// directory: a cache in the project would be committed with `git add -A`.
-    pub fn open() -> Option<Cache> {
+    pub fn open() -> Result<Cache, String> {
         let absolute =
             |value: Option<std::ffi::OsString>| value.map(PathBuf::from).filter(|p| p.is_absolute());
         let base = absolute(std::env::var_os("XDG_CACHE_HOME"))
@@ -49,18 +49,19 @@ impl Cache {
             .or_else(|| {
                 Some(std::env::temp_dir().join(format!("envtruth-cache-{}", unsafe { libc::getuid() })))
             })
-            .filter(|p| p.is_absolute())?;
+            .filter(|p| p.is_absolute())
+            .ok_or("no absolute cache directory")?;
         let dir = base.join("envtruth");
-        std::fs::create_dir_all(dir.join("tmp")).ok()?;
+        let cannot = |e: std::io::Error| format!("cannot use {}: {e}", dir.display());
+        std::fs::create_dir_all(dir.join("tmp")).map_err(cannot)?;
         // SAFETY: getuid cannot fail.
-        let mine = dir.metadata().ok()?.uid() == unsafe { libc::getuid() };
-        if !mine {
-            return None;
+        if dir.metadata().map_err(cannot)?.uid() != unsafe { libc::getuid() } {
+            return Err(format!("{} belongs to another user", dir.display()));
         }
-        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).ok()?;
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).map_err(cannot)?;
         let cache = Cache { dir };
         cache.remove_stale_captures();
-        Some(cache)
+        Ok(cache)
     }
 
     /// The environment change stored under `key`, if a whole, well-formed entry is there.

@@ -27,7 +27,7 @@ pub fn capture(
         hint: "install Nix (Debian: `apt-get install nix-bin`), or run with `--shell host` / ENVTRUTH_SHELL=host",
     })?;
     let key = || cache::key(root, installable, pure, &nix);
-    let cache = Cache::open();
+    let cache = Cache::open().map_err(warn_uncached).ok();
     let before = key();
     let cached = |cache: &Cache| if refresh { None } else { cache.get(&before) };
     if let Some(delta) = cache.as_ref().and_then(cached) {
@@ -63,6 +63,14 @@ pub fn capture(
         cache.put(&key(), &delta.to_bytes(root));
     }
     Ok(delta.apply(host, root))
+}
+
+/// Says once per run that environments are not cached, and why: every run evaluates.
+fn warn_uncached(why: String) {
+    static SAID: std::sync::Once = std::sync::Once::new();
+    SAID.call_once(|| {
+        eprintln!("warning: no environment cache ({why}); every run evaluates the flake again; point XDG_CACHE_HOME at a directory you can write");
+    });
 }
 
 /// Refuses a local flake whose flake.nix git does not track: nix would not see it.

@@ -35,6 +35,7 @@ pub const TESTS: &[(&str, &str, Check)] = &[
     ("nix::a_hook_that_hangs_times_out_the_capture", "nix", a_hook_that_hangs_times_out_the_capture),
     ("nix::a_killed_envtruth_takes_its_capture_with_it", "nix", a_killed_envtruth_takes_its_capture_with_it),
     ("nix::no_home_means_no_cache_in_the_project", "nix", no_home_means_no_cache_in_the_project),
+    ("nix::an_unwritable_cache_is_one_warning", "nix", an_unwritable_cache_is_one_warning),
     ("nix::a_drift_baseline_comes_from_the_dev_shell", "nix git", a_drift_baseline_comes_from_the_dev_shell),
     (
         "nix::the_repository_flake_gives_envtruth_as_an_app",
@@ -464,6 +465,25 @@ fn no_home_means_no_cache_in_the_project() -> Result<(), Failed> {
     let relative = project.env("XDG_CACHE_HOME", "relative/cache");
     relative.run(&[]);
     ensure(!relative.path("relative").exists(), || "a relative XDG_CACHE_HOME was used".into())
+}
+
+/// A cache that cannot be written costs an evaluation per run, said once, never a failure.
+fn an_unwritable_cache_is_one_warning() -> Result<(), Failed> {
+    let nix = Nix::new();
+    let project = nix.project(Project::fixture("nix-shells"));
+    // nix's own cache stays where it is; envtruth's place in it is a file.
+    std::fs::create_dir_all(nix.cache())?;
+    std::fs::write(nix.cache().join("envtruth"), "")?;
+    let out = project.run(&[]);
+    ensure(out.code == 0, || out.all())?;
+    let warnings = out.stderr.matches("warning: no environment cache (cannot use ").count();
+    ensure(warnings == 1, || format!("{warnings} warnings, expected 1:\n{}", out.stderr))?;
+    ensure(out.stderr.contains("point XDG_CACHE_HOME at a directory you can write"), || out.stderr.clone())?;
+    let again = project.run(&[]);
+    ensure(nix.evaluations() == 2, || {
+        format!("{} evaluations, expected 2: nothing is cached", nix.evaluations())
+    })?;
+    ensure(again.code == 0, || again.all())
 }
 
 /// The repository's own flake (a nixpkgs flake, which cannot be fetched here) evaluated
