@@ -149,6 +149,8 @@ truths:
             "✗ imports pkg_broken: expected imports, found OSError: libgomp.so.1: cannot open shared object file",
             "✗ imports not_a_module_xyz: expected imports, found ModuleNotFoundError: No module named 'not_a_module_xyz'",
             "    stdout:\n    │ noise from the module",
+            // The command as run: the modules are arguments of one script, not `import a, b`.
+            "  $ python3 -c '<import each, report each>' pkg_ok pkg_broken not_a_module_xyz\n",
         ],
     );
     let missing = out.failure("env::truth::interpreter-missing");
