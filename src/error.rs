@@ -87,6 +87,20 @@ pub enum InitError {
         "{0} has a drift baseline already; delete its block (from `# Drift baseline` on) to take a new one"
     )]
     HasBaseline(String),
+    /// A plan truth is empty: nothing to mirror it by.
+    #[error("{0}:{1}: a truth is empty; write what must be true, or remove it")]
+    EmptyTruth(String, usize),
+    /// `--out` is the plan itself.
+    #[error("{0} is the plan; --out names the check file to write, e.g. checks/plan.yaml")]
+    IsPlan(String),
+    /// `--out` is a directory, a FIFO or a device.
+    #[error("{0} is not a regular file; --out names the check file to write, or `-` to print it")]
+    NotAFile(String),
+    /// `--from-shell` would add to a file that is no block-style check file.
+    #[error(
+        "{0} is not a check file with a block list of `truths:` (one `- truth:` a line); --from-shell adds to such a file only: pass --out for a new one"
+    )]
+    NotACheckFile(String),
     /// The plan has no must-haves, so a check file would mirror nothing and fail to load.
     #[error(
         "{0}: the plan has no must_haves (truths, artifacts, key_links or prohibitions) to mirror; write them in its frontmatter first, or pick the plan that has them"

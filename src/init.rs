@@ -7,6 +7,7 @@
 //! until someone writes its probe. A wrong proposal is worse than none: the kinds propose
 //! only what checks the truth as written.
 
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
@@ -18,7 +19,8 @@ use crate::clue::verify::{PlanCommand, plan_commands};
 use crate::error::InitError;
 use crate::inside::relative_to;
 use crate::plan::Plan;
-use crate::probe::{KINDS, Rank};
+use crate::probe::{KINDS, Proposal, Rank};
+use crate::secret::Secrets;
 use crate::spec::ShellSpec;
 
 /// What `init` made: the check file's text, and where it goes (None: stdout).
@@ -30,6 +32,9 @@ pub struct Scaffold {
     /// How many truths it mirrors.
     pub truths: usize,
 }
+
+/// The longest truth init proposes a probe for: a sentence or two.
+const MAX_CLAIM: usize = 2000;
 
 /// What `init --from-shell` asks for: a drift baseline from a shell.
 pub enum FromShell {
@@ -53,7 +58,13 @@ pub fn init(
     let plan = std::path::absolute(plan).unwrap_or_else(|_| plan.to_path_buf());
     let relative = relative_to(root, &plan)
         .ok_or_else(|| InitError::Outside(plan.display().to_string(), root.display().to_string()))?;
+    if relative.is_empty() {
+        return Err(InitError::Outside(plan.display().to_string(), root.display().to_string()));
+    }
     let read = Plan::read(&plan, &relative).map_err(InitError::Plan)?;
+    if let Some(empty) = read.truths.iter().find(|truth| truth.item.statement.trim().is_empty()) {
+        return Err(InitError::EmptyTruth(relative, empty.at.line));
+    }
     if read.truths.is_empty()
         && read.artifacts.is_empty()
         && read.key_links.is_empty()
@@ -69,14 +80,38 @@ pub fn init(
     let truths = read.truths.len();
     let shown = out.strip_prefix(root).unwrap_or(&out).display().to_string();
     let printed = out == Path::new("-");
-    let existing = if printed { None } else { std::fs::read_to_string(&out).ok() };
+    if !printed && std::path::absolute(&out).is_ok_and(|out| out == plan) {
+        return Err(InitError::IsPlan(shown));
+    }
+    let existing = match out.metadata() {
+        _ if printed => None,
+        Ok(_) if matches!(from_shell, FromShell::No) => return Err(InitError::Exists(shown)),
+        Ok(meta) if !meta.is_file() => return Err(InitError::NotAFile(shown)),
+        Ok(_) => {
+            let bytes = crate::bounded::read(&out).map_err(|e| InitError::Write(shown.clone(), e))?;
+            let text = bytes.and_then(|bytes| String::from_utf8(bytes).ok());
+            Some(text.ok_or_else(|| InitError::NotACheckFile(shown.clone()))?)
+        }
+        Err(_) => None,
+    };
     let text = match (from_shell, existing) {
         (FromShell::No, None) => text,
-        (FromShell::No, Some(_)) => return Err(InitError::Exists(shown)),
         (from_shell, existing) => {
             let base = existing.unwrap_or(text);
             if base.contains(MARK) {
                 return Err(InitError::HasBaseline(shown));
+            }
+            let holds_truths = serde_yaml::from_str::<serde_yaml::Value>(&base)
+                .ok()
+                .is_some_and(|file| file.get("truths").is_some_and(serde_yaml::Value::is_sequence));
+            if !holds_truths
+                || base.lines().any(|line| {
+                    line.starts_with("truths:")
+                        && line.len() > "truths:".len()
+                        && !line["truths:".len()..].trim().is_empty()
+                })
+            {
+                return Err(InitError::NotACheckFile(shown));
             }
             let spec = match from_shell {
                 FromShell::Given(spec) => spec,
@@ -104,8 +139,19 @@ fn named_shell(check_file: &str) -> ShellSpec {
         .unwrap_or_default()
 }
 
-/// `check_file` with `lines` added at the end of its `truths:` list.
+/// `check_file` with `lines` (written for items indented by two spaces) added at the end of
+/// its `truths:` list, indented as its items are.
 fn with_truths(check_file: &str, lines: &str) -> String {
+    let indent = check_file
+        .lines()
+        .skip_while(|line| !line.starts_with("truths:"))
+        .find(|line| line.trim_start().starts_with("- "))
+        .map_or(2, |item| item.len() - item.trim_start().len());
+    let lines: String = lines
+        .lines()
+        .map(|line| format!("{}{}\n", " ".repeat(indent), line.strip_prefix("  ").unwrap_or(line)))
+        .collect();
+    let lines = lines.as_str();
     let mut out = String::new();
     let mut in_truths = false;
     let mut added = false;
@@ -129,6 +175,7 @@ fn with_truths(check_file: &str, lines: &str) -> String {
 
 /// The check file text mirroring `plan`, whose path relative to the root is `plan_path`.
 fn check_file(plan: &Plan, plan_path: &str, commands: &[PlanCommand], runners: &[Runner]) -> String {
+    let secrets = Secrets::of(&Default::default());
     let mut out = String::new();
     let _ = writeln!(out, "# yaml-language-server: $schema=envtruth.schema.json");
     let _ =
@@ -144,19 +191,45 @@ fn check_file(plan: &Plan, plan_path: &str, commands: &[PlanCommand], runners: &
     if plan.truths.is_empty() {
         let _ = writeln!(out, "  []");
     }
-    let mut ids = std::collections::HashSet::new();
-    for truth in plan.truths.iter().map(|truth| truth.item.statement.as_str()) {
+    let mut ids: HashSet<String> = HashSet::new();
+    let mut next: HashMap<String, usize> = HashMap::new();
+    for (index, truth) in plan.truths.iter().map(|truth| truth.item.statement.as_str()).enumerate() {
         let _ = writeln!(out, "  - truth: {}", quote(truth));
-        // A truth written twice, or two that slug alike, would share a case name: the later
-        // ones get an id of their own so the file loads.
-        let id = slug(truth);
-        if !id.is_empty() && !ids.insert(id.clone()) {
-            let unique = (2..).map(|n| format!("{id}-{n}")).find(|id| !ids.contains(id)).unwrap_or_default();
+        // A truth written twice, or two that slug alike, would share a case name (the loader
+        // names text without letters `truth-N`): the later ones get an id of their own.
+        let id = match slug(truth) {
+            id if id.is_empty() => format!("truth-{}", index + 1),
+            id => id,
+        };
+        if !ids.insert(id.clone()) {
+            let counter = next.entry(id.clone()).or_insert(2);
+            let unique = loop {
+                let candidate = format!("{id}-{counter}");
+                *counter += 1;
+                if ids.insert(candidate.clone()) {
+                    break candidate;
+                }
+            };
             let _ = writeln!(out, "    id: {}   # the same name as an earlier truth", quote(&unique));
-            ids.insert(unique);
         }
         let clue = Clue { truth, plan: commands, runners };
-        match KINDS.iter().filter_map(|kind| (kind.propose)(&clue)).min_by_key(|p| p.rank) {
+        let proposals = KINDS.iter().filter_map(|kind| (kind.propose)(&clue));
+        // A truth longer than any one claim is prose to read; one holding a secret must not
+        // have it copied into a probe as well.
+        let best = match truth.len() > MAX_CLAIM {
+            true => {
+                Some(Proposal::note("the truth is too long to be one claim: split it, one claim per truth"))
+            }
+            false => proposals.min_by_key(|p| p.rank).map(|p| {
+                match p.rank == Rank::Note || secrets.scrub(&p.yaml) == p.yaml {
+                    true => p,
+                    false => Proposal::note(
+                        "the proposed probe would copy a secret from the truth: keep secrets out of checks",
+                    ),
+                }
+            }),
+        };
+        match best {
             Some(proposal) if proposal.rank == Rank::Note => {
                 let _ = writeln!(out, "    {}", proposal.yaml);
             }

@@ -116,8 +116,18 @@ fn judged(text: &str, any_program: bool) -> Judged {
     if PLACEHOLDER.is_match(&command) {
         return Err("it holds a placeholder to fill in");
     }
-    if SWALLOWED.is_match(&command) {
+    if SWALLOWED.is_match(&command) || NEUTRAL.is_match(&command) {
         return Err("its exit status is thrown away, so it cannot fail");
+    }
+    if JOINED.is_match(&command) {
+        return Err(
+            "pipes, lists, redirections and background jobs change what its exit status says; write it as one command",
+        );
+    }
+    if DANGER.is_match(&command) {
+        return Err(
+            "it changes or reaches beyond the project (deletes, publishes, deploys, installs, or goes to the network); a check must only look",
+        );
     }
     let words: Vec<&str> = command.split_whitespace().collect();
     let program = words[0];
@@ -141,7 +151,7 @@ fn judged(text: &str, any_program: bool) -> Judged {
     if words.iter().any(|w| INTERACTIVE_FLAGS.contains(w)) || REPL.is_match(&command) {
         return Err("it is interactive");
     }
-    if SERVER.is_match(&command) {
+    if SERVER.is_match(&command) || RUNS_A_PROGRAM.is_match(&command) {
         return Err("it starts a server or a watcher that never exits");
     }
     if INSTALL_NOTHING.is_match(&command) {
@@ -190,26 +200,60 @@ fn regex(pattern: &str) -> Regex {
     Regex::new(pattern).expect("constant regex")
 }
 
-static CD: LazyLock<Regex> = LazyLock::new(|| regex(r"^cd\s+\S+\s*&&\s*(.+)$"));
+/// `cd` to an absolute path (the plan author's checkout, taken for the project root), never
+/// to a directory inside the project (the command would run elsewhere) or a system one.
+static CD: LazyLock<Regex> = LazyLock::new(|| {
+    regex(r"^cd\s+(?:/(?:home|Users|root|workspace|work|src|code|projects?)/\S*|\.)\s*&&\s*(.+)$")
+});
 static NIX_DEVELOP: LazyLock<Regex> =
     LazyLock::new(|| regex(r"^nix\s+develop(?:\s+[^-\s]\S*)?(?:\s+--?\S+)*?\s+(?:-c|--command)\s+(.+)$"));
 static DIRENV_EXEC: LazyLock<Regex> = LazyLock::new(|| regex(r"^direnv\s+exec\s+\S+\s+(.+)$"));
 /// Output shaping at the end that keeps the exit status of what came before only in part:
 /// `2>&1`, `| tail`, `| head`, `> /dev/null`.
 static DISPLAY: LazyLock<Regex> = LazyLock::new(|| {
-    regex(r"(?:\s*2>&1)?(?:\s*\|\s*(?:tail|head)(?:\s+-?[\w-]+)*)+\s*$|\s*2>&1\s*$|\s*>\s*/dev/null\s*$")
+    regex(
+        r"(?:\s*2>&1)?(?:\s*\|\s*(?:tail|head)(?:\s+-?[\w-]+)*)+\s*$|\s*(?:[0-9&]?>>?\s*/dev/null|2>&1)\s*$",
+    )
 });
 static PROGRAM: LazyLock<Regex> = LazyLock::new(|| regex(r"^[a-z][\w.-]*$"));
-static PLACEHOLDER: LazyLock<Regex> =
-    LazyLock::new(|| regex(r"\.\.\.|…|<[A-Za-z_][\w -]*>|\{\{|\bTODO\b|\bXXX\b|^\w+\?|\(\.\.\.\)"));
+static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"\.\.\.|…|<[\w./: -]+>|\{[\w.-]*\}|\[[\w-]+\]|\$\{?[A-Z_]{2,}|\bpath/to\b|\bTODO\b|\bXXX\b|^\w+\?|\(\.\.\.\)|^\S+\s+\d+(\.\d+)*(\s|$)",
+    )
+});
+/// Shell syntax that joins commands or moves output: what is left after [`unwrap`].
+static JOINED: LazyLock<Regex> = LazyLock::new(|| regex(r"[|;&<>`]|\$\("));
+/// Flags that make a command succeed whatever it finds, or not run what it names.
+static NEUTRAL: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?:^|\s)(--exit-zero|--ignore-errors|--if-present|--no-run|--collect-only|--co|--dry-run|--just-print)(?:\s|$)|^make\s+(\S+\s+)*-[a-zA-Z]*[in][a-zA-Z]*(\s|$)|^(ba)?sh\s+-c\b",
+    )
+});
+/// Commands that change what they should look at, or leave the project.
+static DANGER: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?x)(?:^|\s)(sudo|rm|rmdir|curl|wget|ssh|scp|rsync|dd|mkfs|chmod|chown|kill|pkill)(?:\s|$)
+        |\bgit\s+(push|reset|clean|checkout|commit|rebase|tag)\b|(?:^|[\s/:])(publish|deploy|release|destroy|wipe|drop|purge|upload)(?:[\s.:_-]|$)
+        |\bdb:(drop|reset|seed)\b|\bterraform\s+(apply|destroy|import)\b|\bkubectl\s+(apply|delete|create|rollout)\b
+        |\bhelm\s+(install|upgrade|uninstall|delete)\b|\bdocker\s+(push|rm|rmi|system)\b
+        |\s(-g|--global)(\s|$)|\b(pip3?|uv\s+pip)\s+install\s+[^-]|\buv\s+(add|remove)\b|\b(npm|pnpm|yarn)\s+(add|remove|uninstall|init)\b
+        |\bmake\s+(clean|distclean|install|deploy)\b",
+    )
+});
+/// Running a program of the project, which may serve or wait: `cargo run`, `node server.js`.
+static RUNS_A_PROGRAM: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"^(cargo|go|dotnet|flutter|swift)\s+run\b|^(uv\s+run\s+|npx\s+)?node\s+[\w./-]+\.(c|m)?js\b|\bfastapi\s+(run|dev)\b|\brails\s+(s|server|c|console)\b|\bphx\.server\b",
+    )
+});
 static SWALLOWED: LazyLock<Regex> =
     LazyLock::new(|| regex(r"\|\|\s*(true|:|echo\b|exit 0)|;\s*(true|echo\b.*|exit 0)\s*$"));
 static INSTALL_NOTHING: LazyLock<Regex> = LazyLock::new(|| regex(r"^(uv\s+)?(pip3?\s+install|uv\s+add)\s*$"));
 static SCRIPT: LazyLock<Regex> = LazyLock::new(|| regex(r"^(\./|(scripts|bin|tools)/)[\w./-]+$"));
 static SERVER: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"(?x)(?:^|\s)(?:dev|serve|start|watch|preview|storybook|tui|browse|shell|repl|console|login|edit|open)(?:\s|$)
-        |\s--watch\b|\s-w\b|\bwatch\b|\brunserver\b|\buvicorn\b|\bgunicorn\b|\bhttp\.server\b
+        r"(?x)(?:^|[\s:/.-])(?:dev|develop|serve|server|start|watch|preview|storybook|tui|browse|shell|repl|console|login|edit|open|ui|worker|nodemon|tensorboard|jupyter\w*|notebook|http-server|json-server|webpack-dev-server)(?:[\s:.-]|$)
+        |\s--watch\b|\bwatch\b|\brunserver\b|\buvicorn\b|\bgunicorn\b|\bhttp\.server\b
         |\bflask\s+run\b|\bjupyter\b|\bcompose\s+up\b|\bnix\s+run\b|\bvite\s*$|\bnext\s+dev\b
         |\bstreamlit\s+run\b|^\S+\s+web\s*$|\bserve\b|\btail\s+-f\b|\s--reload\b",
     )
@@ -219,7 +263,11 @@ const SOLO: &[&str] =
     &["pytest", "make", "tox", "nox", "vitest", "jest", "tsc", "ctest", "rspec", "nix-build", "just"];
 const INTERACTIVE_ALONE: &[&str] = &["python", "python3", "node", "bash", "sh", "deno", "bun"];
 const INTERACTIVE_FLAGS: &[&str] = &["-i", "--interactive", "-it"];
-static REPL: LazyLock<Regex> = LazyLock::new(|| regex(r"^nix\s+repl\b|^(uv\s+run\s+)?(i?python3?|node)\s*$"));
+static REPL: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"^nix\s+repl\b|^((uv|poetry|pdm|pipenv)\s+run\s+)?(i?python3?|node|bash|sh|zsh)(\s+-[a-zA-Z]+)*\s*$|\s-m\s+(pdb|ipdb|code)\b|\s--ui\b",
+    )
+});
 /// The nix and direnv commands that check something: a build, a flake check, an eval.
 static NIX_CHECK: LazyLock<Regex> =
     LazyLock::new(|| regex(r"^nix\s+(flake\s+(check|show|metadata)|build|eval)\b|^nix-build\b"));
@@ -239,6 +287,8 @@ mod tests {
         );
         assert_eq!(judge("direnv exec . ruff check ."), Ok("ruff check .".into()));
         assert_eq!(judge("nix flake check"), Ok("nix flake check".into()));
+        // npm's -w is a workspace, not a watch.
+        assert_eq!(judge("npm run build -w studio"), Ok("npm run build -w studio".into()));
         assert_eq!(judge("./scripts/check.sh"), Ok("./scripts/check.sh".into()));
     }
 

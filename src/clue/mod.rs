@@ -58,8 +58,10 @@ impl<'a> Clue<'a> {
     /// `npm install` succeeds"), so that running the command checks only part of it.
     pub fn claims_before(&self, at: usize) -> bool {
         let before = &self.truth[..at];
-        let clause = before.rsplit(['.', ';', ':', '!', '?']).next().unwrap_or(before);
-        !LEAD_IN.is_match(clause)
+        // A label ("R10:", "Build gate:") ends at a colon; any other text before the command
+        // (another clause, "studio/ is added,") is another claim.
+        let after_label = before.rsplit(':').next().unwrap_or(before);
+        !LEAD_IN.is_match(after_label)
     }
 
     /// Whether the truth says anything in it is not, never or no longer so.
@@ -71,7 +73,22 @@ impl<'a> Clue<'a> {
     /// "exits 0", "succeeds without errors", "finds no broken requirements", "passes
     /// after the refactor (no regressions)"; "passes and prints X" claims more.
     pub fn succeeds_after(&self, at: usize) -> bool {
-        SUCCESS.is_match(&self.truth[at..])
+        let after = &self.truth[at..];
+        // "no errors" is what success means; any other negation or claim in a tail is more.
+        let rest = FINE.replace_all(after, "");
+        SUCCESS.is_match(after) && !NEGATION.is_match(&rest) && !MORE.is_match(&rest)
+    }
+
+    /// Whether the words after `at` start by saying it succeeds, whatever follows.
+    pub fn succeeds_after_words(&self, at: usize) -> bool {
+        SUCCEEDS_WORD.is_match(&self.truth[at..])
+    }
+
+    /// Whether the words after `at` negate it: "`make deploy` is never run".
+    pub fn negated_after(&self, at: usize) -> bool {
+        let after = &self.truth[at..];
+        let clause = after.split(['.', ';']).next().unwrap_or(after);
+        NEGATION.is_match(&FINE.replace_all(clause, ""))
     }
 
     /// Whether the words after `at` give only the purpose of running it ("User can run
@@ -90,6 +107,9 @@ impl<'a> Clue<'a> {
     /// A command the truth starts with, unquoted, up to the word saying it succeeds: "npm
     /// test passes", "cargo build -p core exits 0"; with where it ends.
     pub fn leading_command(&self) -> Option<(&'a str, usize)> {
+        if NEGATION.is_match(&FINE.replace_all(self.truth, "")) {
+            return None;
+        }
         let c = LEADING.captures(self.truth)?;
         let command = c.get(1)?;
         (!command.as_str().contains('`') && !JOINED.is_match(command.as_str()))
@@ -142,23 +162,29 @@ pub fn regex(pattern: &str) -> Regex {
 
 /// Whether `command` does `job`.
 pub fn does(command: &str, job: Job) -> bool {
-    match job {
-        Job::Test => TEST_COMMAND.is_match(command),
-        Job::Build => BUILD_COMMAND.is_match(command),
-        Job::Lint => LINT_COMMAND.is_match(command),
-    }
+    job_end(command, job).is_some()
+}
+
+/// Where the words that run `job` end in `command` (`uv run pytest| -q`), if it runs it.
+pub fn job_end(command: &str, job: Job) -> Option<usize> {
+    let pattern = match job {
+        Job::Test => &*TEST_COMMAND,
+        Job::Build => &*BUILD_COMMAND,
+        Job::Lint => &*LINT_COMMAND,
+    };
+    pattern.find(command).map(|m| m.end())
 }
 
 static SPAN: LazyLock<Regex> = LazyLock::new(|| regex(r"`([^`\n]+)`"));
 static NEGATION: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"(?i)\b(not|never|no longer|no|none|without|instead of|rather than|avoids?|removed?|drops?|dropped|replaced?|nor|neither|cannot|stops?|disallow\w*|forbid\w*|prevents?|blocks?|rejects?)\b|n't\b",
+        r"(?i)\b(not|never|no longer|no|none|without|instead of|rather than|avoids?|removed?|drops?|dropped|replaced?|nor|neither|cannot|stops?|disallow\w*|forbid\w*|prevents?|blocks?|rejects?|missing|absent|lacks?|lacking|unavailable|rarely|seldom|sometimes|occasionally|intermittently|flaky|yet)\b|n't\b",
     )
 });
 /// A clause saying a command succeeds, and nothing its exit status cannot show.
 static SUCCESS: LazyLock<Regex> = LazyLock::new(|| {
-    let verb = r"(succeeds?|succeeded|pass(es)?|passing|works|completes?|runs|executes|compiles|builds|(exits?|returns?|completes?|finishes|runs|executes) with (zero|no|0) (errors?|warnings?|failures?)|is green|stays green|(exits?|returns?) (with )?(exit )?(code |status )?(0|zero)|exits? (cleanly|successfully)|(finds|reports|shows|gives|has) (no|zero|0) [\w -]+?|installs? [\w ]+? without (any )?errors?)";
-    let tail = r"(with(out)? (any |zero |no |0 )?[\w-]+( [\w-]+)? (errors?|warnings?|failures?|regressions?|conflicts?|issues?|problems?)|without (any )?errors?|with (zero|no|0) (errors?|warnings?|failures?|regressions?)|successfully|cleanly|locally|in CI|after [^,;()]+|\([^)]*\)|and exits? (with )?(code |status )?0|[—-]+ (with )?(no|zero) regressions?)";
+    let verb = r"(succeeds?|succeeded|pass(es)?|passing|works|completes?|runs|executes|compiles|builds|(exits?|returns?|completes?|finishes|runs|executes) with (zero|no|0) (errors?|failures?)|is green|stays green|(exits?|returns?) (with )?(exit )?(code |status )?(0|zero)|exits? (cleanly|successfully)|(finds|reports|shows|gives|has) (no|zero|0) [\w -]+?|installs? [\w ]+? without (any )?errors?)";
+    let tail = r"(with(out)? (any |zero |no |0 )?[\w-]+( [\w-]+)? (errors?|failures?|regressions?)|without (any )?errors?|with (zero|no|0) (errors?|failures?|regressions?)|successfully|cleanly|locally|in CI|after [^,;()`]+|\([^()`]*\)|all( the)? tests|and exits? (with )?(code |status )?0|[—-]+ (with )?(no|zero) regressions?)";
     regex(&format!(
         r"(?i)^[\s,:]*((still|now|also|then|again|reliably|cleanly|fully)\s+)*{verb}(\s*,?\s+{tail})*\s*[.!]?\s*$"
     ))
@@ -184,8 +210,24 @@ static LINT_CLEAN: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)^(all )?(lint(ing|ers)?|type ?checks?|type ?checking|static checks?)( checks?)? (pass|passes|are clean|is clean|succeed)( with no (errors|warnings))?\.?$",
     )
 });
+/// What success means, said with a negation: "no errors", "zero regressions".
+static FINE: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)\b(with(out)?|no|zero|0)( any| zero| no| 0)?( [\w-]+)?( [\w-]+)? (errors?|failures?|regressions?)\b|\bfinds no\b|\bwithout (any )?errors?\b|\band exits? (with )?(code |status )?0\b",
+    )
+});
+/// A claim beyond the exit status inside an allowed tail: "(and prints 42 passed)".
+static MORE: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"(?i)\b(prints?|shows?|outputs?|logs?|writes?|creates?|produces?)\b"));
+static SUCCEEDS_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)^[\s,:]*(still |now )?(succeeds?|pass(es)?|passing|works|completes?|runs|exits? 0|builds|compiles)\b",
+    )
+});
 static LEAD_IN: LazyLock<Regex> = LazyLock::new(|| {
-    regex(r"(?i)^\s*((then|also|and|both|running|run|the command|a user|users?) )*((can|could) run\s*)?$")
+    regex(
+        r"(?i)^\s*(\[[ x]\]\s*)?((then|also|and|both|running|run|the command|a user|users?) )*((can|could) run\s*)?$",
+    )
 });
 static RUN_BEFORE: LazyLock<Regex> =
     LazyLock::new(|| regex(r"(?i)(\b(can|could|to|then) run|^running|^run)\s*$"));
@@ -204,16 +246,16 @@ static MEASURE: LazyLock<Regex> =
     LazyLock::new(|| regex(r"(?i)coverage|%|\bunder \d|\bwithin \d|\bfaster\b|\bseconds?\b|\bms\b"));
 static TEST_COMMAND: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"\b(pytest|cargo (nextest run|test)|(npm|pnpm|yarn|bun) (run )?test|vitest|jest|go test|gradlew test|make test|ctest|tox|nox|rspec|unittest|mix test|dotnet test)\b",
+        r"\b(pytest|cargo (nextest run|test)|(npm|pnpm|yarn|bun) (run )?test|vitest|jest|go test|gradlew test|make test|ctest|tox|nox|rspec|unittest|mix test|dotnet test)(?:\s|$)",
     )
 });
 static BUILD_COMMAND: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"\b(cargo build|(npm|pnpm|yarn|bun) run build|make build|nix build|gradlew build|go build|cmake --build|uv build)\b",
+        r"\b(cargo build|(npm|pnpm|yarn|bun) run build|make build|nix build|gradlew build|go build|cmake --build|uv build)(?:\s|$)",
     )
 });
 static LINT_COMMAND: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"\b(ruff|mypy|clippy|eslint|flake8|pylint|pyright|shellcheck|tsc --noEmit|(npm|pnpm|yarn|bun) run (lint|typecheck)|make (lint|check)|gradlew check)\b",
+        r"\b(ruff|mypy|clippy|eslint|flake8|pylint|pyright|shellcheck|tsc --noEmit|(npm|pnpm|yarn|bun) run (lint|typecheck)|make (lint|check)|gradlew check)(?:\s|$)",
     )
 });

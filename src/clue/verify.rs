@@ -37,6 +37,10 @@ pub fn plan_commands(text: &str) -> Vec<PlanCommand> {
             fence = Some(index + 1);
             continue;
         }
+        // A block that never closes ends with its task or at the next heading.
+        if trimmed.starts_with('#') || trimmed.contains("<task") || trimmed.contains("</task>") {
+            block = None;
+        }
         for (tag, name) in [("verify", "<verify>"), ("verification", "<verification>")] {
             if trimmed.contains(&format!("<{tag}>")) {
                 block = Some(name);
@@ -52,12 +56,13 @@ pub fn plan_commands(text: &str) -> Vec<PlanCommand> {
             };
             let body = label.as_deref().unwrap_or(trimmed);
             let body = TAGS.replace_all(body, "");
-            let spans: Vec<&str> =
-                SPAN.captures_iter(&body).filter_map(|c| c.get(1)).map(|m| m.as_str()).collect();
+            let spans: Vec<(usize, &str)> =
+                SPAN.captures_iter(&body).filter_map(|c| c.get(1)).map(|m| (m.start(), m.as_str())).collect();
             if spans.is_empty() {
                 push(&mut found, LIST_MARK.replace(body.trim(), "").trim(), from);
             }
-            for span in spans {
+            // "Never run `X`" is no verification.
+            for (_, span) in spans.into_iter().filter(|(at, _)| !super::NEGATION.is_match(&body[..*at])) {
                 push(&mut found, span, from);
             }
         }
@@ -69,6 +74,11 @@ pub fn plan_commands(text: &str) -> Vec<PlanCommand> {
 }
 
 fn push(found: &mut Vec<PlanCommand>, text: &str, from: impl Fn() -> String) {
+    // A plan line longer than any command is prose or data; a plan holding hundreds of
+    // commands is no plan to take them from.
+    if text.len() > 1000 || found.len() >= 200 {
+        return;
+    }
     if let Ok(command) = judge(text)
         && !found.iter().any(|c| c.command == command)
     {

@@ -98,6 +98,9 @@ impl Kind for Env {
         });
         let c = VAR.captures(clue.truth)?;
         let value = c.name("value").map(|v| v.as_str().trim().trim_matches('`').to_string());
+        if value.is_some() && crate::secret::is_secret_name(&c["var"]) {
+            return Some(Proposal::note("the proposed probe would copy a secret from the truth: check that it is `set`, never its value"));
+        }
         let spec = match (c["how"].to_lowercase().as_str(), value) {
             ("is set" | "is exported" | "is defined", None) => serde_json::json!("set"),
             ("is unset" | "is not set", None) => serde_json::json!("unset"),

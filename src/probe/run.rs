@@ -235,7 +235,10 @@ fn proposed(clue: &Clue<'_>) -> Option<Proposal> {
             }
         };
         if !(clue.succeeds_after(end) || clue.run_before(start) && clue.purpose_after(end)) {
-            note.get_or_insert_with(|| Proposal::note(format!("the truth says more of `{text}` than that it succeeds: `run:` it and check the rest (`stdout:`, `files:`), or split the truth")));
+            note.get_or_insert_with(|| match clue.negated_after(end) && !clue.succeeds_after_words(end) {
+                true => Proposal::note(format!("the truth says `{text}` is not run or used: write a check that it is not")),
+                false => Proposal::note(format!("the truth says more of `{text}` than that it succeeds: `run:` it and check the rest (`stdout:`, `files:`), or split the truth")),
+            });
             continue;
         }
         if let Some(why) = clue.narrowed_after(end) {
@@ -260,14 +263,29 @@ fn proposed(clue: &Clue<'_>) -> Option<Proposal> {
 /// The plan's command for `job` that runs it all (no single file named), else the
 /// project's runner for it, else why there is none.
 fn job_command(clue: &Clue<'_>, job: Job) -> Proposal {
-    let whole = |command: &str| !command.split_whitespace().any(|w| w.contains("::") || w.contains('.') && w != "." && !w.ends_with('/'));
-    if let Some(plan) = clue.plan.iter().find(|p| does(&p.command, job) && whole(&p.command) && !chained(&p.command)) {
+    if let Some(plan) = clue.plan.iter().find(|p| does(&p.command, job) && runs_it_all(&p.command, job)) {
         return Proposal::new("run", plan.command.clone().into(), format!("from {}", plan.from), Rank::Plan);
     }
     match clue.runners.iter().find(|r| r.job == job) {
         Some(runner) => Proposal::new("run", runner.command.clone().into(), format!("recognised: the project's {job} runner, from {}", runner.from), Rank::Runner),
         None => Proposal::note(format!("no {job} runner found (Makefile, Cargo.toml, pyproject.toml with pytest or ruff, package.json scripts, gradlew): write the command")),
     }
+}
+
+/// Whether `command` runs all of `job`: after the runner, only directories and flags that do
+/// not pick a part (`-q`, `--release`, `tests/`), never a file, a test name, `-k EXPR`, `-p
+/// CRATE`, `--ignored` or arguments after `--`.
+fn runs_it_all(command: &str, job: Job) -> bool {
+    const NARROW: &[&str] = &[
+        "-k", "-m", "-p", "--package", "--ignored", "--include-ignored", "--lf", "--last-failed", "--exact", "--test",
+        "--bin", "--lib", "-t", "--testNamePattern", "--filter", "--grep", "-g", "--", "--example", "--doc",
+    ];
+    let Some(end) = crate::clue::job_end(command, job) else { return false };
+    !chained(command)
+        && command[end..].split_whitespace().all(|w| {
+            let flag = w.split('=').next().unwrap_or(w);
+            (w.starts_with('-') && !NARROW.contains(&flag)) || w.ends_with('/') || w == "."
+        })
 }
 
 /// Whether the plan's `planned` runs `command` as it is, with at most a runner in front

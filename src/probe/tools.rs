@@ -96,7 +96,7 @@ const TOOLS: &[(&str, &str)] = &[
 pub fn named(text: &str) -> Vec<&'static str> {
     let mut names: Vec<&'static str> = Vec::new();
     for c in TOOL.captures_iter(text) {
-        let word = c[1].to_lowercase();
+        let word = c[2].to_lowercase();
         if let Some((_, binary)) = TOOLS.iter().find(|(w, _)| *w == word)
             && !names.contains(binary)
         {
@@ -106,9 +106,12 @@ pub fn named(text: &str) -> Vec<&'static str> {
     names
 }
 
+/// Tool names that are also common English words.
+const AMBIGUOUS: &[&str] = &["go", "just", "make", "node"];
+
 static TOOL: LazyLock<Regex> = LazyLock::new(|| {
     let names = TOOLS.iter().map(|(word, _)| regex::escape(word)).collect::<Vec<_>>().join("|");
-    regex(&format!(r"(?i)`?\b({names})\b`?(?:\s+(?:>=\s*)?v?(\d+(?:\.\d+){{0,2}})(\+|\.x)?)?"))
+    regex(&format!(r"(?i)(`)?\b({names})\b`?(?:\s+(>=|<=|<|>|==)?\s*v?(\d+(?:\.\d+){{0,2}})(\+|\.x)?)?"))
 });
 
 impl Kind for Tools {
@@ -126,17 +129,24 @@ impl Kind for Tools {
         static SHELL: LazyLock<Regex> = LazyLock::new(|| {
             regex(r"(?i)\b(in|on) (the )?\$?PATH\b|`?nix develop`? (provides|gives)|\bdev ?shell\b|\bdevShell\b|development shell")
         });
-        if !SHELL.is_match(clue.truth) || clue.negated() {
+        static ALTERNATIVES: LazyLock<Regex> = LazyLock::new(|| regex(r"\d\s*(,|\bor\b)\s*v?\d"));
+        // "Node 18, 20 or 22" allows any of three: no single requirement says that.
+        if !SHELL.is_match(clue.truth) || clue.negated() || ALTERNATIVES.is_match(clue.truth) {
             return None;
         }
         let mut tools = serde_json::Map::new();
         for c in TOOL.captures_iter(clue.truth) {
-            let word = c[1].to_lowercase();
+            let word = c[2].to_lowercase();
+            // English words that are also tools count only in backticks.
+            if AMBIGUOUS.contains(&word.as_str()) && c.get(1).is_none() {
+                continue;
+            }
             let binary = TOOLS.iter().find(|(w, _)| *w == word).map_or(word.as_str(), |(_, b)| *b);
-            let version = match (c.get(2), c.get(3)) {
-                (Some(v), Some(plus)) if plus.as_str() == "+" => format!(">={}", v.as_str()),
-                (Some(v), _) => v.as_str().to_string(),
-                (None, _) => "any".to_string(),
+            let version = match (c.get(3), c.get(4), c.get(5)) {
+                (_, Some(v), Some(plus)) if plus.as_str() == "+" => format!(">={}", v.as_str()),
+                (Some(op), Some(v), _) => format!("{}{}", op.as_str(), v.as_str()),
+                (None, Some(v), _) => v.as_str().to_string(),
+                _ => "any".to_string(),
             };
             tools.insert(binary.to_string(), version.into());
         }

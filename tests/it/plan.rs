@@ -140,7 +140,7 @@ fn init_mirrors_the_plan_and_its_output_loads_unedited() {
     assert!(written.starts_with("# yaml-language-server: $schema=envtruth.schema.json\n"), "{written}");
     assert!(written.contains(&format!("plan: \"{PLAN}\"\n")), "{written}");
     assert!(
-        written.contains("  - truth: \"`sh -c true` succeeds in the project root\"\n    manual: \"TODO: the truth says more of `sh -c true` than that it succeeds: `run:` it and check the rest (`stdout:`, `files:`), or split the truth\"\n"),
+        written.contains("  - truth: \"`sh -c true` succeeds in the project root\"\n    manual: \"TODO: `sh -c true` is named, but its exit status is thrown away, so it cannot fail: check it another way\"\n"),
         "{written}"
     );
     assert!(
