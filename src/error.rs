@@ -90,6 +90,9 @@ pub enum InitError {
     /// A plan truth is empty: nothing to mirror it by.
     #[error("{0}:{1}: a truth is empty; write what must be true, or remove it")]
     EmptyTruth(String, usize),
+    /// `--plan` is a directory.
+    #[error("{0} is a directory; --plan names one plan file, e.g. .planning/phases/01-setup/01-01-PLAN.md")]
+    PlanIsDir(String),
     /// `--out` is the plan itself.
     #[error("{0} is the plan; --out names the check file to write, e.g. checks/plan.yaml")]
     IsPlan(String),

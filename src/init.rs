@@ -58,6 +58,9 @@ pub fn init(
     let plan = std::path::absolute(plan).unwrap_or_else(|_| plan.to_path_buf());
     let relative = relative_to(root, &plan)
         .ok_or_else(|| InitError::Outside(plan.display().to_string(), root.display().to_string()))?;
+    if plan.is_dir() {
+        return Err(InitError::PlanIsDir(plan.display().to_string()));
+    }
     if relative.is_empty() {
         return Err(InitError::Outside(plan.display().to_string(), root.display().to_string()));
     }

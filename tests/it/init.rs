@@ -131,3 +131,28 @@ fn from_shell_writes_a_baseline_that_fails_when_a_version_moves() {
     assert_eq!(again.code, 2);
     assert!(again.stderr.contains("has a drift baseline already; delete its block"), "{}", again.stderr);
 }
+
+#[test]
+fn careless_plan_and_out_arguments_get_the_fix() {
+    let plan = "---\nphase: 03\nmust_haves:\n  truths:\n    - \"uv is on PATH in the dev shell\"\n---\n";
+    let project = Project::new().file("PLAN.md", plan).file("flow.yaml", "truths: []\n");
+    assert!(std::process::Command::new("mkfifo").arg(project.path("pipe")).status().unwrap().success());
+    let root = project.root().display().to_string();
+    for (args, expected) in [
+        (&["--plan", "."][..], format!("error: {root} is a directory; --plan names one plan file")),
+        (
+            &["--plan", "PLAN.md", "--out", "PLAN.md"],
+            "error: PLAN.md is the plan; --out names the check file".into(),
+        ),
+        (&["--plan", "PLAN.md", "--out", "pipe", "--from-shell"], "error: pipe is not a regular file".into()),
+        (
+            &["--plan", "PLAN.md", "--out", "flow.yaml", "--from-shell", "--shell", "host"],
+            "error: flow.yaml is not a check file with a block list of `truths:`".into(),
+        ),
+    ] {
+        let out = project.run(&[&["init"][..], args].concat());
+        assert_eq!(out.code, 2, "{args:?}: {}", out.all());
+        assert!(out.stderr.starts_with(&expected), "{args:?}: {}", out.stderr);
+    }
+    assert_eq!(std::fs::read_to_string(project.path("PLAN.md")).unwrap(), plan, "the plan is never written");
+}
