@@ -100,27 +100,7 @@ pub fn init(
     let text = match (from_shell, existing) {
         (FromShell::No, None) => text,
         (from_shell, existing) => {
-            let base = existing.unwrap_or(text);
-            if base.contains(MARK) {
-                return Err(InitError::HasBaseline(shown));
-            }
-            let holds_truths = serde_yaml::from_str::<serde_yaml::Value>(&base)
-                .ok()
-                .is_some_and(|file| file.get("truths").is_some_and(serde_yaml::Value::is_sequence));
-            if !holds_truths
-                || base.lines().any(|line| {
-                    line.starts_with("truths:")
-                        && line.len() > "truths:".len()
-                        && !line["truths:".len()..].trim().is_empty()
-                })
-            {
-                return Err(InitError::NotACheckFile(shown));
-            }
-            let spec = match from_shell {
-                FromShell::Given(spec) => spec,
-                _ => named_shell(&base),
-            };
-            with_truths(&base, &baseline(root, &read, &spec)?)
+            with_baseline(root, &read, existing.unwrap_or(text), from_shell, shown.clone())?
         }
     };
     if printed {
@@ -131,6 +111,36 @@ pub fn init(
     }
     std::fs::write(&out, &text).map_err(|e| InitError::Write(shown.clone(), e))?;
     Ok(Scaffold { text, written: Some(shown), truths })
+}
+
+/// `check_file` with a drift baseline from the shell `from_shell` says, when it is a
+/// block-style check file without one.
+fn with_baseline(
+    root: &Path,
+    plan: &Plan,
+    check_file: String,
+    from_shell: FromShell,
+    shown: String,
+) -> Result<String, InitError> {
+    if check_file.contains(MARK) {
+        return Err(InitError::HasBaseline(shown));
+    }
+    let holds_truths = serde_yaml::from_str::<serde_yaml::Value>(&check_file)
+        .ok()
+        .is_some_and(|file| file.get("truths").is_some_and(serde_yaml::Value::is_sequence));
+    // A flow list (`truths: [...]`) cannot take lines added after it.
+    let flow = check_file.lines().any(|line| {
+        line.strip_prefix("truths:")
+            .is_some_and(|rest| !rest.trim().is_empty() && !rest.trim().starts_with('#'))
+    });
+    if !holds_truths || flow {
+        return Err(InitError::NotACheckFile(shown));
+    }
+    let spec = match from_shell {
+        FromShell::Given(spec) => spec,
+        _ => named_shell(&check_file),
+    };
+    Ok(with_truths(&check_file, &baseline(root, plan, &spec)?))
 }
 
 /// The shell a check file names (`shell:`), nix when it names none or one that does not
