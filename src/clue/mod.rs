@@ -54,8 +54,9 @@ impl<'a> Clue<'a> {
         NEGATION.is_match(clause)
     }
 
-    /// Whether the clause holding `at` says something else before it ("`studio/` is added,
-    /// `npm install` succeeds"), so that running the command checks only part of it.
+    /// Whether the truth says something else before `at` ("`studio/` is added, `npm
+    /// install` succeeds", "X no longer depends on Y; `make test` passes"), so that running
+    /// the command would check only part of it.
     pub fn claims_before(&self, at: usize) -> bool {
         let before = &self.truth[..at];
         // A label ("R10:", "Build gate:") ends at a colon; any other text before the command
