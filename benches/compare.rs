@@ -7,7 +7,9 @@
 //! 1. a shell script running `nix develop --command ...` once per check;
 //! 2. envtruth with a cold cache; 3. envtruth with a warm cache;
 //! 4. the same commands run directly, in parallel, in the already-captured environment
-//!    (the floor: what no tool can beat).
+//!    (the floor: what no tool can beat);
+//! 5. the same commands spawned by a shell (`xargs -P`), and, against it, the least a
+//!    cold run can cost: one `nix develop` plus that.
 //!
 //! Then `--list` and loading at scale, and peak memory. Needs `nix` on PATH. Knobs:
 //! `BENCH_RUNS` (runs per measurement, default 3; the median is shown) and
@@ -44,6 +46,7 @@ fn main() {
         "| N | (1) nix develop per check | (2) envtruth, cold cache | (3) envtruth, warm cache | (4) floor: direct, parallel | (1)/(2) | (1)/(3) | (3)/(4) |"
     );
     println!("|---:|---:|---:|---:|---:|---:|---:|---:|");
+    let mut outside = Vec::new();
     for n in [10, 50, 200] {
         let project = nix.project(&work.path().join(format!("n{n}")), fold, n);
         // One run: at N = 200 it takes minutes, and its spread is small beside its size.
@@ -64,6 +67,26 @@ fn main() {
             script.as_secs_f64() / cold.as_secs_f64(),
             script.as_secs_f64() / warm.as_secs_f64(),
             warm.as_secs_f64() / floor.as_secs_f64(),
+        );
+        let shell = median(runs, || spawned_by_a_shell(&captured, &project.root, &project.commands));
+        outside.push((n, cold, warm, shell));
+    }
+
+    // The two ratios measured from outside: against the same commands spawned by a shell
+    // (what a hand-written parallel script costs), and against the least a cold run can
+    // cost (one `nix develop`, then that).
+    println!(
+        "\n| N | (5) floor: spawned by a shell (`xargs -P`) | (3)/(5) | (6) cold limit: one `nix develop` + (5) | (2)/(6) |"
+    );
+    println!("|---:|---:|---:|---:|---:|");
+    for (n, cold, warm, shell) in outside {
+        let limit = cost + shell;
+        println!(
+            "| {n} | {} | {:.2}× | {} | {:.2}× |",
+            secs(shell),
+            warm.as_secs_f64() / shell.as_secs_f64(),
+            secs(limit),
+            cold.as_secs_f64() / limit.as_secs_f64(),
         );
     }
 
@@ -316,6 +339,28 @@ fn direct(env: &[(OsString, OsString)], root: &Path, commands: &[String]) -> Dur
             });
         }
     });
+    started.elapsed()
+}
+
+/// Runs every command with `bash -c` in `env`, as many at once as there are cores, spawned
+/// by `xargs -P` as a shell script would.
+fn spawned_by_a_shell(env: &[(OsString, OsString)], root: &Path, commands: &[String]) -> Duration {
+    let list = tempfile::NamedTempFile::new().expect("temp file");
+    let joined: Vec<u8> = commands.iter().flat_map(|c| c.bytes().chain([0])).collect();
+    std::fs::write(list.path(), joined).expect("write commands");
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).to_string();
+    let started = Instant::now();
+    let status = Command::new("xargs")
+        .args(["-0", "-P", &threads, "-n", "1", "bash", "-c"])
+        .current_dir(root)
+        .env_clear()
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .stdin(std::fs::File::open(list.path()).expect("open commands"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .expect("xargs");
+    assert!(status.success(), "a check failed under xargs in the captured environment");
     started.elapsed()
 }
 
