@@ -25,6 +25,18 @@ fn envrc_project(envrc: &str, data: &std::path::Path) -> Project {
         .env("XDG_CONFIG_HOME", data.join("config").display().to_string())
 }
 
+/// `direnv allow` of the project's `.envrc`, as a person would, with the allow-list under
+/// `data` as in [`envrc_project`].
+fn allow(project: &Project, data: &std::path::Path) -> Result<(), Failed> {
+    let allowed = Command::new("direnv")
+        .arg("allow")
+        .arg(project.root())
+        .env("XDG_DATA_HOME", data.join("data"))
+        .env("XDG_CONFIG_HOME", data.join("config"))
+        .status()?;
+    ensure(allowed.success(), || "direnv allow failed".into())
+}
+
 fn blocked_then_allowed() -> Result<(), Failed> {
     let data = tempfile::tempdir()?;
     let project = envrc_project("export FROM_ENVRC=loaded\n", data.path());
@@ -36,13 +48,7 @@ fn blocked_then_allowed() -> Result<(), Failed> {
         ),
         || failed.clone(),
     )?;
-    let allowed = Command::new("direnv")
-        .arg("allow")
-        .arg(project.root())
-        .env("XDG_DATA_HOME", data.path().join("data"))
-        .env("XDG_CONFIG_HOME", data.path().join("config"))
-        .status()?;
-    ensure(allowed.success(), || "direnv allow failed".into())?;
+    allow(&project, data.path())?;
     let out = project.run(&[]);
     ensure(out.status("direnv::truth::the-envrc-is-loaded") == "ok", || out.all())
 }
@@ -53,13 +59,7 @@ fn blocked_then_allowed() -> Result<(), Failed> {
 fn a_fallback_to_a_stale_environment_fails() -> Result<(), Failed> {
     let data = tempfile::tempdir()?;
     let project = envrc_project("export FROM_ENVRC=loaded\nexport NIX_DIRENV_DID_FALLBACK=1\n", data.path());
-    let allowed = Command::new("direnv")
-        .arg("allow")
-        .arg(project.root())
-        .env("XDG_DATA_HOME", data.path().join("data"))
-        .env("XDG_CONFIG_HOME", data.path().join("config"))
-        .status()?;
-    ensure(allowed.success(), || "direnv allow failed".into())?;
+    allow(&project, data.path())?;
     let out = project.run(&[]);
     let failed = out.failure("direnv::truth::the-envrc-is-loaded");
     ensure(failed.contains("the environment of . is stale: nix-direnv fell back to an older one (NIX_DIRENV_DID_FALLBACK is set)"), || failed.clone())
