@@ -75,7 +75,7 @@ pub fn init(
     {
         return Err(InitError::Empty(relative));
     }
-    let commands = std::fs::read_to_string(&plan).map(|text| plan_commands(&text)).unwrap_or_default();
+    let commands = plan_commands(&read.text);
     let text = check_file(&read, &relative, &commands, &runners(root));
     let stem = plan.file_stem().map(|s| s.to_string_lossy().to_lowercase()).unwrap_or_else(|| "plan".into());
     let out: PathBuf =
@@ -109,7 +109,7 @@ pub fn init(
     if let Some(parent) = out.parent() {
         std::fs::create_dir_all(parent).map_err(|e| InitError::Write(shown.clone(), e))?;
     }
-    std::fs::write(&out, &text).map_err(|e| InitError::Write(shown.clone(), e))?;
+    crate::whole_file::write(&out, text.as_bytes()).map_err(|e| InitError::Write(shown.clone(), e))?;
     Ok(Scaffold { text, written: Some(shown), truths })
 }
 

@@ -48,6 +48,7 @@ mod text;
 mod vars;
 mod version;
 mod watch;
+mod whole_file;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

@@ -46,6 +46,8 @@ pub struct Plan {
     pub key_links: Vec<Placed<Written<KeyLinkSpec>>>,
     /// What must never be true.
     pub prohibitions: Vec<Placed<PlanProhibition>>,
+    /// The whole file as read (its body holds the plan's own verification commands).
+    pub text: String,
 }
 
 /// An item of the plan and where it is written.
@@ -147,6 +149,7 @@ impl Plan {
             artifacts: Vec::new(),
             key_links: Vec::new(),
             prohibitions: Vec::new(),
+            text: text.to_string(),
         };
         if let Some((value, _, _)) = &front_value {
             plan.phase = value.get("phase").map(scalar_text);

@@ -68,5 +68,6 @@ pub fn save(path: &Path, mut text: String) -> Result<(), SinkError> {
     if !text.ends_with('\n') {
         text.push('\n');
     }
-    std::fs::write(path, text).map_err(|source| SinkError::Write { path: path.to_path_buf(), source })
+    crate::whole_file::write(path, text.as_bytes())
+        .map_err(|source| SinkError::Write { path: path.to_path_buf(), source })
 }
