@@ -86,19 +86,31 @@ impl Capture {
         }
     }
 
+    /// Everything in it, lossy UTF-8.
+    fn whole(&self) -> io::Result<String> {
+        let Some(mut file) = self.file.as_ref() else { return Ok(String::new()) };
+        let mut bytes = Vec::new();
+        file.seek(SeekFrom::Start(0))?;
+        file.read_to_end(&mut bytes)?;
+        Ok(String::from_utf8_lossy(&bytes).into_owned())
+    }
+
     fn tail(&self, secrets: &Secrets) -> Vec<String> {
         let Some(file) = &self.file else { return Vec::new() };
         tail_of(file, secrets).unwrap_or_else(|err| vec![format!("(output unreadable: {err})")])
     }
 }
 
-fn tail_of(file: &File, secrets: &Secrets) -> io::Result<Vec<String>> {
-    let mut file = file.try_clone()?;
+fn tail_of(mut file: &File, secrets: &Secrets) -> io::Result<Vec<String>> {
+    use std::os::unix::fs::FileExt;
+    // Most commands print nothing on one of the streams: that costs one call here.
     let len = file.seek(SeekFrom::End(0))?;
+    if len == 0 {
+        return Ok(Vec::new());
+    }
     let start = len.saturating_sub(TAIL_BYTES);
-    file.seek(SeekFrom::Start(start))?;
-    let mut bytes = Vec::new();
-    file.read_to_end(&mut bytes)?;
+    let mut bytes = vec![0; (len - start) as usize];
+    file.read_exact_at(&mut bytes, start)?;
     let text = String::from_utf8_lossy(&bytes);
     let mut lines: Vec<&str> = text.split('\n').collect();
     if start > 0 && lines.len() > 1 {
@@ -163,41 +175,42 @@ fn run_with(argv: &[OsString], shown: &str, exec: &Exec<'_>, tied: bool) -> Fini
     let path_var =
         exec.env.get(std::ffi::OsStr::new("PATH")).map(|p| p.to_string_lossy()).unwrap_or_default();
     // A relative path (`./build.sh`, `.venv/bin/python`) is taken from the project root
-    // here: duct would canonicalize it against envtruth's own working directory,
-    // resolving symlinks, and a venv's `bin/python` symlink is how Python finds its venv.
+    // here, as it is written: a venv's `bin/python` symlink is how Python finds its venv.
     let resolved = match which(&program.to_string_lossy(), &path_var) {
         Some(found) => found.into_os_string(),
         None if !program.to_string_lossy().contains('/') => return not_started(not_found(program, exec.dir)),
         None => exec.dir.join(program).into_os_string(),
     };
     interrupt::adopt_orphans();
-    let expression = duct::cmd(&resolved, args)
-        .dir(exec.dir)
-        .full_env(exec.env)
-        .stdin_null()
-        .stdout_file(out_handle)
-        .stderr_file(err_handle)
-        .unchecked()
-        .before_spawn(move |command| {
-            command.process_group(0);
-            if tied {
-                // SAFETY: prctl is async-signal-safe; it only sets this child's death signal.
-                // A pre_exec hook costs posix_spawn, so only the captures have one.
-                unsafe {
-                    command.pre_exec(|| {
-                        libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
-                        Ok(())
-                    })
-                };
-            }
-            Ok(())
-        });
+    // The standard library's Command, not duct's: duct reads envtruth's whole environment
+    // and duplicates each handle at every start, and its deadline wait installs a SIGCHLD
+    // handler; 200 cases paid a few milliseconds for that (README, "Speed").
+    let mut command = std::process::Command::new(&resolved);
+    command
+        .args(args)
+        .current_dir(exec.dir)
+        .env_clear()
+        .envs(exec.env)
+        .stdin(std::process::Stdio::null())
+        .stdout(out_handle)
+        .stderr(err_handle)
+        .process_group(0);
+    if tied {
+        // SAFETY: prctl is async-signal-safe; it only sets this child's death signal.
+        // A pre_exec hook costs posix_spawn, so only the captures have one.
+        unsafe {
+            command.pre_exec(|| {
+                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+                Ok(())
+            })
+        };
+    }
     if Path::new(&resolved).is_dir() {
         return not_started(format!("`{}` is a directory, not a program", program.to_string_lossy()));
     }
     let spawning = interrupt::Spawning::begin();
-    let handle = match expression.start() {
-        Ok(handle) => handle,
+    let mut child = match command.spawn() {
+        Ok(child) => child,
         Err(err) if err.raw_os_error() == Some(libc::EMFILE) => return not_started(too_many_files()),
         // The file is there: what is missing is the interpreter its `#!` line names.
         Err(err) if err.kind() == io::ErrorKind::NotFound && Path::new(&resolved).is_file() => {
@@ -214,20 +227,21 @@ fn run_with(argv: &[OsString], shown: &str, exec: &Exec<'_>, tied: bool) -> Fini
         }
         Err(err) => return not_started(format!("`{}`: {err}", program.to_string_lossy())),
     };
-    let group = handle.pids().first().map(|pid| *pid as libc::pid_t);
+    drop(command); // closes the parent's copies of the child's output handles
+    let group = Some(child.id() as libc::pid_t);
     spawning.registered(group);
-    let waited = handle.wait_deadline(exec.deadline);
+    let waited = wait_until(&mut child, exec.deadline);
     let mut timed_out = false;
     let status = match waited {
-        Ok(Some(output)) => Ok(output.status),
+        Ok(Some(status)) => Ok(status),
         Ok(None) => {
             timed_out = true;
             signal_group(group, libc::SIGTERM);
-            match handle.wait_timeout(GRACE) {
-                Ok(Some(output)) => Ok(output.status),
+            match wait_until(&mut child, Instant::now() + GRACE) {
+                Ok(Some(status)) => Ok(status),
                 _ => {
                     signal_group(group, libc::SIGKILL);
-                    handle.wait().map(|output| output.status)
+                    child.wait()
                 }
             }
         }
@@ -317,6 +331,44 @@ pub fn not_started(shown: &str, reason: String) -> Finished {
     }
 }
 
+/// Waits for the command to end, at most until `deadline`, polling a pidfd: one
+/// descriptor, no signal handler, no thread. A kernel without pidfds (before 5.3) gets a
+/// short sleep between looks.
+fn wait_until(
+    child: &mut std::process::Child,
+    deadline: Instant,
+) -> io::Result<Option<std::process::ExitStatus>> {
+    use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+    // SAFETY: pidfd_open only opens a descriptor for our own child, which nothing else
+    // reaps before `child` does.
+    let raw = unsafe { libc::syscall(libc::SYS_pidfd_open, child.id() as libc::pid_t, 0) };
+    // SAFETY: `raw` is a descriptor pidfd_open just opened, owned by nothing else.
+    let pidfd = (raw >= 0).then(|| unsafe { OwnedFd::from_raw_fd(raw as libc::c_int) });
+    loop {
+        if let Some(status) = child.try_wait()? {
+            return Ok(Some(status));
+        }
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Ok(None);
+        }
+        let Some(pidfd) = &pidfd else {
+            std::thread::sleep(left.min(Duration::from_millis(5)));
+            continue;
+        };
+        // Rounded up, so that a deadline never ends a poll early and spins.
+        let millis = left.as_nanos().div_ceil(1_000_000).min(libc::c_int::MAX as u128) as libc::c_int;
+        let mut ready = libc::pollfd { fd: pidfd.as_raw_fd(), events: libc::POLLIN, revents: 0 };
+        // SAFETY: one valid pollfd, for the duration of the call.
+        if unsafe { libc::poll(&mut ready, 1, millis) } < 0 {
+            let err = io::Error::last_os_error();
+            if err.kind() != io::ErrorKind::Interrupted {
+                return Err(err);
+            }
+        }
+    }
+}
+
 /// Sends `signal` to the whole group; returns whether any process received it.
 fn signal_group(group: Option<libc::pid_t>, signal: libc::c_int) -> bool {
     match group {
@@ -346,40 +398,22 @@ impl Short {
 
 /// Runs a short helper (git, `nix --version`) in `dir` with envtruth's own environment,
 /// under the same rules as every command: its own process group, a time limit, ended
-/// with envtruth on Ctrl-C. Its stdout stays in memory (a few bytes, or a file list) and
+/// with envtruth on Ctrl-C. Its stdout is read whole (a few bytes, or a file list) and
 /// its stderr is dropped; None when it cannot start or runs out of time.
 pub fn short(dir: &Path, argv: &[&str]) -> Option<Short> {
-    let (program, args) = argv.split_first()?;
-    interrupt::adopt_orphans();
-    let spawning = interrupt::Spawning::begin();
-    let handle = duct::cmd(*program, args)
-        .dir(dir)
-        .stdin_null()
-        .stdout_capture()
-        .stderr_null()
-        .unchecked()
-        .before_spawn(|command| {
-            command.process_group(0);
-            Ok(())
-        })
-        .start()
-        .ok()?;
-    let group = handle.pids().first().map(|pid| *pid as libc::pid_t);
-    spawning.registered(group);
-    let waited = match handle.wait_timeout(SHORT_CALL) {
-        Ok(Some(output)) => Some(output.clone()),
-        _ => {
-            signal_group(group, libc::SIGKILL);
-            let _ = handle.wait();
-            None
-        }
+    let env: HashMap<OsString, OsString> = std::env::vars_os().collect();
+    let shown = argv.join(" ");
+    let argv: Vec<OsString> = argv.iter().map(OsString::from).collect();
+    let secrets = Secrets::of(&HashMap::new());
+    let exec =
+        Exec { dir, env: &env, secrets: &secrets, deadline: Instant::now() + SHORT_CALL, limit: SHORT_CALL };
+    let finished = run(&argv, &shown, &exec);
+    let code = match finished.record.ended {
+        Ended::Exit(code) => Some(code),
+        Ended::Signal(_) => None,
+        Ended::TimedOut(_) | Ended::NotStarted(_) => return None,
     };
-    signal_group(group, libc::SIGKILL);
-    interrupt::reap_group(group);
-    group.into_iter().for_each(interrupt::unregister);
-    interrupt::hold_if_interrupted();
-    let output = waited?;
-    Some(Short { code: output.status.code(), stdout: String::from_utf8_lossy(&output.stdout).into_owned() })
+    Some(Short { code, stdout: finished.stdout.whole().ok()? })
 }
 
 /// [`short`]'s stdout when it exits 0.
