@@ -15,7 +15,7 @@ use crate::baseline::{MARK, baseline};
 use crate::case::slug;
 use crate::clue::Clue;
 use crate::clue::runner::{Runner, runners};
-use crate::clue::verify::{PlanCommand, plan_commands};
+use crate::clue::verify::{PlanCommand, other_plans_commands, plan_commands};
 use crate::error::InitError;
 use crate::inside::relative_to;
 use crate::plan::Plan;
@@ -76,7 +76,8 @@ pub fn init(
         return Err(InitError::Empty(relative));
     }
     let commands = plan_commands(&read.text);
-    let text = check_file(&read, &relative, &commands, &runners(root));
+    let elsewhere = other_plans_commands(&plan);
+    let text = check_file(&read, &relative, &commands, &runners(root), &elsewhere);
     let stem = plan.file_stem().map(|s| s.to_string_lossy().to_lowercase()).unwrap_or_else(|| "plan".into());
     let out: PathBuf =
         out.map_or_else(|| root.join("checks").join(format!("{stem}.yaml")), Path::to_path_buf);
@@ -187,7 +188,13 @@ fn with_truths(check_file: &str, lines: &str) -> String {
 }
 
 /// The check file text mirroring `plan`, whose path relative to the root is `plan_path`.
-fn check_file(plan: &Plan, plan_path: &str, commands: &[PlanCommand], runners: &[Runner]) -> String {
+fn check_file(
+    plan: &Plan,
+    plan_path: &str,
+    commands: &[PlanCommand],
+    runners: &[Runner],
+    elsewhere: &[PlanCommand],
+) -> String {
     let secrets = Secrets::of(&Default::default());
     let mut out = String::new();
     let _ = writeln!(out, "# yaml-language-server: $schema=envtruth.schema.json");
@@ -207,7 +214,8 @@ fn check_file(plan: &Plan, plan_path: &str, commands: &[PlanCommand], runners: &
     let mut ids: HashSet<String> = HashSet::new();
     let mut next: HashMap<String, usize> = HashMap::new();
     for (index, truth) in plan.truths.iter().map(|truth| truth.item.statement.as_str()).enumerate() {
-        let _ = writeln!(out, "  - truth: {}", quote(truth));
+        // Written as `$${vars.`: the loader would take the plan's own text for a variable.
+        let _ = writeln!(out, "  - truth: {}", quote(&truth.replace("${vars.", "$${vars.")));
         // A truth written twice, or two that slug alike, would share a case name (the loader
         // names text without letters `truth-N`): the later ones get an id of their own.
         let id = match slug(truth) {
@@ -225,7 +233,7 @@ fn check_file(plan: &Plan, plan_path: &str, commands: &[PlanCommand], runners: &
             };
             let _ = writeln!(out, "    id: {}   # the same name as an earlier truth", quote(&unique));
         }
-        let clue = Clue { truth, plan: commands, runners };
+        let clue = Clue { truth, plan: commands, runners, elsewhere };
         let proposals = KINDS.iter().filter_map(|kind| (kind.propose)(&clue));
         // A truth longer than any one claim is prose to read; one holding a secret must not
         // have it copied into a probe as well.

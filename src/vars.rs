@@ -43,10 +43,11 @@ pub fn of_map(value: &Value) -> Option<Vars> {
 }
 
 /// `text` with every `${vars.NAME}` replaced by its value from `given` (first) or the
-/// text's own `vars:` map.
+/// text's own `vars:` map; `$${vars.NAME}` is the literal text `${vars.NAME}` (a plan's
+/// truth may hold it).
 pub fn substitute(text: &str, given: &Vars) -> Result<String, Problem> {
     static USE: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"\$\{vars\.([A-Za-z_][A-Za-z0-9_]*)\}").expect("constant regex"));
+        LazyLock::new(|| Regex::new(r"(\$?)\$\{vars\.([A-Za-z_][A-Za-z0-9_]*)\}").expect("constant regex"));
     if !text.contains("${vars.") {
         return Ok(text.to_string());
     }
@@ -61,8 +62,11 @@ pub fn substitute(text: &str, given: &Vars) -> Result<String, Problem> {
     for (n, line) in text.split_inclusive('\n').enumerate() {
         let mut problem = None;
         let replaced = USE.replace_all(line, |caps: &regex::Captures<'_>| {
-            let name = &caps[1];
+            let name = &caps[2];
             let at = caps.get(0).map_or(0, |m| m.start());
+            if !caps[1].is_empty() {
+                return format!("${{vars.{name}}}");
+            }
             match given.get(name).or_else(|| own.get(name)) {
                 Some(value) if unsafe_in_yaml(value) => {
                     problem.get_or_insert(Problem {
@@ -109,6 +113,9 @@ mod tests {
         let missing = substitute("a: ${vars.pyton}\nvars: {python: x}\n", &Vars::new()).err().unwrap();
         assert_eq!((missing.line, missing.column), (1, 4));
         assert_eq!(missing.message, "`vars.pyton` is not defined; did you mean `python`?");
+        let escaped = substitute("- truth: \"$${vars.x} stays\"\n", &Vars::new())
+            .unwrap_or_else(|p| panic!("{}", p.message));
+        assert_eq!(escaped, "- truth: \"${vars.x} stays\"\n");
         let unsafe_value = Vars::from([("x".to_string(), "a: b".to_string())]);
         assert!(substitute("k: ${vars.x}\n", &unsafe_value).is_err());
     }

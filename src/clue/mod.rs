@@ -22,6 +22,8 @@ pub struct Clue<'a> {
     pub plan: &'a [PlanCommand],
     /// The project's runners.
     pub runners: &'a [Runner],
+    /// The verification commands of the project's other plans.
+    pub elsewhere: &'a [PlanCommand],
 }
 
 /// A backticked span of the truth and where it starts and ends.

@@ -1,6 +1,8 @@
 //! The plan's own verification commands: `<verify>` (and its `<automated>`) and
-//! `<verification>` blocks, `Verify:` lines and shell code blocks, each with where it is.
+//! `<verification>` blocks, `Verify:` lines and shell code blocks, each with where it is;
+//! and those of the project's other plans.
 
+use std::path::Path;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -71,6 +73,49 @@ pub fn plan_commands(text: &str) -> Vec<PlanCommand> {
         }
     }
     found
+}
+
+/// Plans read beside the one being mirrored, at most; and the largest read.
+const OTHER_PLANS: usize = 500;
+const PLAN_BYTES: u64 = 1024 * 1024;
+
+/// The verification commands of the project's other plans: those beside `plan` (a GSD
+/// phase directory) and, when that sits in a `phases` directory, in the other phases.
+/// Each plan's commands once, in the order of the plans' paths; `from` names the plan.
+pub fn other_plans_commands(plan: &Path) -> Vec<PlanCommand> {
+    let Some(dir) = plan.parent() else { return Vec::new() };
+    let mut dirs = vec![dir.to_path_buf()];
+    if let Some(phases) = dir.parent().filter(|p| p.file_name().is_some_and(|n| n == "phases")) {
+        dirs.extend(entries(phases).into_iter().filter(|d| d.is_dir() && d != dir));
+    }
+    let itself = std::fs::canonicalize(plan).ok();
+    let mut plans: Vec<_> = dirs
+        .iter()
+        .flat_map(|dir| entries(dir))
+        .filter(|path| {
+            path.file_name().is_some_and(|n| n.to_string_lossy().to_lowercase().ends_with("plan.md"))
+        })
+        // Only regular files of a sane size: a FIFO named like a plan must not hang init.
+        .filter(|path| std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() <= PLAN_BYTES))
+        .filter(|path| std::fs::canonicalize(path).ok() != itself)
+        .collect();
+    plans.sort();
+    plans.truncate(OTHER_PLANS);
+    let mut found = Vec::new();
+    for path in plans {
+        let Ok(text) = std::fs::read_to_string(&path) else { continue };
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        found.extend(
+            plan_commands(&text)
+                .into_iter()
+                .map(|c| PlanCommand { from: format!("{} of {name}", c.from), ..c }),
+        );
+    }
+    found
+}
+
+fn entries(dir: &Path) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir(dir).map(|d| d.flatten().map(|e| e.path()).collect()).unwrap_or_default()
 }
 
 fn push(found: &mut Vec<PlanCommand>, text: &str, from: impl Fn() -> String) {

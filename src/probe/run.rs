@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde::de;
 
 use super::{Context, Item, ItemName, Kind, Proposal, Rank};
-use crate::clue::{Clue, Job, does, judge, judge_named, names_program};
+use crate::clue::{Clue, Job, PlanCommand, does, judge, judge_named, names_program};
 use crate::duration;
 use crate::exec::Capture;
 use crate::outcome::{Ended, Evidence, Findings};
@@ -261,14 +261,22 @@ fn proposed(clue: &Clue<'_>) -> Option<Proposal> {
 }
 
 /// The plan's command for `job` that runs it all (no single file named), else the
-/// project's runner for it, else why there is none.
+/// project's runner for it, else the command the project's other plans run for it most
+/// often, else why there is none.
 fn job_command(clue: &Clue<'_>, job: Job) -> Proposal {
-    if let Some(plan) = clue.plan.iter().find(|p| does(&p.command, job) && runs_it_all(&p.command, job)) {
+    let whole = |p: &&PlanCommand| does(&p.command, job) && runs_it_all(&p.command, job);
+    if let Some(plan) = clue.plan.iter().find(whole) {
         return Proposal::new("run", plan.command.clone().into(), format!("from {}", plan.from), Rank::Plan);
     }
-    match clue.runners.iter().find(|r| r.job == job) {
-        Some(runner) => Proposal::new("run", runner.command.clone().into(), format!("recognised: the project's {job} runner, from {}", runner.from), Rank::Runner),
-        None => Proposal::note(format!("no {job} runner found (Makefile, Cargo.toml, pyproject.toml with pytest or ruff, package.json scripts, gradlew): write the command")),
+    if let Some(runner) = clue.runners.iter().find(|r| r.job == job) {
+        return Proposal::new("run", runner.command.clone().into(), format!("recognised: the project's {job} runner, from {}", runner.from), Rank::Runner);
+    }
+    let usual: Vec<&PlanCommand> = clue.elsewhere.iter().filter(whole).collect();
+    let count = |command: &str| usual.iter().filter(|p| p.command == command).count();
+    // The most used; the first written among equals.
+    match usual.iter().rev().max_by_key(|p| count(&p.command)) {
+        Some(plan) => Proposal::new("run", plan.command.clone().into(), format!("recognised: the {job} command the project's plans run, as in {}", plan.from), Rank::Runner),
+        None => Proposal::note(format!("no {job} runner found (Makefile, Cargo.toml, pyproject.toml with pytest or ruff, package.json scripts, gradlew, the other plans' verify steps): write the command")),
     }
 }
 
@@ -406,7 +414,7 @@ mod tests {
     fn propose(truth: &str, plan: &[(&str, &str)], runners: &[(Job, &str)]) -> Option<(String, Rank)> {
         let plan: Vec<PlanCommand> = plan.iter().map(|(c, f)| PlanCommand { command: c.to_string(), from: f.to_string() }).collect();
         let runners: Vec<Runner> = runners.iter().map(|(job, c)| Runner { job: *job, command: c.to_string(), from: "Makefile" }).collect();
-        proposed(&Clue { truth, plan: &plan, runners: &runners }).map(|p| (p.yaml, p.rank))
+        proposed(&Clue { truth, plan: &plan, runners: &runners, elsewhere: &[] }).map(|p| (p.yaml, p.rank))
     }
 
     #[test]

@@ -95,6 +95,57 @@ fn tests_builds_and_lint_take_the_projects_own_runner() {
 }
 
 #[test]
+fn without_a_runner_file_tests_take_the_command_the_other_plans_run_most() {
+    let truths = "---\nphase: 02\nmust_haves:\n  truths:\n    - \"All tests pass\"\n    - \"The project builds\"\n---\n";
+    let verify = |commands: &[&str]| -> String {
+        commands.iter().map(|c| format!("<task>\n<verify>{c}</verify>\n</task>\n")).collect()
+    };
+    let project = Project::new()
+        .file(".planning/phases/02-api/02-02-PLAN.md", truths)
+        // Beside it, and in another phase: `npm test` twice, `npx vitest run` once.
+        .file(".planning/phases/02-api/02-01-PLAN.md", verify(&["npx vitest run", "npm test"]))
+        .file(
+            ".planning/phases/01-setup/01-01-PLAN.md",
+            verify(&["npm test", "npx vitest run tests/a.test.ts"]),
+        )
+        // Not a plan, and a FIFO named like one: neither is read.
+        .file(".planning/phases/01-setup/NOTES.md", verify(&["make test"]));
+    let fifo = project.path(".planning/phases/01-setup/01-02-PLAN.md");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+    assert!(made.success());
+    let out = project.run(&["init", "--plan", ".planning/phases/02-api/02-02-PLAN.md", "--out", "-"]);
+    assert_eq!(out.code, 0, "{}", out.all());
+    assert!(
+        out.stdout.contains("- truth: \"All tests pass\"\n    run: \"npm test\"   # recognised: the test command the project's plans run, as in <verify> of task 1 of 01-01-PLAN.md"),
+        "{}",
+        out.stdout
+    );
+    // Nothing builds in the other plans: a note, never a guess.
+    assert!(
+        out.stdout.contains("- truth: \"The project builds\"\n    manual: \"TODO: no build runner found"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn a_truth_that_holds_variable_syntax_is_mirrored_as_written() {
+    let plan = "---\nphase: 01\nmust_haves:\n  truths:\n    - \"The config reads ${vars.region} from the environment\"\n---\n";
+    let project = Project::new().file("PLAN.md", plan);
+    let out = project.run(&["init", "--plan", "PLAN.md"]);
+    assert_eq!(out.code, 0, "{}", out.all());
+    let written = std::fs::read_to_string(project.path("checks/plan.yaml")).expect("checks/plan.yaml");
+    assert!(
+        written.contains("- truth: \"The config reads $${vars.region} from the environment\""),
+        "{written}"
+    );
+    // It loads, mirrors the plan's text, and lists its case.
+    let listed = project.run(&["--list"]);
+    assert_eq!(listed.code, 0, "{}", listed.all());
+    assert!(listed.stdout.contains("plan::truth::the-config-reads"), "{}", listed.stdout);
+}
+
+#[test]
 fn a_plan_with_nothing_to_mirror_is_refused_with_the_fix() {
     let project = Project::new().file("PLAN.md", "---\nphase: 03\nmust_haves:\n  truths: []\n---\n");
     let out = project.run(&["init", "--plan", "PLAN.md", "--out", "-"]);
