@@ -2,7 +2,7 @@
 //! `<verification>` blocks, `Verify:` lines and shell code blocks, each with where it is;
 //! and those of the project's other plans.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -81,29 +81,32 @@ const PLAN_BYTES: u64 = 1024 * 1024;
 
 /// The verification commands of the project's other plans: those beside `plan` (a GSD
 /// phase directory) and, when that sits in a `phases` directory, in the other phases.
+/// Links are not followed: they may lead out of the project.
 /// Each plan's commands once, in the order of the plans' paths; `from` names the plan.
 pub fn other_plans_commands(plan: &Path) -> Vec<PlanCommand> {
     let Some(dir) = plan.parent() else { return Vec::new() };
     let mut dirs = vec![dir.to_path_buf()];
     if let Some(phases) = dir.parent().filter(|p| p.file_name().is_some_and(|n| n == "phases")) {
-        dirs.extend(entries(phases).into_iter().filter(|d| d.is_dir() && d != dir));
+        let real_dir = |d: &PathBuf| std::fs::symlink_metadata(d).is_ok_and(|m| m.is_dir());
+        dirs.extend(entries(phases).into_iter().filter(|d| real_dir(d) && d != dir));
     }
-    let itself = std::fs::canonicalize(plan).ok();
     let mut plans: Vec<_> = dirs
         .iter()
         .flat_map(|dir| entries(dir))
         .filter(|path| {
             path.file_name().is_some_and(|n| n.to_string_lossy().to_lowercase().ends_with("plan.md"))
         })
-        // Only regular files of a sane size: a FIFO named like a plan must not hang init.
-        .filter(|path| std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() <= PLAN_BYTES))
-        .filter(|path| std::fs::canonicalize(path).ok() != itself)
+        // Only regular files of a sane size: a FIFO named like a plan must not hang init,
+        // and a link may lead out of the project.
+        .filter(|path| std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() <= PLAN_BYTES))
+        .filter(|path| path != plan)
         .collect();
     plans.sort();
     plans.truncate(OTHER_PLANS);
     let mut found = Vec::new();
     for path in plans {
-        let Ok(text) = std::fs::read_to_string(&path) else { continue };
+        let Ok(bytes) = std::fs::read(&path) else { continue };
+        let text = String::from_utf8_lossy(&bytes);
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         found.extend(
             plan_commands(&text)
@@ -114,7 +117,7 @@ pub fn other_plans_commands(plan: &Path) -> Vec<PlanCommand> {
     found
 }
 
-fn entries(dir: &Path) -> Vec<std::path::PathBuf> {
+fn entries(dir: &Path) -> Vec<PathBuf> {
     std::fs::read_dir(dir).map(|d| d.flatten().map(|e| e.path()).collect()).unwrap_or_default()
 }
 

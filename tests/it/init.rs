@@ -108,11 +108,17 @@ fn without_a_runner_file_tests_take_the_command_the_other_plans_run_most() {
             ".planning/phases/01-setup/01-01-PLAN.md",
             verify(&["npm test", "npx vitest run tests/a.test.ts"]),
         )
-        // Not a plan, and a FIFO named like one: neither is read.
-        .file(".planning/phases/01-setup/NOTES.md", verify(&["make test"]));
+        // Not a plan, a FIFO named like one, and a link to a plan elsewhere: none is read.
+        .file(".planning/phases/01-setup/NOTES.md", verify(&["make test"]))
+        .file("vendor/other/01-01-PLAN.md", verify(&["make test"]));
     let fifo = project.path(".planning/phases/01-setup/01-02-PLAN.md");
     let made = std::process::Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
     assert!(made.success());
+    // Three links: followed, their `make test` would outnumber `npm test`.
+    for n in 3..6 {
+        let link = project.path(&format!(".planning/phases/01-setup/01-0{n}-PLAN.md"));
+        std::os::unix::fs::symlink(project.path("vendor/other/01-01-PLAN.md"), link).expect("symlink");
+    }
     let out = project.run(&["init", "--plan", ".planning/phases/02-api/02-02-PLAN.md", "--out", "-"]);
     assert_eq!(out.code, 0, "{}", out.all());
     assert!(
