@@ -31,6 +31,7 @@ mod load_error;
 mod locate;
 mod outcome;
 mod overwrite;
+mod phase_dir;
 mod plan;
 mod probe;
 mod run;

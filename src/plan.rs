@@ -287,7 +287,7 @@ impl Plan {
         let wave = self.wave.unwrap_or(1);
         let mut files = self.files_modified.clone();
         let dir = self.path.parent().map(Path::to_path_buf).unwrap_or_default();
-        let siblings = std::fs::read_dir(&dir).into_iter().flatten().flatten().map(|entry| entry.path());
+        let siblings = crate::phase_dir::plans(&dir).into_iter();
         for sibling in siblings.filter(|p| *p != self.path && p.to_string_lossy().ends_with("-PLAN.md")) {
             // As gsd-core: another plan without a wave number is left out.
             if let Some((Some(their_wave), theirs)) = schedule(&sibling)

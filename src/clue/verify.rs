@@ -2,12 +2,13 @@
 //! `<verification>` blocks, `Verify:` lines and shell code blocks, each with where it is;
 //! and those of the project's other plans.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::LazyLock;
 
 use regex::Regex;
 
 use super::command::judge;
+use crate::phase_dir;
 
 /// A command the plan itself runs to verify its work.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,50 +76,33 @@ pub fn plan_commands(text: &str) -> Vec<PlanCommand> {
     found
 }
 
-/// Plans read beside the one being mirrored, at most; and the largest read.
+/// Plans read beside the one being mirrored, at most.
 const OTHER_PLANS: usize = 500;
-const PLAN_BYTES: u64 = 1024 * 1024;
 
 /// The verification commands of the project's other plans: those beside `plan` (a GSD
 /// phase directory) and, when that sits in a `phases` directory, in the other phases.
-/// Links are not followed: they may lead out of the project.
 /// Each plan's commands once, in the order of the plans' paths; `from` names the plan.
 pub fn other_plans_commands(plan: &Path) -> Vec<PlanCommand> {
     let Some(dir) = plan.parent() else { return Vec::new() };
-    let mut dirs = vec![dir.to_path_buf()];
+    let mut plans = phase_dir::plans(dir);
     if let Some(phases) = dir.parent().filter(|p| p.file_name().is_some_and(|n| n == "phases")) {
-        let real_dir = |d: &PathBuf| std::fs::symlink_metadata(d).is_ok_and(|m| m.is_dir());
-        dirs.extend(entries(phases).into_iter().filter(|d| real_dir(d) && d != dir));
+        let others = phase_dir::directories(phases).into_iter().filter(|d| d != dir);
+        plans.extend(others.flat_map(|d| phase_dir::plans(&d)));
     }
-    let mut plans: Vec<_> = dirs
-        .iter()
-        .flat_map(|dir| entries(dir))
-        .filter(|path| {
-            path.file_name().is_some_and(|n| n.to_string_lossy().to_lowercase().ends_with("plan.md"))
-        })
-        // Only regular files of a sane size: a FIFO named like a plan must not hang init,
-        // and a link may lead out of the project.
-        .filter(|path| std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() <= PLAN_BYTES))
-        .filter(|path| path != plan)
-        .collect();
+    plans.retain(|p| p != plan);
     plans.sort();
     plans.truncate(OTHER_PLANS);
     let mut found = Vec::new();
     for path in plans {
-        let Ok(bytes) = std::fs::read(&path) else { continue };
-        let text = String::from_utf8_lossy(&bytes);
+        let Ok(Some(bytes)) = crate::bounded::read(&path) else { continue };
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         found.extend(
-            plan_commands(&text)
+            plan_commands(&String::from_utf8_lossy(&bytes))
                 .into_iter()
                 .map(|c| PlanCommand { from: format!("{} of {name}", c.from), ..c }),
         );
     }
     found
-}
-
-fn entries(dir: &Path) -> Vec<PathBuf> {
-    std::fs::read_dir(dir).map(|d| d.flatten().map(|e| e.path()).collect()).unwrap_or_default()
 }
 
 fn push(found: &mut Vec<PlanCommand>, text: &str, from: impl Fn() -> String) {
