@@ -72,8 +72,10 @@ pub enum InitError {
     #[error("{0} exists; remove it or pass --out FILE (`--out -` prints to stdout)")]
     Exists(String),
     /// The output could not be written.
-    #[error("{0}: cannot write: {1}")]
+    #[error("{0}: cannot write: {1}; check that its directory exists and is writable, or pass --out FILE")]
     Write(String, std::io::Error),
+    #[error("{0}: cannot read the existing check file: {1}; check its permissions, or pass --out FILE")]
+    Read(String, std::io::Error),
     /// `--from-shell`, but the plan's truths name no tool.
     #[error(
         "{0}: --from-shell takes the versions of the tools the plan's truths name, and they name none (python3, uv, ruff, cmake, node, ...); write a `tools:` truth by hand instead"

@@ -181,6 +181,9 @@ fn run_with(argv: &[OsString], shown: &str, exec: &Exec<'_>, tied: bool) -> Fini
         None if !program.to_string_lossy().contains('/') => return not_started(not_found(program, exec.dir)),
         None => exec.dir.join(program).into_os_string(),
     };
+    // Every path to a child passes here (`init --from-shell` captures a shell too): Ctrl-C
+    // must end its group and remove its files whichever command started it.
+    interrupt::install();
     interrupt::adopt_orphans();
     // The standard library's Command, not duct's: duct reads envtruth's whole environment
     // and duplicates each handle at every start, and its deadline wait installs a SIGCHLD
@@ -241,6 +244,8 @@ fn run_with(argv: &[OsString], shown: &str, exec: &Exec<'_>, tied: bool) -> Fini
                 Ok(Some(status)) => Ok(status),
                 _ => {
                     signal_group(group, libc::SIGKILL);
+                    // A child that left its group is out of the group's reach.
+                    let _ = child.kill();
                     child.wait()
                 }
             }

@@ -61,9 +61,6 @@ pub fn init(
     if plan.is_dir() {
         return Err(InitError::PlanIsDir(plan.display().to_string()));
     }
-    if relative.is_empty() {
-        return Err(InitError::Outside(plan.display().to_string(), root.display().to_string()));
-    }
     let read = Plan::read(&plan, &relative).map_err(InitError::Plan)?;
     if let Some(empty) = read.truths.iter().find(|truth| truth.item.statement.trim().is_empty()) {
         return Err(InitError::EmptyTruth(relative, empty.at.line));
@@ -84,7 +81,8 @@ pub fn init(
     let truths = read.truths.len();
     let shown = out.strip_prefix(root).unwrap_or(&out).display().to_string();
     let printed = out == Path::new("-");
-    if !printed && std::path::absolute(&out).is_ok_and(|out| out == plan) {
+    // Through `..` or a link too: `--from-shell` would otherwise add to the plan itself.
+    if !printed && crate::inside::resolved(&out) == crate::inside::resolved(&plan) {
         return Err(InitError::IsPlan(shown));
     }
     let existing = match out.metadata() {
@@ -92,7 +90,7 @@ pub fn init(
         Ok(_) if matches!(from_shell, FromShell::No) => return Err(InitError::Exists(shown)),
         Ok(meta) if !meta.is_file() => return Err(InitError::NotAFile(shown)),
         Ok(_) => {
-            let bytes = crate::bounded::read(&out).map_err(|e| InitError::Write(shown.clone(), e))?;
+            let bytes = crate::bounded::read(&out).map_err(|e| InitError::Read(shown.clone(), e))?;
             let text = bytes.and_then(|bytes| String::from_utf8(bytes).ok());
             Some(text.ok_or_else(|| InitError::NotACheckFile(shown.clone()))?)
         }

@@ -208,6 +208,7 @@ impl Kind for Run {
 fn proposed(clue: &Clue<'_>) -> Option<Proposal> {
     let mut note = None;
     let mut found: Vec<Proposal> = Vec::new();
+    let mut accepted: Vec<String> = Vec::new();
     let named = clue.spans().into_iter().map(|s| (s.text.to_string(), s.start, s.end));
     let flake_check = FLAKE_CHECK.find(clue.truth).map(|m| ("nix flake check".to_string(), m.start(), m.end()));
     let leading = clue.leading_command().map(|(text, end)| (text.to_string(), 0, end));
@@ -245,9 +246,11 @@ fn proposed(clue: &Clue<'_>) -> Option<Proposal> {
             note.get_or_insert_with(|| Proposal::note(format!("`{text}` is claimed {why}: write the check for that")));
             continue;
         }
-        if found.iter().any(|p: &Proposal| p.yaml.contains(&serde_json::to_string(&command).unwrap_or_default())) {
+        // The same command named twice (in backticks, and as the truth's first words).
+        if accepted.contains(&command) {
             continue;
         }
+        accepted.push(command.clone());
         found.push(match clue.plan.iter().find(|p| as_planned(&p.command, &command)) {
             Some(plan) => Proposal::new("run", plan.command.clone().into(), format!("from {}", plan.from), Rank::Plan),
             None => Proposal::new("run", command.into(), "from the truth's own words", Rank::Truth),
@@ -272,9 +275,10 @@ fn job_command(clue: &Clue<'_>, job: Job) -> Proposal {
         return Proposal::new("run", runner.command.clone().into(), format!("recognised: the project's {job} runner, from {}", runner.from), Rank::Runner);
     }
     let usual: Vec<&PlanCommand> = clue.elsewhere.iter().filter(whole).collect();
-    let count = |command: &str| usual.iter().filter(|p| p.command == command).count();
+    let mut uses: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    usual.iter().for_each(|p| *uses.entry(p.command.as_str()).or_default() += 1);
     // The most used; the first written among equals.
-    match usual.iter().rev().max_by_key(|p| count(&p.command)) {
+    match usual.iter().rev().max_by_key(|p| uses[p.command.as_str()]) {
         Some(plan) => Proposal::new("run", plan.command.clone().into(), format!("recognised: the {job} command the project's plans run, as in {}", plan.from), Rank::Runner),
         None => Proposal::note(format!("no {job} runner found (Makefile, Cargo.toml, pyproject.toml with pytest or ruff, package.json scripts, gradlew, the other plans' verify steps): write the command")),
     }
@@ -289,8 +293,7 @@ fn runs_it_all(command: &str, job: Job) -> bool {
         "--bin", "--lib", "-t", "--testNamePattern", "--filter", "--grep", "-g", "--", "--example", "--doc",
     ];
     let Some(end) = crate::clue::job_end(command, job) else { return false };
-    !chained(command)
-        && command[end..].split_whitespace().all(|w| {
+    command[end..].split_whitespace().all(|w| {
             let flag = w.split('=').next().unwrap_or(w);
             (w.starts_with('-') && !NARROW.contains(&flag)) || w.ends_with('/') || w == "."
         })
@@ -302,12 +305,7 @@ fn as_planned(planned: &str, command: &str) -> bool {
     let Some(at) = planned.find(command) else { return false };
     let (before, after) = (planned[..at].trim(), &planned[at + command.len()..]);
     let runner = ["", "uv run", "npx", "pnpm exec", "poetry run", "bunx", "python -m", "python3 -m", "uv run python -m"].contains(&before);
-    runner && !chained(planned) && (after.is_empty() || after.starts_with(' ')) && after.split_whitespace().all(|w| w.starts_with('-'))
-}
-
-/// Whether `command` runs several commands, so that it checks more than one truth.
-fn chained(command: &str) -> bool {
-    ["&&", "||", ";", " | "].iter().any(|joint| command.contains(joint))
+    runner && (after.is_empty() || after.starts_with(' ')) && after.split_whitespace().all(|w| w.starts_with('-'))
 }
 
 static FLAKE_CHECK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\bnix flake check\b").expect("constant regex"));
@@ -422,6 +420,9 @@ mod tests {
         assert_eq!(propose("`uv sync` succeeds without errors", &[], &[]), Some(("run: \"uv sync\"".into(), Rank::Truth)));
         assert_eq!(propose("`pip check` finds no broken requirements", &[], &[]), Some(("run: \"pip check\"".into(), Rank::Truth)));
         assert_eq!(propose("nix flake check passes", &[], &[]), Some(("run: \"nix flake check\"".into(), Rank::Truth)));
+        // Named twice (the words, and the truth's first words), run once, as the plan runs it.
+        let plan = [("nix flake check -L", "<verify> of task 1")];
+        assert_eq!(propose("nix flake check passes", &plan, &[]), Some(("run: \"nix flake check -L\"".into(), Rank::Plan)));
         assert_eq!(
             propose("`pytest tests/test_io.py` passes", &[("uv run pytest tests/test_io.py -q", "<verify> of task 1")], &[]),
             Some(("run: \"uv run pytest tests/test_io.py -q\"".into(), Rank::Plan))

@@ -39,8 +39,8 @@ schema!(LinkPattern, "LinkPattern", |_generator| json_schema!({
 }));
 schema!(Span, "Duration", |_generator| json_schema!({
     "type": "string",
-    "pattern": "^([0-9]+(ms|s|m|h))+$",
-    "description": "A duration with a unit: `500ms`, `30s`, `5m`, `1h`, `1m30s`."
+    "pattern": "^([0-9]+(ms|s|m|h|d))+$",
+    "description": "A duration with a unit: `500ms`, `30s`, `5m`, `1h`, `30d`, `1m30s`."
 }));
 schema!(Day, "Day", |_generator| json_schema!({
     "type": "string",

@@ -192,14 +192,25 @@ fn from_shell_writes_a_baseline_that_fails_when_a_version_moves() {
 #[test]
 fn careless_plan_and_out_arguments_get_the_fix() {
     let plan = "---\nphase: 03\nmust_haves:\n  truths:\n    - \"uv is on PATH in the dev shell\"\n---\n";
-    let project = Project::new().file("PLAN.md", plan).file("flow.yaml", "truths: []\n");
+    let project =
+        Project::new().file("PLAN.md", plan).file("flow.yaml", "truths: []\n").file("sub/.keep", "");
     assert!(std::process::Command::new("mkfifo").arg(project.path("pipe")).status().unwrap().success());
+    std::os::unix::fs::symlink(project.path("PLAN.md"), project.path("link.yaml")).unwrap();
     let root = project.root().display().to_string();
     for (args, expected) in [
         (&["--plan", "."][..], format!("error: {root} is a directory; --plan names one plan file")),
         (
             &["--plan", "PLAN.md", "--out", "PLAN.md"],
             "error: PLAN.md is the plan; --out names the check file".into(),
+        ),
+        // Reached through `..` or a link, the plan is still the plan.
+        (
+            &["--plan", "PLAN.md", "--out", "sub/../PLAN.md", "--from-shell", "--shell", "host"],
+            "error: sub/../PLAN.md is the plan; --out names the check file".into(),
+        ),
+        (
+            &["--plan", "PLAN.md", "--out", "link.yaml", "--from-shell", "--shell", "host"],
+            "error: link.yaml is the plan; --out names the check file".into(),
         ),
         (&["--plan", "PLAN.md", "--out", "pipe", "--from-shell"], "error: pipe is not a regular file".into()),
         (
