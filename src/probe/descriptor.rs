@@ -50,6 +50,17 @@ pub fn check(descriptor: &Descriptor, ctx: &Context<'_>) -> Findings {
         ));
         return findings;
     };
+    // The target and fixtures are project files, as artifacts are: never outside the root.
+    if let Some(why) = crate::inside::escape(ctx.root, target) {
+        findings.evidence.push(Evidence::new(
+            PROBE,
+            "check_target",
+            false,
+            "a file inside the project root",
+            why,
+        ));
+        return findings;
+    }
     match descriptor.kind.as_str() {
         "node-test" => node_test(descriptor, target, ctx, &mut findings),
         "lint-rule" => lint_rule(descriptor, target, ctx, &mut findings),
@@ -147,6 +158,7 @@ fn node_test(descriptor: &Descriptor, target: &str, ctx: &Context<'_>, findings:
 fn fixture(named: &Option<String>, key: &str, ctx: &Context<'_>) -> Result<String, String> {
     match named {
         None => Err(format!("none given; add `{key}`: without it the check could pass on anything")),
+        Some(path) if let Some(why) = crate::inside::escape(ctx.root, path) => Err(why),
         Some(path) if ctx.root.join(path).is_file() => Ok(path.clone()),
         Some(path) => Err(format!("`{path}` does not exist")),
     }

@@ -402,6 +402,30 @@ fn a_prohibition_fails_when_it_happens_or_when_its_check_cannot_fail() {
     );
 }
 
+/// A descriptor's target and fixtures are project files: one outside the root fails with
+/// why, before anything runs.
+#[test]
+fn a_prohibition_check_outside_the_root_is_refused() {
+    let plan = ".planning/phases/02-api/02-01-PLAN.md";
+    let project = Project::fixture("gsd-current");
+    let text = std::fs::read_to_string(project.path(plan)).unwrap();
+    let secrets = "api::prohibition::secrets-never-reach-the-logs";
+    for (from, to, item) in [
+        ("check_target: tests/no-secrets.test.js", "check_target: ../no-secrets.test.js", "check_target"),
+        (
+            "check_clean_fixture: tests/fixtures/clean.js",
+            "check_clean_fixture: /etc/hostname",
+            "clean fixture",
+        ),
+    ] {
+        assert!(text.contains(from), "the fixture plan changed: {from}");
+        let (statuses, report) =
+            run_statuses(&Project::fixture("gsd-current").file(plan, text.replace(from, to)));
+        assert!(statuses.contains(&(secrets.into(), "failed".into())), "{to}: {statuses:?}");
+        assert!(found(&report, secrets, item).contains("leads outside the project root"), "{to}: {report}");
+    }
+}
+
 #[test]
 fn plans_are_read_in_every_shape_people_write_them() {
     // A byte-order mark, CRLF line ends, and must_haves written as a list of truths.
