@@ -95,19 +95,26 @@ const TOOLS: &[(&str, &str)] = &[
 /// The binaries of the tools `text` names, each once, in the order named.
 pub fn named(text: &str) -> Vec<&'static str> {
     let mut names: Vec<&'static str> = Vec::new();
-    for c in TOOL.captures_iter(text) {
-        let word = c[2].to_lowercase();
-        if let Some((_, binary)) = TOOLS.iter().find(|(w, _)| *w == word)
-            && !names.contains(binary)
-        {
+    for (binary, _) in mentions(text) {
+        if !names.contains(&binary) {
             names.push(binary);
         }
     }
     names
 }
 
-/// Tool names that are also common English words.
-const AMBIGUOUS: &[&str] = &["go", "just", "make", "node"];
+/// Each tool `text` names, as the binary on PATH, with the words around it. A tool's
+/// name that is also a common English word counts only in backticks.
+fn mentions(text: &str) -> impl Iterator<Item = (&'static str, regex::Captures<'_>)> {
+    const AMBIGUOUS: &[&str] = &["go", "just", "node"];
+    TOOL.captures_iter(text).filter_map(|c| {
+        let word = c[2].to_lowercase();
+        if AMBIGUOUS.contains(&word.as_str()) && c.get(1).is_none() {
+            return None;
+        }
+        TOOLS.iter().find(|(w, _)| *w == word).map(|(_, binary)| (*binary, c))
+    })
+}
 
 static TOOL: LazyLock<Regex> = LazyLock::new(|| {
     let names = TOOLS.iter().map(|(word, _)| regex::escape(word)).collect::<Vec<_>>().join("|");
@@ -135,13 +142,7 @@ impl Kind for Tools {
             return None;
         }
         let mut tools = serde_json::Map::new();
-        for c in TOOL.captures_iter(clue.truth) {
-            let word = c[2].to_lowercase();
-            // English words that are also tools count only in backticks.
-            if AMBIGUOUS.contains(&word.as_str()) && c.get(1).is_none() {
-                continue;
-            }
-            let binary = TOOLS.iter().find(|(w, _)| *w == word).map_or(word.as_str(), |(_, b)| *b);
+        for (binary, c) in mentions(clue.truth) {
             let version = match (c.get(3), c.get(4), c.get(5)) {
                 (_, Some(v), Some(plus)) if plus.as_str() == "+" => format!(">={}", v.as_str()),
                 (Some(op), Some(v), _) => format!("{}{}", op.as_str(), v.as_str()),
@@ -234,5 +235,16 @@ fn origin_problem(path: &Path, from: Origin, ctx: &Context<'_>) -> Option<String
                 Some(format!("outside the virtualenv {}", venv.display()))
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::named;
+
+    #[test]
+    fn english_words_that_are_tools_count_only_in_backticks() {
+        assert_eq!(named("We just go to the node and make it work"), Vec::<&str>::new());
+        assert_eq!(named("`just`, Node.js 20, python and uv in the dev shell"), ["just", "node", "python3", "uv"]);
     }
 }
