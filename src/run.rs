@@ -221,10 +221,18 @@ impl Harness {
                 shells.push(shell);
             }
         }
-        Ok(shells
-            .iter()
-            .filter_map(|spec| Some((shell::cache_key(&self.root, spec)?, shell::label(spec))))
-            .collect())
+        let mut keys = Vec::new();
+        for spec in shells.iter().filter(|spec| matches!(spec, ShellSpec::Nix { .. })) {
+            // An empty answer would key a CI cache on nothing: say why there is no key.
+            let key = shell::cache_key(&self.root, spec).ok_or_else(|| {
+                Error::Usage(format!(
+                    "`nix` is not on PATH, and the cache key of `{}` holds nix's version; install nix first (in CI, before this step)",
+                    shell::label(spec)
+                ))
+            })?;
+            keys.push((key, shell::label(spec)));
+        }
+        Ok(keys)
     }
 
     /// Loads the check files (and the plans they mirror) without running anything: the
