@@ -24,7 +24,10 @@ pub fn capture(root: &Path, dir: &str, host: &Vars, limit: Duration) -> Result<V
         hint: "install direnv (Debian: `apt-get install direnv`), or run with `--shell host` / ENVTRUTH_SHELL=host",
     })?;
     let argv: Vec<OsString> = vec![direnv.into_os_string(), "exec".into(), root.join(dir).into_os_string()];
-    let vars = match dump(root, &argv, &format!("direnv exec {dir}"), host, None, limit) {
+    // In the cache's own directory, as nix's captures are: what a SIGKILL leaves behind (the
+    // whole environment, secrets included) is removed by the next run.
+    let private = super::cache::Cache::open().ok().and_then(|cache| cache.capture_dir());
+    let vars = match dump(root, &argv, &format!("direnv exec {dir}"), host, private, limit) {
         Ok(vars) => vars,
         Err(ShellError::Failed { tail, .. }) if tail.contains("is blocked") => {
             let envrc = Path::new(dir).join(".envrc");
