@@ -27,7 +27,7 @@ use crate::secret::Secrets;
 /// How long a timed-out group gets between SIGTERM and SIGKILL.
 const GRACE: Duration = Duration::from_secs(2);
 /// Lines of each stream kept as evidence.
-const TAIL_LINES: usize = 20;
+pub const TAIL_LINES: usize = 20;
 /// Bytes read from the end of a stream to find its last lines.
 const TAIL_BYTES: u64 = 64 * 1024;
 /// Longest line shown in a tail.
@@ -164,7 +164,14 @@ fn run_with(argv: &[OsString], shown: &str, exec: &Exec<'_>, tied: bool) -> Fini
     };
     let (out_handle, err_handle) = match (stdout.try_clone(), stderr.try_clone()) {
         (Ok(out), Ok(err)) => (out, err),
-        (Err(e), _) | (_, Err(e)) => return not_started(format!("cannot share its output file: {e}")),
+        (Err(e), _) | (_, Err(e)) if e.raw_os_error() == Some(libc::EMFILE) => {
+            return not_started(too_many_files());
+        }
+        (Err(e), _) | (_, Err(e)) => {
+            return not_started(format!(
+                "cannot share its output file: {e}; set TMPDIR to a local, writable directory"
+            ));
+        }
     };
     let Some((program, args)) = argv.split_first() else {
         return not_started("empty command".into());
@@ -264,7 +271,9 @@ fn run_with(argv: &[OsString], shown: &str, exec: &Exec<'_>, tied: bool) -> Fini
             (None, Some(signal)) => Ended::Signal(signal),
             (None, None) => Ended::Exit(-1),
         },
-        Err(err) => Ended::NotStarted(format!("waiting for it failed: {err}")),
+        Err(err) => Ended::NotStarted(format!(
+            "waiting for it failed: {err}; run it again, and report this if it repeats"
+        )),
     };
     let stdout = Capture { file: Some(stdout) };
     let stderr = Capture { file: Some(stderr) };
@@ -284,7 +293,7 @@ fn run_with(argv: &[OsString], shown: &str, exec: &Exec<'_>, tied: bool) -> Fini
 
 fn not_found(program: &OsString, dir: &Path) -> String {
     format!(
-        "`{}` not found on the shell's PATH (or the working directory {} is missing)",
+        "`{}` not found on the shell's PATH (or the working directory {} is missing); add it to the shell, or name it by its path",
         program.to_string_lossy(),
         dir.display()
     )

@@ -17,6 +17,7 @@ mod bounded;
 mod case;
 mod clock;
 mod clue;
+mod digest;
 mod duration;
 mod error;
 mod exec;

@@ -124,15 +124,19 @@ fn plans(phase: Option<&Path>, plan: Option<&Path>) -> Result<(PathBuf, Vec<Path
         }
         (Some(dir), None) => {
             let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
-            let mut plans: Vec<PathBuf> = std::fs::read_dir(&dir)
-                .map_err(|e| SignoffError::NoPlans(format!("{}: {e}", dir.display())))?
-                .flatten()
-                .map(|e| e.path())
-                .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().ends_with("-PLAN.md")))
-                .collect();
-            plans.sort();
+            if !dir.is_dir() {
+                return Err(SignoffError::NoPlans(format!(
+                    "{} is not a directory; pass --phase the phase directory that holds the plans",
+                    dir.display()
+                )));
+            }
+            let mut plans = crate::phase_dir::plans(&dir);
+            plans.retain(|p| p.to_string_lossy().ends_with("-PLAN.md"));
             if plans.is_empty() {
-                return Err(SignoffError::NoPlans(format!("{} has no *-PLAN.md", dir.display())));
+                return Err(SignoffError::NoPlans(format!(
+                    "{} has no *-PLAN.md; pass --phase the phase directory that holds them, or --plan FILE",
+                    dir.display()
+                )));
             }
             Ok((dir, plans))
         }

@@ -6,6 +6,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::regex;
+
 /// Programs whose run, exiting 0, is a check: test runners, builders, linters, installers
 /// and interpreters given something to run. Inspection tools (`grep`, `ls`, `cat`, `curl`)
 /// are missing on purpose: what they prove depends on what they print.
@@ -194,10 +196,6 @@ fn unwrap(text: &str) -> String {
             return command;
         }
     }
-}
-
-fn regex(pattern: &str) -> Regex {
-    Regex::new(pattern).expect("constant regex")
 }
 
 /// `cd` to an absolute path (the plan author's checkout, taken for the project root), never

@@ -178,7 +178,7 @@ pub fn job_end(command: &str, job: Job) -> Option<usize> {
     pattern.find(command).map(|m| m.end())
 }
 
-static SPAN: LazyLock<Regex> = LazyLock::new(|| regex(r"`([^`\n]+)`"));
+pub(crate) static SPAN: LazyLock<Regex> = LazyLock::new(|| regex(r"`([^`\n]+)`"));
 static NEGATION: LazyLock<Regex> = LazyLock::new(|| {
     regex(
         r"(?i)\b(not|never|no longer|no|none|without|instead of|rather than|avoids?|removed?|drops?|dropped|replaced?|nor|neither|cannot|stops?|disallow\w*|forbid\w*|prevents?|blocks?|rejects?|missing|absent|lacks?|lacking|unavailable|rarely|seldom|sometimes|occasionally|intermittently|flaky|yet)\b|n't\b",

@@ -8,6 +8,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::command::judge;
+use super::{SPAN, regex};
 use crate::phase_dir;
 
 /// A command the plan itself runs to verify its work.
@@ -118,16 +119,11 @@ fn push(found: &mut Vec<PlanCommand>, text: &str, from: impl Fn() -> String) {
     }
 }
 
-fn regex(pattern: &str) -> Regex {
-    Regex::new(pattern).expect("constant regex")
-}
-
 static TASK: LazyLock<Regex> = LazyLock::new(|| regex(r"<task\b"));
 static SHELL_FENCE: LazyLock<Regex> = LazyLock::new(|| regex(r"^```(bash|sh|shell|console|zsh)\s*$"));
 static VERIFY_LINE: LazyLock<Regex> =
     LazyLock::new(|| regex(r"^(?:[-*]\s+)?(?:\*\*)?Verify:?(?:\*\*)?:?\s*(.*)$"));
 static TAGS: LazyLock<Regex> = LazyLock::new(|| regex(r"</?(verify|verification|automated)>"));
-static SPAN: LazyLock<Regex> = LazyLock::new(|| regex(r"`([^`\n]+)`"));
 static LIST_MARK: LazyLock<Regex> = LazyLock::new(|| regex(r"^(?:[-*]|\d+[.)])\s+"));
 
 #[cfg(test)]

@@ -22,6 +22,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use super::delta::Delta;
+use crate::digest::{hex, sha256_hex};
 use crate::exec;
 use crate::interrupt;
 
@@ -70,7 +71,7 @@ impl Cache {
         let rest = bytes.strip_prefix(HEADER.as_bytes())?;
         let newline = rest.iter().position(|b| *b == b'\n')?;
         let (hash, body) = (&rest[..newline], &rest[newline + 1..]);
-        if hash != hex(&Sha256::digest(body)).as_bytes() {
+        if hash != sha256_hex(body).as_bytes() {
             return None;
         }
         Delta::from_bytes(body)
@@ -79,7 +80,7 @@ impl Cache {
     /// Stores `body` under `key` atomically, readable by the owner only. A failure to write
     /// only costs the next run an evaluation.
     pub fn put(&self, key: &str, body: &[u8]) {
-        let mut entry = format!("{HEADER}{}\n", hex(&Sha256::digest(body))).into_bytes();
+        let mut entry = format!("{HEADER}{}\n", sha256_hex(body)).into_bytes();
         entry.extend_from_slice(body);
         // NamedTempFile is created with mode 0600.
         let Ok(mut temp) = tempfile::NamedTempFile::new_in(&self.dir) else { return };
@@ -228,10 +229,6 @@ fn git_source(dir: &Path) -> Option<Vec<u8>> {
         source.push(0);
     }
     Some(source)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Every file under `dir`, not following symlinked directories.

@@ -53,7 +53,11 @@ pub fn render(case: &Case, outcome: &Outcome) -> String {
             if tail.is_empty() {
                 continue;
             }
-            let _ = writeln!(out, "    {stream}{}:", if tail.len() >= 20 { " (last 20 lines)" } else { "" });
+            let last = match tail.len() >= crate::exec::TAIL_LINES {
+                true => format!(" (last {} lines)", crate::exec::TAIL_LINES),
+                false => String::new(),
+            };
+            let _ = writeln!(out, "    {stream}{last}:");
             for line in tail {
                 let _ = writeln!(out, "    {} {line}", style("│").dim());
             }

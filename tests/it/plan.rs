@@ -573,24 +573,28 @@ fn a_waiver_accepts_a_failure_until_its_last_day() {
     assert!(out.stderr.contains("`2027-13-01` is not a day; write it as YYYY-MM-DD"), "{}", out.stderr);
 }
 
-/// A FIFO named like a plan beside it is never opened when the plan's pending key links
-/// are worked out: a writer that finds a reader on it would mean envtruth opened it (and,
-/// without that writer, would have blocked forever).
+/// A FIFO named like a plan beside it is never opened, by a run (working out the plan's
+/// pending key links) or by a sign-off of its phase: a writer that finds a reader on it
+/// would mean envtruth opened it (and, without that writer, would have blocked forever).
 #[test]
 fn a_fifo_named_like_a_plan_beside_it_is_never_opened() {
     use std::os::unix::fs::OpenOptionsExt;
     let project = Project::fixture("planned");
     let fifo = project.path(".planning/phases/01-tooling/01-02-PLAN.md");
     assert!(std::process::Command::new("mkfifo").arg(&fifo).status().expect("mkfifo").success());
-    let mut child = project.command(&["--list"]).stdout(std::process::Stdio::piped()).spawn().expect("spawn");
-    let mut opened = false;
-    while child.try_wait().expect("wait").is_none() {
-        // Opening a FIFO to write without blocking succeeds only while a reader has it open.
-        opened |= std::fs::OpenOptions::new().write(true).custom_flags(libc::O_NONBLOCK).open(&fifo).is_ok();
-        std::thread::sleep(std::time::Duration::from_millis(1));
+    for args in [&["--list"][..], &["signoff", "--phase", ".planning/phases/01-tooling", "--out", "V.md"]] {
+        let mut child = project.command(args).stdout(std::process::Stdio::piped()).spawn().expect("spawn");
+        let mut opened = false;
+        while child.try_wait().expect("wait").is_none() {
+            // Opening a FIFO to write without blocking succeeds only while a reader has it open.
+            opened |=
+                std::fs::OpenOptions::new().write(true).custom_flags(libc::O_NONBLOCK).open(&fifo).is_ok();
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        let out = crate::support::Output::of(child.wait_with_output().expect("output"));
+        assert!(!opened, "{args:?}: envtruth opened the FIFO named like a plan");
+        assert_eq!(out.code, 0, "{args:?}: {}", out.all());
     }
-    let out = crate::support::Output::of(child.wait_with_output().expect("output"));
-    assert!(!opened, "envtruth opened the FIFO named like a plan");
-    assert_eq!(out.code, 0, "{}", out.all());
-    assert!(out.stdout.contains("tooling::key_link::build.sh->tool.cfg: test"), "{}", out.stdout);
+    let report = std::fs::read_to_string(project.path("V.md")).expect("the sign-off was written");
+    assert_eq!(frontmatter(&report)["status"], "human_needed", "{report}");
 }

@@ -10,8 +10,7 @@
 
 use std::path::Path;
 
-use sha2::{Digest, Sha256};
-
+use crate::digest::sha256_hex;
 use crate::inside::{Located, locate};
 
 /// The files, in GSD's order, and their digest; None when there is no file to cover.
@@ -29,9 +28,9 @@ pub fn digest(root: &Path, paths: impl IntoIterator<Item = String>) -> Option<(V
     let mut hashed = String::from("v1\n");
     for file in &files {
         let bytes = std::fs::read(root.join(file)).ok()?;
-        hashed.push_str(&format!("{file}\n{}\n", hex(&Sha256::digest(&bytes))));
+        hashed.push_str(&format!("{file}\n{}\n", sha256_hex(&bytes)));
     }
-    let digest = format!("v1:sha256:{}", hex(&Sha256::digest(hashed.as_bytes())));
+    let digest = format!("v1:sha256:{}", sha256_hex(hashed.as_bytes()));
     Some((files, digest))
 }
 
@@ -48,10 +47,6 @@ fn normalize(path: &str) -> String {
         }
     }
     parts.join("/")
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

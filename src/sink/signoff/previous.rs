@@ -47,7 +47,7 @@ impl Previous {
             return Ok(None);
         }
         let bytes = bounded::read(path)
-            .map_err(|err| format!("{}: cannot read the previous report: {err}", path.display()))?
+            .map_err(|err| format!("{}: cannot read the previous report: {err}; fix its permissions, or write elsewhere with --out FILE", path.display()))?
             .ok_or_else(|| format!("{}: {}", path.display(), bounded::too_big("VERIFICATION.md")))?;
         let text = String::from_utf8_lossy(&bytes);
         Ok(Some(Previous::parse(text.strip_prefix('\u{feff}').unwrap_or(&text))))
