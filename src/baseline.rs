@@ -9,10 +9,9 @@ use std::time::{Duration, Instant};
 
 use crate::error::InitError;
 use crate::plan::Plan;
-use crate::probe::{Context, tools_found, tools_named};
+use crate::probe::{Context, Origin, find_tool, tools_named};
 use crate::shell::{CAPTURE_LIMIT, Shells, label};
 use crate::spec::ShellSpec;
-use crate::version::Version;
 
 /// The first line of a baseline block, by which a second one is refused.
 pub const MARK: &str = "# Drift baseline";
@@ -42,19 +41,29 @@ pub fn baseline(root: &Path, plan: &Plan, spec: &ShellSpec) -> Result<String, In
         out,
         "  # A run fails when one of these versions moves; to accept a move, delete this block and take it again."
     );
-    for evidence in tools_found(&names, &ctx).evidence {
-        let name = &evidence.item;
-        match Version::find(&evidence.found).filter(|_| evidence.passed) {
-            Some(version) => {
+    // Asked at once, as the `tools` probe asks them.
+    let found: Vec<_> = std::thread::scope(|scope| {
+        let asks: Vec<_> =
+            names.iter().map(|name| scope.spawn(|| find_tool(name, Origin::Any, &ctx))).collect();
+        asks.into_iter().map(|ask| ask.join().unwrap_or_else(|_| Err("the check panicked".into()))).collect()
+    });
+    for (name, found) in names.iter().zip(found) {
+        // Only the version `--version` printed: one read from a path could never hold.
+        let version = found.and_then(|found| {
+            let at = found.path.display();
+            found.version.ok_or_else(|| format!("no version in `{name} --version` at {at} ({})", found.said))
+        });
+        match version {
+            Ok(version) => {
                 let truth = serde_json::Value::from(format!("The `{shell}` shell keeps {name} at {version}"));
                 let _ = writeln!(
                     out,
                     "  - truth: {truth}\n    extra: true\n    tools: {{{}: \"{version}\"}}",
-                    serde_json::Value::from(name.as_str())
+                    serde_json::Value::from(*name)
                 );
             }
-            None => {
-                let _ = writeln!(out, "  # {name}: {}; no baseline for it", evidence.found);
+            Err(why) => {
+                let _ = writeln!(out, "  # {name}: {why}; no baseline for it");
             }
         }
     }

@@ -147,22 +147,6 @@ impl ItemName {
     }
 }
 
-/// The tools `text` names, as binaries (`Python 3.12` names `python3`).
-pub fn tools_named(text: &str) -> Vec<&'static str> {
-    tools::named(text)
-}
-
-/// Where each of `names` is in `ctx`'s shell and the version it reports, as the `tools`
-/// probe finds them: one evidence item per tool.
-pub fn tools_found(names: &[&str], ctx: &Context<'_>) -> Findings {
-    let entries: String =
-        names.iter().map(|name| format!("{}: any\n", serde_json::Value::from(*name))).collect();
-    match serde_yaml::from_str::<tools::Tools>(&entries) {
-        Ok(tools) => Kind::check(&tools, ctx),
-        Err(_) => Findings { evidence: Vec::new(), commands: Vec::new() },
-    }
-}
-
 /// What `init` writes for a truth: YAML lines under `- truth:` and where they came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Proposal {
@@ -242,6 +226,9 @@ macro_rules! registry {
         }
     };
 }
+
+// The tools a plan names and where a shell has them: `init --from-shell`'s baseline.
+pub use tools::{Origin, find as find_tool, named as tools_named};
 
 registry! {
     run::Run,

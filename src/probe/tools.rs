@@ -179,35 +179,54 @@ fn check_one(name: &str, spec: &ToolSpec, ctx: &Context<'_>) -> Evidence {
         (false, from) => format!("version {} from {}", spec.version, origin_name(from)),
     };
     let fail = |found: String| Evidence::new("tools", name, false, expected.clone(), found);
+    let found = match find(name, spec.from, ctx) {
+        Ok(found) => found,
+        Err(why) => return fail(why),
+    };
+    let at = found.path.display();
+    let shown = match (&found.version, spec.version.is_any()) {
+        (Some(version), _) => format!("{version} at {at}"),
+        (None, true) => format!("at {at}"),
+        (None, false) => return fail(format!("no version in `{name} --version` at {at} ({})", found.said)),
+    };
+    let passed = spec.version.is_any() || found.version.as_ref().is_some_and(|v| spec.version.matches(v));
+    Evidence::new("tools", name, passed, expected, shown)
+}
+
+/// A tool on the shell's PATH and what its `--version` said.
+pub struct Found {
+    /// Where it is.
+    pub path: std::path::PathBuf,
+    /// The version it printed, if any.
+    pub version: Option<Version>,
+    /// How `--version` ended, for a message: `it printed `...``, or how it failed.
+    pub said: String,
+}
+
+/// Where `name` is on the PATH of `ctx`'s shell (from where `from` says) and the version
+/// its `--version` prints; why not, when it is missing or elsewhere.
+pub fn find(name: &str, from: Origin, ctx: &Context<'_>) -> Result<Found, String> {
     let path_var = ctx.env.var("PATH").unwrap_or_default();
     let Some(path) = which(name, &path_var) else {
         let dirs = path_var.split(':').filter(|d| !d.is_empty()).count();
-        return fail(format!("not on PATH ({dirs} directories searched)"));
+        return Err(format!("not on PATH ({dirs} directories searched)"));
     };
-    if let Some(problem) = origin_problem(&path, spec.from, ctx) {
-        return fail(format!("{} ({problem})", path.display()));
+    if let Some(problem) = origin_problem(&path, from, ctx) {
+        return Err(format!("{} ({problem})", path.display()));
     }
     let finished =
         ctx.run(&[path.clone().into_os_string(), "--version".into()], &format!("{name} --version"));
     let version = [&finished.record.stdout_tail, &finished.record.stderr_tail]
         .into_iter()
         .find_map(|tail| Version::find(&tail.join("\n")));
-    let found = match &version {
-        Some(version) => format!("{version} at {}", path.display()),
-        None if spec.version.is_any() => format!("at {}", path.display()),
-        None => {
-            let said = match &finished.record.ended {
-                ended @ (Ended::TimedOut(_) | Ended::NotStarted(_) | Ended::Signal(_)) => ended.to_string(),
-                Ended::Exit(_) => {
-                    let first = finished.record.stdout_tail.iter().chain(&finished.record.stderr_tail).next();
-                    format!("it printed `{}`", first.map_or("", String::as_str))
-                }
-            };
-            return fail(format!("no version in `{name} --version` at {} ({said})", path.display()));
+    let said = match &finished.record.ended {
+        ended @ (Ended::TimedOut(_) | Ended::NotStarted(_) | Ended::Signal(_)) => ended.to_string(),
+        Ended::Exit(_) => {
+            let first = finished.record.stdout_tail.iter().chain(&finished.record.stderr_tail).next();
+            format!("it printed `{}`", first.map_or("", String::as_str))
         }
     };
-    let passed = spec.version.is_any() || version.as_ref().is_some_and(|v| spec.version.matches(v));
-    Evidence::new("tools", name, passed, expected, found)
+    Ok(Found { path, version, said })
 }
 
 fn origin_name(origin: Origin) -> &'static str {

@@ -165,18 +165,22 @@ fn a_plan_with_nothing_to_mirror_is_refused_with_the_fix() {
 
 #[test]
 fn from_shell_writes_a_baseline_that_fails_when_a_version_moves() {
-    let plan = "---\nphase: 03\nmust_haves:\n  truths:\n    - \"The dev shell puts cmake 3.28 and ruff on PATH\"\n---\n";
+    let plan = "---\nphase: 03\nmust_haves:\n  truths:\n    - \"The dev shell puts cmake 3.28, uv and ruff on PATH\"\n---\n";
     let project = Project::new()
         .file("PLAN.md", plan)
-        .file("checks/plan.yaml", "plan: PLAN.md\nshell: host\ntruths:\n  - truth: \"The dev shell puts cmake 3.28 and ruff on PATH\"\n    manual: \"later\"\n")
-        .script("bin/cmake", "echo 'cmake version 3.28.3'");
-    let path = format!("{}:/usr/bin:/bin", project.path("bin").display());
+        .file("checks/plan.yaml", "plan: PLAN.md\nshell: host\ntruths:\n  - truth: \"The dev shell puts cmake 3.28, uv and ruff on PATH\"\n    manual: \"later\"\n")
+        .script("bin/cmake", "echo 'cmake version 3.28.3'")
+        // A tool that prints no version, in a directory whose name holds one.
+        .script("uv-9.9.9/bin/uv", "echo 'uv'");
+    let path =
+        format!("{}:{}:/usr/bin:/bin", project.path("bin").display(), project.path("uv-9.9.9/bin").display());
     let project = project.env("PATH", path);
     let out = project.run(&["init", "--plan", "PLAN.md", "--out", "checks/plan.yaml", "--from-shell"]);
     assert_eq!(out.code, 0, "{}", out.all());
     let written = std::fs::read_to_string(project.path("checks/plan.yaml")).unwrap();
     assert!(written.contains("  - truth: \"The `host` shell keeps cmake at 3.28.3\"\n    extra: true\n    tools: {\"cmake\": \"3.28.3\"}\n"), "{written}");
     assert!(written.contains("  # ruff: not on PATH"), "{written}");
+    assert!(written.contains("  # uv: no version in `uv --version` at "), "{written}");
     assert_eq!(project.run(&[]).code, 0, "the baseline holds in the shell it was taken from");
     // A silent bump fails, naming the version found.
     let project = project.script("bin/cmake", "echo 'cmake version 3.29.0'");
