@@ -117,16 +117,16 @@ fn stop_everything_and_exit(signal: libc::c_int) -> ! {
         // SAFETY: only sends a signal.
         unsafe { libc::killpg(*group, libc::SIGTERM) };
     }
-    if !running.is_empty() {
-        std::thread::sleep(Duration::from_millis(500));
-        for group in &running {
-            // SAFETY: only sends a signal.
-            unsafe { libc::killpg(*group, libc::SIGKILL) };
-        }
-    }
+    // Half a second for them all to end on SIGTERM, less when they do; then SIGKILL, and
+    // one limit for all to be gone, not one per group.
+    let grace = Instant::now() + Duration::from_millis(500);
+    running.iter().for_each(|group| reap_group_until(Some(*group), grace));
     for group in &running {
-        reap_group(Some(*group));
+        // SAFETY: only sends a signal; a group that is gone gives ESRCH.
+        unsafe { libc::killpg(*group, libc::SIGKILL) };
     }
+    let until = Instant::now() + REAP_LIMIT;
+    running.iter().for_each(|group| reap_group_until(Some(*group), until));
     for path in lock(&FILES).iter() {
         let _ = match path.is_dir() {
             true => std::fs::remove_dir_all(path),
@@ -162,8 +162,12 @@ pub fn adopt_orphans() {
 /// Waits (at most [`REAP_LIMIT`]) until no process of a killed group is left, reaping
 /// those reparented to envtruth, so that nothing a command started outlives its report.
 pub fn reap_group(group: Option<libc::pid_t>) {
+    reap_group_until(group, Instant::now() + REAP_LIMIT);
+}
+
+/// [`reap_group`], until `until` at most.
+fn reap_group_until(group: Option<libc::pid_t>, until: Instant) {
     let Some(pgid) = group.filter(|pgid| *pgid > 0) else { return };
-    let until = Instant::now() + REAP_LIMIT;
     loop {
         // SAFETY: waitpid on our own children of that group, without blocking.
         while unsafe { libc::waitpid(-pgid, std::ptr::null_mut(), libc::WNOHANG) } > 0 {}
