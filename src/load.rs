@@ -53,9 +53,12 @@ impl Loader<'_> {
         for file in &files {
             let shown = self.show(file);
             match bounded::read(file) {
-                Err(err) => {
-                    errors.push(LoadError::Unreadable { path: shown, reason: format!("cannot read: {err}") })
-                }
+                Err(err) => errors.push(LoadError::Unreadable {
+                    path: shown,
+                    reason: format!(
+                        "cannot read: {err}; check its permissions, or move it out of the checks directory"
+                    ),
+                }),
                 Ok(None) => errors.push(LoadError::At {
                     file: shown,
                     line: 1,

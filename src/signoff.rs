@@ -66,8 +66,9 @@ impl Harness {
         let default_out = verification_path(&phase_dir);
         let out = out.map_or_else(|| default_out.clone(), Path::to_path_buf);
         let shown = out.strip_prefix(&self.root).unwrap_or(&out).display().to_string();
+        let check_files = self.check_files();
         let mut inputs = plans.clone();
-        inputs.extend(self.check_files());
+        inputs.extend(check_files.iter().cloned());
         overwrite::refuse(&out, &shown, &inputs, &self.outputs.paths())?;
         let previous = Previous::read(&out).map_err(SignoffError::Previous)?;
         if let Some(previous) = &previous
@@ -92,7 +93,7 @@ impl Harness {
             previous,
             later: later_truths(&self.root, &phase_dir),
             root: self.root.clone(),
-            covered: covered_base(&self.root, &phase_dir, &self.check_files()),
+            covered: covered_base(&self.root, &phase_dir, &check_files),
         };
         let mut sinks: Vec<Box<dyn Sink>> = vec![Box::new(Console), Box::new(Signoff { header, out, shown })];
         sinks.extend(self.outputs.sinks());
