@@ -13,12 +13,13 @@ use std::path::{Path, PathBuf};
 
 use crate::baseline::{MARK, baseline};
 use crate::case::slug;
-use crate::clue::Clue;
+use crate::clue::plan_files::Link;
 use crate::clue::runner::{Runner, runners};
 use crate::clue::verify::{PlanCommand, other_plans_commands, plan_commands};
+use crate::clue::{Clue, PlanFiles};
 use crate::error::InitError;
 use crate::inside::relative_to;
-use crate::plan::Plan;
+use crate::plan::{Plan, Written};
 use crate::probe::{KINDS, Proposal, Rank};
 use crate::secret::Secrets;
 use crate::spec::ShellSpec;
@@ -209,6 +210,7 @@ fn check_file(
     if plan.truths.is_empty() {
         let _ = writeln!(out, "  []");
     }
+    let files = plan_files(plan);
     let mut ids: HashSet<String> = HashSet::new();
     let mut next: HashMap<String, usize> = HashMap::new();
     for (index, truth) in plan.truths.iter().map(|truth| truth.item.statement.as_str()).enumerate() {
@@ -231,7 +233,7 @@ fn check_file(
             };
             let _ = writeln!(out, "    id: {}   # the same name as an earlier truth", quote(&unique));
         }
-        let clue = Clue { truth, plan: commands, runners, elsewhere };
+        let clue = Clue { truth, plan: commands, runners, elsewhere, files: &files };
         let proposals = KINDS.iter().filter_map(|kind| (kind.propose)(&clue));
         // A truth longer than any one claim is prose to read; one holding a secret must not
         // have it copied into a probe as well.
@@ -264,6 +266,32 @@ fn check_file(
         }
     }
     out
+}
+
+/// The files and key links `plan` names, for truths that name a file without its directory
+/// or describe wiring a key link checks.
+fn plan_files(plan: &Plan) -> PlanFiles {
+    let mut paths = plan.files_modified.clone();
+    let mut links = Vec::new();
+    for artifact in &plan.artifacts {
+        match &artifact.item {
+            Written::Spec(spec) => paths.push(spec.path.clone()),
+            Written::Path { path, .. } => paths.push(path.clone()),
+            Written::Prose(_) => {}
+        }
+    }
+    for link in &plan.key_links {
+        match &link.item {
+            Written::Spec(spec) => {
+                paths.extend([spec.from.clone(), spec.to.clone()]);
+                let pattern = spec.pattern.as_ref().map(|p| p.text.clone());
+                links.push(Link { from: spec.from.clone(), to: spec.to.clone(), pattern });
+            }
+            Written::Path { path, .. } => paths.push(path.clone()),
+            Written::Prose(_) => {}
+        }
+    }
+    PlanFiles::new(paths, links)
 }
 
 /// A YAML double-quoted scalar (a JSON string is one).

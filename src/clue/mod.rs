@@ -3,6 +3,9 @@
 //! project's runners. Each probe kind reads it in [`crate::probe::Kind::propose`].
 
 pub mod command;
+pub mod file_claim;
+pub mod job;
+pub mod plan_files;
 pub mod runner;
 pub mod verify;
 
@@ -11,7 +14,10 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 pub use command::{judge, judge_named, names_program};
-pub use runner::{Job, Runner};
+pub use file_claim::file_claim;
+pub use job::{Claim, Job};
+pub use plan_files::PlanFiles;
+pub use runner::Runner;
 pub use verify::PlanCommand;
 
 /// One truth and what surrounds it.
@@ -24,6 +30,8 @@ pub struct Clue<'a> {
     pub runners: &'a [Runner],
     /// The verification commands of the project's other plans.
     pub elsewhere: &'a [PlanCommand],
+    /// The files and key links the plan names.
+    pub files: &'a PlanFiles,
 }
 
 /// A backticked span of the truth and where it starts and ends.
@@ -130,26 +138,10 @@ impl<'a> Clue<'a> {
         MEASURE.is_match(clause).then_some("with a measure its exit status does not show")
     }
 
-    /// The job the truth says passes ("all tests pass", "the project builds", "lint is
-    /// clean"), when it says nothing else.
-    pub fn job(&self) -> Option<Job> {
-        if FAILURE.is_match(self.truth) {
-            return None;
-        }
-        [(Job::Test, &*TESTS_PASS), (Job::Build, &*BUILDS), (Job::Lint, &*LINT_CLEAN)]
-            .into_iter()
-            .find(|(_, pattern)| pattern.is_match(self.truth))
-            .map(|(job, _)| job)
-    }
-}
-
-impl std::fmt::Display for Job {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Job::Test => "test",
-            Job::Build => "build",
-            Job::Lint => "lint",
-        })
+    /// The job the truth says passes ("all tests pass", "the project builds", "TypeScript
+    /// compiles"), when it says nothing else.
+    pub fn job(&self) -> Option<Claim> {
+        job::claim(self.truth)
     }
 }
 
@@ -163,21 +155,6 @@ pub fn regex(pattern: &str) -> Regex {
     Regex::new(pattern).expect("constant regex")
 }
 
-/// Whether `command` does `job`.
-pub fn does(command: &str, job: Job) -> bool {
-    job_end(command, job).is_some()
-}
-
-/// Where the words that run `job` end in `command` (`uv run pytest| -q`), if it runs it.
-pub fn job_end(command: &str, job: Job) -> Option<usize> {
-    let pattern = match job {
-        Job::Test => &*TEST_COMMAND,
-        Job::Build => &*BUILD_COMMAND,
-        Job::Lint => &*LINT_COMMAND,
-    };
-    pattern.find(command).map(|m| m.end())
-}
-
 pub(crate) static SPAN: LazyLock<Regex> = LazyLock::new(|| regex(r"`([^`\n]+)`"));
 static NEGATION: LazyLock<Regex> = LazyLock::new(|| {
     regex(
@@ -187,32 +164,12 @@ static NEGATION: LazyLock<Regex> = LazyLock::new(|| {
 /// A clause saying a command succeeds, and nothing its exit status cannot show.
 static SUCCESS: LazyLock<Regex> = LazyLock::new(|| {
     let verb = r"(succeeds?|succeeded|pass(es)?|passing|works|completes?|runs|executes|compiles|builds|(exits?|returns?|completes?|finishes|runs|executes) with (zero|no|0) (errors?|failures?)|is green|stays green|(exits?|returns?) (with )?(exit )?(code |status )?(0|zero)|exits? (cleanly|successfully)|(finds|reports|shows|gives|has) (no|zero|0) [\w -]+?|installs? [\w ]+? without (any )?errors?)";
-    let tail = r"(with(out)? (any |zero |no |0 )?[\w-]+( [\w-]+)? (errors?|failures?|regressions?)|without (any )?errors?|with (zero|no|0) (errors?|failures?|regressions?)|successfully|cleanly|locally|in CI|after [^,;()`]+|\([^()`]*\)|all( the)? tests|and exits? (with )?(code |status )?0|[—-]+ (with )?(no|zero) regressions?)";
+    let tail = r"(with(out)? (any |zero |no |0 )?[\w-]+( [\w-]+)? (errors?|failures?|regressions?)|without (any )?errors?|with (zero|no|0) (errors?|failures?|regressions?)|successfully|cleanly|locally|in CI|after [^,;()`]+|\([^()`]*\)|all( the)?( \d+)?( new| existing)? tests|and exits? (with )?(code |status )?0|[—-]+ (with )?(no|zero) regressions?)";
     regex(&format!(
         r"(?i)^[\s,:]*((still|now|also|then|again|reliably|cleanly|fully)\s+)*{verb}(\s*,?\s+{tail})*\s*[.!]?\s*$"
     ))
 });
 static PURPOSE: LazyLock<Regex> = LazyLock::new(|| regex(r"(?i)^\s*(to\s+[^,;]*)?[.!]?\s*$"));
-static FAILURE: LazyLock<Regex> = LazyLock::new(|| {
-    regex(
-        r"(?i)\b(fails?|failing|failed|errors? out|red phase|raises|non-?zero|exit(s)? (with )?(code )?[1-9])\b",
-    )
-});
-static TESTS_PASS: LazyLock<Regex> = LazyLock::new(|| {
-    regex(
-        r"(?i)^(all |the )?(existing |unit |full |whole |entire |project'?s? )*(test suite|tests|suite)( suite)? (still )?(pass|passes|are green|stay green|succeed)( after [^,;()]+| with (zero|no|0) (regressions|failures|errors))?( \([^)]*\))?\.?$",
-    )
-});
-static BUILDS: LazyLock<Regex> = LazyLock::new(|| {
-    regex(
-        r"(?i)^(the )?(project|package|crate|app|application|code|workspace|flake) (builds|compiles)( successfully| cleanly| without (errors|warnings))?\.?$",
-    )
-});
-static LINT_CLEAN: LazyLock<Regex> = LazyLock::new(|| {
-    regex(
-        r"(?i)^(all )?(lint(ing|ers)?|type ?checks?|type ?checking|static checks?)( checks?)? (pass|passes|are clean|is clean|succeed)( with no (errors|warnings))?\.?$",
-    )
-});
 /// What success means, said with a negation: "no errors", "zero regressions".
 static FINE: LazyLock<Regex> = LazyLock::new(|| {
     regex(
@@ -220,8 +177,8 @@ static FINE: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 /// A claim beyond the exit status inside an allowed tail: "(and prints 42 passed)".
-static MORE: LazyLock<Regex> =
-    LazyLock::new(|| regex(r"(?i)\b(prints?|shows?|outputs?|logs?|writes?|creates?|produces?)\b"));
+pub(crate) static MORE: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"(?i)\b(prints?|shows?|outputs?|logs?|writes?|creates?|produces?|generates?)\b"));
 static SUCCEEDS_WORD: LazyLock<Regex> = LazyLock::new(|| {
     regex(
         r"(?i)^[\s,:]*(still |now )?(succeeds?|pass(es)?|passing|works|completes?|runs|exits? 0|builds|compiles)\b",
@@ -247,18 +204,3 @@ static ELSEWHERE: LazyLock<Regex> = LazyLock::new(|| {
 });
 static MEASURE: LazyLock<Regex> =
     LazyLock::new(|| regex(r"(?i)coverage|%|\bunder \d|\bwithin \d|\bfaster\b|\bseconds?\b|\bms\b"));
-static TEST_COMMAND: LazyLock<Regex> = LazyLock::new(|| {
-    regex(
-        r"\b(pytest|cargo (nextest run|test)|(npm|pnpm|yarn|bun) (run )?test|vitest|jest|go test|gradlew test|make test|ctest|tox|nox|rspec|unittest|mix test|dotnet test)(?:\s|$)",
-    )
-});
-static BUILD_COMMAND: LazyLock<Regex> = LazyLock::new(|| {
-    regex(
-        r"\b(cargo build|(npm|pnpm|yarn|bun) run build|make build|nix build|gradlew build|go build|cmake --build|uv build)(?:\s|$)",
-    )
-});
-static LINT_COMMAND: LazyLock<Regex> = LazyLock::new(|| {
-    regex(
-        r"\b(ruff|mypy|clippy|eslint|flake8|pylint|pyright|shellcheck|tsc --noEmit|(npm|pnpm|yarn|bun) run (lint|typecheck)|make (lint|check)|gradlew check)(?:\s|$)",
-    )
-});

@@ -1,18 +1,10 @@
 //! The project's own way to test, build and lint, read from its files: a Makefile's
-//! targets, Cargo.toml, pyproject.toml with pytest or ruff, package.json scripts, gradlew.
+//! targets, Cargo.toml, pyproject.toml with pytest, ruff or mypy, package.json scripts,
+//! tsconfig.json with TypeScript installed, gradlew.
 
 use std::path::Path;
 
-/// What a truth may claim passes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Job {
-    /// The test suite.
-    Test,
-    /// The build.
-    Build,
-    /// The linters or type checkers.
-    Lint,
-}
+use super::Job;
 
 /// A command the project runs for a job, and the file that says so.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,21 +48,24 @@ pub fn runners(root: &Path) -> Vec<Runner> {
         }
         if text.contains("[tool.mypy") {
             add(Job::Lint, format!("{prefix}mypy ."), "pyproject.toml");
+            add(Job::Typecheck, format!("{prefix}mypy ."), "pyproject.toml");
         }
     }
-    if let Some(scripts) = read("package.json")
-        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
-        .and_then(|v| v.get("scripts").cloned())
-    {
+    let package = read("package.json").and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok());
+    if let Some(scripts) = package.as_ref().and_then(|v| v.get("scripts")) {
         let manager = match () {
             _ if root.join("pnpm-lock.yaml").is_file() => "pnpm",
             _ if root.join("yarn.lock").is_file() => "yarn",
             _ if root.join("bun.lockb").is_file() || root.join("bun.lock").is_file() => "bun",
             _ => "npm",
         };
-        for (job, script) in
-            [(Job::Test, "test"), (Job::Build, "build"), (Job::Lint, "lint"), (Job::Lint, "typecheck")]
-        {
+        for (job, script) in [
+            (Job::Test, "test"),
+            (Job::Build, "build"),
+            (Job::Lint, "lint"),
+            (Job::Typecheck, "typecheck"),
+            (Job::Typecheck, "type-check"),
+        ] {
             if scripts.get(script).is_some() {
                 let command = match (manager, script) {
                     ("npm", "test") => "npm test".to_string(),
@@ -79,6 +74,13 @@ pub fn runners(root: &Path) -> Vec<Runner> {
                 add(job, command, "package.json");
             }
         }
+    }
+    // TypeScript the project installs: `npx` finds its `tsc` in node_modules, never the network's.
+    let typescript = ["dependencies", "devDependencies"]
+        .iter()
+        .any(|key| package.as_ref().and_then(|v| v.get(key)).and_then(|d| d.get("typescript")).is_some());
+    if typescript && root.join("tsconfig.json").is_file() {
+        add(Job::Typecheck, "npx --no-install tsc --noEmit".into(), "tsconfig.json");
     }
     if root.join("gradlew").is_file() {
         add(Job::Test, "./gradlew test".into(), "gradlew");

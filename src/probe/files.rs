@@ -5,14 +5,11 @@
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
-use std::sync::LazyLock;
-
-use regex::Regex;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::{Context, Item, ItemName, Kind, Proposal, Rank, Refusal, Site, target};
-use crate::clue::{Clue, FILE, regex};
+use crate::clue::{Clue, file_claim};
 use crate::glob::{ProjectFiles, Target};
 use crate::inside::{Located, locate};
 use crate::outcome::{Evidence, Findings};
@@ -107,32 +104,9 @@ impl Kind for Files {
     }
 
     fn propose(clue: &Clue<'_>) -> Option<Proposal> {
-        static EXISTS: LazyLock<Regex> = LazyLock::new(|| regex(&format!(r"^(?i:(the )?(file )?){FILE} (?P<verb>exists|is present|(?i:no longer exists|is (deleted|removed)))\.?$")));
-        static HOLDS: LazyLock<Regex> = LazyLock::new(|| {
-            regex(&format!(r"^(?i:(the )?(file )?){FILE} (?P<neg>(?i:does not |doesn't |no longer |never ))?(?i:contains?|holds?|includes?|has|lists?|declares?|defines?|sets?)( (?i:an?|the|a line|the line|an entry|a section( headed| titled)?|the key))?(?P<text> `[^`]+`(,? (?i:and )?`[^`]+`)*)( \([^()`]*\))?\.?$"))
-        });
-        static LISTED: LazyLock<Regex> =
-            LazyLock::new(|| regex(&format!(r"^(?P<text>`[^`]+`) (?i:is (listed|declared|present|set|written)) in {FILE}\.?$")));
-        let spans = |text: &str| -> Vec<String> { text.split('`').skip(1).step_by(2).map(str::to_string).collect() };
-        let (file, spec, what) = if let Some(c) = EXISTS.captures(clue.truth) {
-            let gone = !matches!(&c["verb"], "exists" | "is present");
-            (c["file"].to_string(), serde_json::json!({ "exists": !gone }), if gone { "a file that must be gone" } else { "a file that must exist" })
-        } else if let Some(c) = HOLDS.captures(clue.truth) {
-            let texts = spans(c.name("text")?.as_str());
-            let key = if c.name("neg").is_some() { "excludes" } else { "contains" };
-            (c["file"].to_string(), serde_json::json!({ key: texts }), "a file's content")
-        } else if let Some(c) = LISTED.captures(clue.truth) {
-            (c["file"].to_string(), serde_json::json!({ "contains": spans(&c["text"]) }), "a file's content")
-        } else {
-            return None;
-        };
-        // A check names a file of the project: not above it, not from the root of the disk.
-        if file.starts_with(['/', '~']) || file.split('/').any(|part| part == "..") {
-            return None;
-        }
-        Some(Proposal::new(Self::KEY, serde_json::json!({ file: spec }), format!("recognised: {what}"), Rank::Recognised))
+        let claim = file_claim(clue)?;
+        Some(Proposal::new(Self::KEY, serde_json::json!({ claim.path: claim.spec }), claim.what, Rank::Recognised))
     }
-
 }
 
 fn check(files: &[(&Target, &FileSpec)], root: &Path) -> Findings {

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde::de;
 
 use super::{Context, Item, ItemName, Kind, Proposal, Rank};
-use crate::clue::{Clue, Job, PlanCommand, does, judge, judge_named, names_program};
+use crate::clue::{Claim, Clue, Job, PlanCommand, judge, judge_named, names_program};
 use crate::duration;
 use crate::exec::Capture;
 use crate::outcome::{Ended, Evidence, Findings};
@@ -257,45 +257,86 @@ fn proposed(clue: &Clue<'_>) -> Option<Proposal> {
         });
     }
     match found.len() {
-        0 => clue.job().map(|job| job_command(clue, job)).or(note),
+        0 => clue.job().map(|claim| job_command(clue, &claim)).or(note),
         1 => found.pop(),
         _ => Some(Proposal::note("the truth names several commands: give each its own truth, or `run:` them joined with `&&`")),
     }
 }
 
-/// The plan's command for `job` that runs it all (no single file named), else the
-/// project's runner for it, else the command the project's other plans run for it most
-/// often, else why there is none.
-fn job_command(clue: &Clue<'_>, job: Job) -> Proposal {
-    let whole = |p: &&PlanCommand| does(&p.command, job) && runs_it_all(&p.command, job);
-    if let Some(plan) = clue.plan.iter().find(whole) {
+/// The command for the job `claim` says passes: the one it names ("via `bun test`"); the
+/// plan's command for just the part it names ("the species tests": `pytest
+/// tests/test_species.py`); else, when the whole job checks that part too, the plan's
+/// command that runs it all, the project's runner for it, or the command the project's
+/// other plans run for it most often; else why there is none.
+fn job_command(clue: &Clue<'_>, claim: &Claim) -> Proposal {
+    let job = claim.job;
+    let planned = |command: &str| clue.plan.iter().find(|p| as_planned(&p.command, command));
+    if let Some(via) = claim.via.as_deref().and_then(|via| judge(via).ok()) {
+        return match planned(&via) {
+            Some(plan) => Proposal::new("run", plan.command.clone().into(), format!("from {}", plan.from), Rank::Plan),
+            None => Proposal::new("run", via.into(), "from the truth's own words", Rank::Truth),
+        };
+    }
+    if let Some(plan) = clue.plan.iter().find(|p| claim.fits(&p.command) && claim.narrows_to(&p.command)) {
         return Proposal::new("run", plan.command.clone().into(), format!("from {}", plan.from), Rank::Plan);
     }
-    if let Some(runner) = clue.runners.iter().find(|r| r.job == job) {
-        return Proposal::new("run", runner.command.clone().into(), format!("recognised: the project's {job} runner, from {}", runner.from), Rank::Runner);
+    if !claim.within_whole() {
+        return Proposal::note(format!(
+            "the truth names what to {job} ({}), and no command of the plan does that alone: write the command",
+            claim.scope.join(" ")
+        ));
     }
+    // Of equal commands, the one naming the truth's words ("the full pytest suite").
+    let whole = |p: &&PlanCommand| claim.fits(&p.command) && runs_it_all(&p.command, job);
+    let named = |p: &&PlanCommand| claim.scope.iter().any(|w| p.command.contains(w.as_str()));
+    let mut whole_plan = clue.plan.iter().filter(whole);
+    let chosen = match whole_plan.clone().find(named).or_else(|| whole_plan.next()) {
+        Some(plan) => Some((plan.command.clone(), format!("from {}", plan.from), Rank::Plan)),
+        None => match clue.runners.iter().find(|r| r.job == job && claim.fits(&r.command)) {
+            Some(runner) => Some((runner.command.clone(), format!("recognised: the project's {job} runner, from {}", runner.from), Rank::Runner)),
+            None => usual(clue, &whole).map(|plan| (plan.command.clone(), format!("recognised: the {job} command the project's plans run, as in {}", plan.from), Rank::Runner)),
+        },
+    };
+    let Some((command, from, rank)) = chosen else {
+        return Proposal::note(format!("no {job} runner found (Makefile, Cargo.toml, pyproject.toml with pytest, ruff or mypy, package.json scripts, tsconfig.json, gradlew, the other plans' verify steps): write the command"));
+    };
+    // Say that the whole job runs for a part, unless the command itself names the part.
+    let part: Vec<&str> = claim.scope.iter().map(String::as_str).filter(|w| !command.contains(w)).collect();
+    let part = part.join(" ");
+    let because = match (part.is_empty(), job) {
+        (true, _) => from,
+        (false, Job::Test) => format!("{from}; it runs all the tests, the {part} ones among them"),
+        (false, Job::Build) => format!("{from}; it builds the whole project, the {part} included"),
+        (false, _) => format!("{from}; it checks the whole project, the {part} included"),
+    };
+    Proposal::new("run", command.into(), because, rank)
+}
+
+/// The command for a job the project's other plans run most often; the first written
+/// among equals.
+fn usual<'a>(clue: &Clue<'a>, whole: &impl Fn(&&PlanCommand) -> bool) -> Option<&'a PlanCommand> {
     let usual: Vec<&PlanCommand> = clue.elsewhere.iter().filter(whole).collect();
     let mut uses: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     usual.iter().for_each(|p| *uses.entry(p.command.as_str()).or_default() += 1);
-    // The most used; the first written among equals.
-    match usual.iter().rev().max_by_key(|p| uses[p.command.as_str()]) {
-        Some(plan) => Proposal::new("run", plan.command.clone().into(), format!("recognised: the {job} command the project's plans run, as in {}", plan.from), Rank::Runner),
-        None => Proposal::note(format!("no {job} runner found (Makefile, Cargo.toml, pyproject.toml with pytest or ruff, package.json scripts, gradlew, the other plans' verify steps): write the command")),
-    }
+    usual.iter().rev().max_by_key(|p| uses[p.command.as_str()]).copied()
 }
 
-/// Whether `command` runs all of `job`: after the runner, only directories and flags that do
-/// not pick a part (`-q`, `--release`, `tests/`), never a file, a test name, `-k EXPR`, `-p
-/// CRATE`, `--ignored` or arguments after `--`.
+/// Whether `command` runs all of `job`: after the runner, only flags that do not pick a
+/// part (`-q`, `--release`) and the usual roots of the code and its tests (`tests/`,
+/// `src/`, `.`, `./...`), never a file, a test name, another directory (`src/billing/`,
+/// `.college/`), `-k EXPR`, `-p CRATE`, `--ignored` or arguments after `--`.
 fn runs_it_all(command: &str, job: Job) -> bool {
     const NARROW: &[&str] = &[
         "-k", "-m", "-p", "--package", "--ignored", "--include-ignored", "--lf", "--last-failed", "--exact", "--test",
         "--bin", "--lib", "-t", "--testNamePattern", "--filter", "--grep", "-g", "--", "--example", "--doc",
     ];
-    let Some(end) = crate::clue::job_end(command, job) else { return false };
+    let Some(end) = crate::clue::job::job_end(command, job) else { return false };
     command[end..].split_whitespace().all(|w| {
             let flag = w.split('=').next().unwrap_or(w);
-            (w.starts_with('-') && !NARROW.contains(&flag)) || w.ends_with('/') || w == "."
+            let top = w.trim_start_matches("./").trim_end_matches('/');
+            (w.starts_with('-') && !NARROW.contains(&flag))
+                || matches!(w, "." | "./" | "./...")
+                || (w.ends_with('/') && ["tests", "test", "spec", "specs", "src", "lib", "__tests__"].contains(&top))
         })
 }
 
@@ -412,7 +453,7 @@ mod tests {
     fn propose(truth: &str, plan: &[(&str, &str)], runners: &[(Job, &str)]) -> Option<(String, Rank)> {
         let plan: Vec<PlanCommand> = plan.iter().map(|(c, f)| PlanCommand { command: c.to_string(), from: f.to_string() }).collect();
         let runners: Vec<Runner> = runners.iter().map(|(job, c)| Runner { job: *job, command: c.to_string(), from: "Makefile" }).collect();
-        proposed(&Clue { truth, plan: &plan, runners: &runners, elsewhere: &[] }).map(|p| (p.yaml, p.rank))
+        proposed(&Clue { truth, plan: &plan, runners: &runners, elsewhere: &[], files: &Default::default() }).map(|p| (p.yaml, p.rank))
     }
 
     #[test]

@@ -1,0 +1,368 @@
+//! The jobs a truth may say pass (the tests, the build, the linters, the type check), the
+//! ways truths say so, and which commands do each job.
+
+use std::fmt;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::command::judge;
+use super::{MORE, regex};
+
+/// What a truth may claim passes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Job {
+    /// The test suite.
+    Test,
+    /// The build.
+    Build,
+    /// The linters.
+    Lint,
+    /// The type checker: `tsc --noEmit`, `mypy`.
+    Typecheck,
+}
+
+impl fmt::Display for Job {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Job::Test => "test",
+            Job::Build => "build",
+            Job::Lint => "lint",
+            Job::Typecheck => "type check",
+        })
+    }
+}
+
+/// A truth's claim that a job passes, and nothing more: "All 46 existing species tests
+/// still pass", "the project builds", "TypeScript compiles without errors".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claim {
+    /// The job.
+    pub job: Job,
+    /// The words naming the part of the project it is about ("species", "run-tlc.test.cjs"):
+    /// a command of the plan that names one of them checks that part.
+    pub scope: Vec<String>,
+    /// The command the truth says does it ("... pass via bun test"), as written.
+    pub via: Option<String>,
+    /// Whether only a TypeScript checker does it.
+    pub typescript: bool,
+}
+
+impl Claim {
+    /// Whether `command` does this job (for a TypeScript claim, with a TypeScript checker).
+    pub fn fits(&self, command: &str) -> bool {
+        does(command, self.job) && (!self.typescript || TYPESCRIPT_CHECKER.is_match(command))
+    }
+
+    /// Whether the job's whole command checks the part this claim names: a test suite holds
+    /// every part's tests and a build every module, but no build of the code makes an image.
+    pub fn within_whole(&self) -> bool {
+        self.job != Job::Build || !self.scope.iter().any(|w| NOT_CODE.contains(&w.to_lowercase().as_str()))
+    }
+
+    /// Whether `command` names a part of the project this claim is about, after its runner:
+    /// `pytest tests/test_species.py` for the "species" tests.
+    pub fn narrows_to(&self, command: &str) -> bool {
+        let Some(end) = job_end(command, self.job) else { return false };
+        let args = command[end..].to_lowercase();
+        self.scope.iter().any(|word| args.contains(&word.to_lowercase()))
+    }
+}
+
+/// The job `truth` says passes, when it says nothing else.
+pub fn claim(truth: &str) -> Option<Claim> {
+    let truth = truth.trim();
+    if FAILURE.is_match(truth) {
+        return None;
+    }
+    // "TypeScript compiles" is a type check, not a build.
+    if let Some(c) = TYPESCRIPT.captures(truth) {
+        return with_tail(
+            Job::Typecheck,
+            c.name("words").map_or("", |m| m.as_str()),
+            c.name("tail").map_or("", |m| m.as_str()),
+            true,
+        );
+    }
+    if let Some(c) = TESTS_PASS.captures(truth).or_else(|| BUILDS.captures(truth)) {
+        let job = if c.name("tests").is_some() { Job::Test } else { Job::Build };
+        return with_tail(
+            job,
+            c.name("words").map_or("", |m| m.as_str()),
+            c.name("tail").map_or("", |m| m.as_str()),
+            false,
+        );
+    }
+    if let Some(c) = CHECKS_CLEAN.captures(truth) {
+        let job = if c.name("types").is_some() { Job::Typecheck } else { Job::Lint };
+        return with_tail(job, "", c.name("tail").map_or("", |m| m.as_str()), false);
+    }
+    // Plans written in Chinese say "the existing (baseline) tests keep passing".
+    if CJK_TESTS_PASS.is_match(truth) && !CJK_NEGATION.is_match(truth) {
+        return Some(Claim { job: Job::Test, scope: Vec::new(), via: None, typescript: false });
+    }
+    None
+}
+
+/// The claim, when what follows the job's verb says only when or with what it passes.
+fn with_tail(job: Job, words: &str, tail: &str, typescript: bool) -> Option<Claim> {
+    // "the tests that cover X pass" is about something else; "(and prints 42 passed)" says more.
+    if words.split_whitespace().any(|w| CLAUSE.contains(&w.to_lowercase().as_str())) || MORE.is_match(tail) {
+        return None;
+    }
+    let tail = TAIL.captures(tail)?;
+    let via = match tail.name("via") {
+        // "builds via `./gradlew buildPlugin`": the command must do the job, and be one.
+        Some(via) => {
+            let via = via.as_str().trim().trim_matches('`');
+            match judge(via) {
+                Ok(command) if does(&command, job) => Some(via.to_string()),
+                _ => return None,
+            }
+        }
+        None => None,
+    };
+    let scope = words
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && !"._-".contains(c)))
+        .filter(|w| !w.is_empty() && !w.chars().all(|c| c.is_ascii_digit() || ",/".contains(c)))
+        .filter(|w| !COMMON.contains(&w.to_lowercase().as_str()))
+        .map(str::to_string)
+        .collect();
+    Some(Claim { job, scope, via, typescript })
+}
+
+/// Words that start a clause of their own: the words before the job say more than which part.
+const CLAUSE: &[&str] = &[
+    "that", "which", "who", "when", "where", "if", "because", "so", "see", "sees", "but", "not", "no",
+    "never", "can", "must", "should", "will", "builds", "compiles", "runs",
+];
+
+/// What a build may make that is no part of the code the project's build compiles.
+const NOT_CODE: &[&str] = &[
+    "docker",
+    "dockerfile",
+    "image",
+    "container",
+    "wheel",
+    "sdist",
+    "doc",
+    "docs",
+    "documentation",
+    "site",
+    "website",
+    "installer",
+    "zip",
+    "archive",
+    "bundle",
+    "release",
+    "iso",
+    "vm",
+    "nix",
+    "flake",
+    "book",
+    "pdf",
+    "storybook",
+];
+
+/// Words that qualify tests without naming a part of the project.
+const COMMON: &[&str] = &[
+    "all",
+    "the",
+    "of",
+    "and",
+    "existing",
+    "new",
+    "unit",
+    "full",
+    "whole",
+    "entire",
+    "project",
+    "project's",
+    "projects",
+    "pre-existing",
+    "baseline",
+    "current",
+    "remaining",
+    "other",
+    "previously",
+    "passing",
+    "prior",
+    "old",
+    "our",
+    "its",
+    "automated",
+    "regression",
+    "phase",
+    "plan",
+    "code",
+    "package",
+    "crate",
+    "app",
+    "application",
+    "workspace",
+    "flake",
+    "library",
+    "codebase",
+    "repo",
+    "repository",
+];
+
+/// Whether `command` does `job`.
+pub fn does(command: &str, job: Job) -> bool {
+    job_end(command, job).is_some()
+}
+
+/// Where the words that run `job` end in `command` (`uv run pytest| -q`), if it runs it.
+pub fn job_end(command: &str, job: Job) -> Option<usize> {
+    let pattern = match job {
+        Job::Test => &*TEST_COMMAND,
+        Job::Build => &*BUILD_COMMAND,
+        Job::Lint => &*LINT_COMMAND,
+        Job::Typecheck => &*TYPECHECK_COMMAND,
+    };
+    pattern.find(command).map(|m| m.end())
+}
+
+/// A label in front of a claim: "R10:", "SC-2:", "Build gate:".
+const LABEL: &str = r"(?:[\w.-]+(?: [\w.-]+)?:\s+)?";
+/// Up to eight words before "tests": counts, qualifiers and the part they are about.
+const WORDS: &str = r"(?P<words>(?:[^\s,;:()`]+ ){0,8}?)";
+/// What may follow the verb: when, how cleanly, in parentheses, or with what command.
+static TAIL: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?ix)^(?:
+            \s+(?:successfully|cleanly|again|locally)
+          | \s+after\s+[^,;()`]+?
+          | \s+with(?:out)?\s+(?:any\s+|zero\s+|no\s+|0\s+)?(?:[\w-]+\s+)?(?:errors?|failures?|regressions?|warnings?)
+          | \s*[—–-]+\s*(?:with\s+)?(?:no|zero)\s+regressions?
+          | \s*[(（][^()（）]*[)）]
+          | \s+(?:via|using|with|by\ running)\s+(?P<via>`[^`]+`|[a-z.][\w./:@=+-]*(?:\ [\w./:@=+-]+){0,4})
+        )*\s*[.!]?\s*$",
+    )
+});
+static TESTS_PASS: LazyLock<Regex> = LazyLock::new(|| {
+    regex(&format!(
+        r"(?i)^{LABEL}{WORDS}(?P<tests>test suites?|tests|suite|test files|specs)(?: suite)? (?:all )?(?:still |now |also |continue to |keep |remain |stay )?(?:pass|passes|passing|succeed|succeeds|(?:are |is |stay |stays |remain |remains )?green|are passing)\b(?P<tail>.*)$"
+    ))
+});
+static BUILDS: LazyLock<Regex> = LazyLock::new(|| {
+    regex(&format!(
+        r"(?i)^{LABEL}{WORDS}(?:builds|compiles|build (?:passes|succeeds|completes|is green))\b(?P<tail>.*)$"
+    ))
+});
+static TYPESCRIPT: LazyLock<Regex> = LazyLock::new(|| {
+    regex(&format!(
+        r"(?i)^{LABEL}(?:(?:the )?(?:project|code|package|app|frontend) compiles typescript|(?:all )?(?:the )?typescript(?: code| sources?| types)? (?:compiles|type-?checks)|(?:there are )?(?:no|zero) typescript (?:type )?errors(?: in (?P<words>[^,;:()`]+))?)\b(?P<tail>.*)$"
+    ))
+});
+static CHECKS_CLEAN: LazyLock<Regex> = LazyLock::new(|| {
+    regex(&format!(
+        r"(?i)^{LABEL}(?:all )?(?:the )?(?:(?P<types>type ?checks?|type ?checking|type ?checker)|lint(?:ing|ers)?|static checks?)(?: checks?)? (?:still )?(?:pass|passes|are clean|is clean|succeeds?|(?:is |are |stays )?green)\b(?P<tail>.*)$"
+    ))
+});
+/// A truth about failing, or about tests that may fail.
+static FAILURE: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)\b(fails?|failing|failed|errors? out|red phase|raises|non-?zero|exit(s)? (with )?(code )?[1-9]|failures? (are )?(accepted|expected|allowed|tolerated|ignored)|xfail|skipped)\b",
+    )
+});
+static CJK_TESTS_PASS: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"^[^，。；;：:！!]*测试(?:基线)?保持通过(?:\s*\+\s*[^，。；;：:]*全部\s*GREEN)?(?:\s*[(（][^()（）]*[)）])?\s*[。.]?$",
+    )
+});
+static CJK_NEGATION: LazyLock<Regex> = LazyLock::new(|| regex(r"[不没未无非]"));
+static TEST_COMMAND: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"\b(pytest|cargo (nextest run|test)|(npm|pnpm|yarn|bun) (run )?test|vitest( run)?|jest|go test|gradlew test|mvn test|make test|ctest|tox|nox|rspec|unittest|mix test|dotnet test|node --test|deno test|bun test)(?:\s|$)",
+    )
+});
+static BUILD_COMMAND: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"\b(cargo build|(npm|pnpm|yarn|bun) run build|make build|nix build|gradlew (build|buildPlugin|assemble)|mvn (package|compile)|go build|cmake --build|uv build|dotnet build)(?:\s|$)",
+    )
+});
+static LINT_COMMAND: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"\b(ruff|mypy|clippy|eslint|flake8|pylint|pyright|shellcheck|(npm|pnpm|yarn|bun) run lint|make (lint|check)|gradlew check)(?:\s|$)",
+    )
+});
+static TYPECHECK_COMMAND: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"\b(tsc|vue-tsc|svelte-check|mypy|pyright|basedpyright|(npm|pnpm|yarn|bun) run (typecheck|type-check|check-types|tsc))(?:\s|$)",
+    )
+});
+/// The type checkers of TypeScript: a type check of Python says nothing of it.
+static TYPESCRIPT_CHECKER: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"\b(tsc|vue-tsc|svelte-check|(npm|pnpm|yarn|bun) run (typecheck|type-check|check-types|tsc))(?:\s|$)",
+    )
+});
+
+#[cfg(test)]
+mod tests {
+    use super::{Job, claim};
+
+    fn said(truth: &str) -> Option<(Job, Vec<String>, Option<String>)> {
+        claim(truth).map(|c| (c.job, c.scope, c.via))
+    }
+
+    #[test]
+    fn jobs_are_recognised_with_the_part_they_name() {
+        let none: Vec<String> = Vec::new();
+        assert_eq!(said("All tests pass"), Some((Job::Test, none.clone(), None)));
+        assert_eq!(
+            said("All 12 existing parser tests still pass after the change"),
+            Some((Job::Test, vec!["parser".into()], None))
+        );
+        assert_eq!(
+            said("Existing load_config.test.cjs tests still pass"),
+            Some((Job::Test, vec!["load_config.test.cjs".into()], None))
+        );
+        assert_eq!(
+            said("All 310/310 tests stay green (no regressions)"),
+            Some((Job::Test, none.clone(), None))
+        );
+        assert_eq!(
+            said("The widget suite passes via bun test"),
+            Some((Job::Test, vec!["widget".into()], Some("bun test".into())))
+        );
+        assert_eq!(
+            said("The workspace builds successfully with dotnet build"),
+            Some((Job::Build, none.clone(), Some("dotnet build".into())))
+        );
+        assert_eq!(
+            said("Scheduler module compiles"),
+            Some((Job::Build, vec!["Scheduler".into(), "module".into()], None))
+        );
+        assert_eq!(said("TypeScript compiles without errors"), Some((Job::Typecheck, none.clone(), None)));
+        assert_eq!(
+            said("No TypeScript errors in the billing views"),
+            Some((Job::Typecheck, vec!["billing".into(), "views".into()], None))
+        );
+        assert_eq!(said("Type checks pass"), Some((Job::Typecheck, none.clone(), None)));
+        assert_eq!(said("Lint is clean"), Some((Job::Lint, none.clone(), None)));
+        assert_eq!(said("既有测试基线保持通过（回归守卫）"), Some((Job::Test, none, None)));
+    }
+
+    #[test]
+    fn a_job_with_another_claim_or_a_failure_is_no_claim() {
+        for truth in [
+            "All new tests fail (red phase)",
+            "Existing tests pass (pre-existing failures accepted)",
+            "The module compiles and all commands are registered",
+            "The app builds and tests pass",
+            "The state machine compiles with the statig crate",
+            "The app builds without errors using npm run dev",
+            "Integration tests pass against the staging cluster",
+            "All tests pass in both server and browser mode",
+            "TypeScript compiles with strict mode enabled",
+            "IPC test suite passes: the mock channel receives events in order",
+            "Plugin builds via ./gradlew buildPlugin and produces an installable ZIP",
+            "测试不再保持通过",
+        ] {
+            assert_eq!(said(truth), None, "{truth}");
+        }
+    }
+}
