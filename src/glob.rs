@@ -1,15 +1,16 @@
 //! Globs over a project's files: `*.sh`, `scripts/**/*.sh`, `**/flake.nix`.
 //!
 //! `*` and `?` stay within one path component, `**` spans any number of them and `[...]`
-//! is a class, as in `.gitignore`. The files a glob sees are the ones git shows when the
-//! root is in a git work tree (tracked, plus untracked ones not ignored), so a policy
-//! over "every script in the repo" is not tripped by `.venv/`, `node_modules/` or a
+//! is a class, as in `.gitignore` (globset compiles them). The files a glob sees are the
+//! ones git shows when the root is in a git work tree (what `.gitignore`, `.git/info/exclude`
+//! and the global excludes leave out is not listed; the `ignore` crate walks them), so a
+//! policy over "every script in the repo" is not tripped by `.venv/`, `node_modules/` or a
 //! `result` link; outside git, every file under the root except `.git`.
 
 use std::cell::OnceCell;
 use std::path::Path;
 
-use regex::Regex;
+use globset::{ErrorKind, GlobBuilder, GlobMatcher};
 
 use crate::inside::stays_inside;
 
@@ -17,7 +18,7 @@ use crate::inside::stays_inside;
 #[derive(Debug, Clone)]
 pub struct Glob {
     text: String,
-    regex: Regex,
+    matcher: GlobMatcher,
 }
 
 /// What a `files:` key or a `flake_lock:` entry names: one path, or every path a glob matches.
@@ -47,82 +48,42 @@ impl Glob {
                 "the glob `{text}` leads outside the project root; globs are relative to the root and may not use `..` or start with `/`"
             ));
         }
-        let components: Vec<&str> = text.split('/').filter(|c| !c.is_empty() && *c != ".").collect();
-        let mut pattern = String::from("^");
-        for (i, component) in components.iter().enumerate() {
-            let last = i + 1 == components.len();
-            if *component == "**" {
-                pattern.push_str(if last { ".*" } else { "(?:[^/]+/)*" });
-                continue;
-            }
-            if component.contains("**") {
-                return Err(format!(
-                    "`**` in the glob `{text}` must be a whole path component, as in `scripts/**/*.sh`"
-                ));
-            }
-            pattern.push_str(&component_regex(component, text)?);
-            if !last {
-                pattern.push('/');
-            }
+        // Paths are matched as listed, without `./` or doubled slashes.
+        let normal: Vec<&str> = text.split('/').filter(|c| !c.is_empty() && *c != ".").collect();
+        // globset reads `a**` as `a*`; whoever wrote it meant any depth, which `**` alone means.
+        if normal.iter().any(|c| c.contains("**") && *c != "**") {
+            return Err(format!(
+                "`**` in the glob `{text}` must be a whole path component, as in `scripts/**/*.sh`"
+            ));
         }
-        pattern.push('$');
-        let regex = Regex::new(&pattern).map_err(|_| {
-            format!("the glob `{text}` has an invalid `[...]` class; write a range low to high, like `[a-z]`")
-        })?;
-        Ok(Glob { text: text.to_string(), regex })
+        let glob = GlobBuilder::new(&normal.join("/"))
+            .literal_separator(true)
+            .backslash_escape(true)
+            .build()
+            .map_err(|err| match err.kind() {
+                ErrorKind::UnclosedClass => format!(
+                    "the glob `{text}` has a `[` without a closing `]`; write `[[]` for a literal `[`"
+                ),
+                ErrorKind::InvalidRange(..) => format!(
+                    "the glob `{text}` has an invalid `[...]` class; write a range low to high, like `[a-z]`"
+                ),
+                ErrorKind::UnopenedAlternates | ErrorKind::UnclosedAlternates | ErrorKind::NestedAlternates => {
+                    format!("the glob `{text}` has an unmatched or nested `{{`/`}}`; write `{{a,b}}`, or `[{{]` for a literal `{{`")
+                }
+                _ => format!("the glob `{text}` is not valid ({err}); see the README's `files:` globs"),
+            })?;
+        Ok(Glob { text: text.to_string(), matcher: glob.compile_matcher() })
     }
 
     /// Whether a root-relative path (with `/` separators) matches.
     pub fn matches(&self, path: &str) -> bool {
-        self.regex.is_match(path)
+        self.matcher.is_match(path)
     }
 
     /// The glob as written.
     pub fn text(&self) -> &str {
         &self.text
     }
-}
-
-/// The regex of one path component without `**`.
-fn component_regex(component: &str, glob: &str) -> Result<String, String> {
-    let mut out = String::new();
-    let mut chars = component.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '*' => out.push_str("[^/]*"),
-            '?' => out.push_str("[^/]"),
-            '[' => {
-                let mut class = String::new();
-                let mut closed = false;
-                for c in chars.by_ref() {
-                    if c == ']' {
-                        closed = true;
-                        break;
-                    }
-                    class.push(c);
-                }
-                if !closed || class.is_empty() {
-                    return Err(format!(
-                        "the glob `{glob}` has a `[` without a closing `]`; write `[[]` for a literal `[`"
-                    ));
-                }
-                let (negated, class) = match class.strip_prefix('!') {
-                    Some(rest) => (true, rest),
-                    None => (false, class.as_str()),
-                };
-                let escaped: String =
-                    class
-                        .chars()
-                        .map(|c| {
-                            if matches!(c, '\\' | '[' | '&' | '~') { format!("\\{c}") } else { c.to_string() }
-                        })
-                        .collect();
-                out.push_str(&format!("[{}{escaped}]", if negated { "^/" } else { "" }));
-            }
-            other => out.push_str(&regex::escape(&other.to_string())),
-        }
-    }
-    Ok(out)
 }
 
 /// The files of a project, listed on the first glob that needs them.
@@ -148,41 +109,33 @@ impl<'a> ProjectFiles<'a> {
     }
 }
 
-/// Every file of the project a glob may match, relative to `root`, sorted.
+/// Every file of the project a glob may match, relative to `root`, sorted: hidden ones
+/// too, links not followed into directories, `.git` and (in a work tree) what git ignores
+/// left out.
 fn list(root: &Path) -> Vec<String> {
-    let mut files = git_files(root).unwrap_or_else(|| {
-        let mut found = Vec::new();
-        walk(root, "", &mut found);
-        found
-    });
+    let walk = ignore::WalkBuilder::new(root)
+        .hidden(false)
+        .ignore(false)
+        .parents(true)
+        .git_ignore(true)
+        .git_exclude(true)
+        .git_global(true)
+        .require_git(true)
+        .follow_links(false)
+        .filter_entry(|entry| entry.file_name() != ".git")
+        .build();
+    let mut files: Vec<String> = walk
+        .flatten()
+        .filter(|entry| !entry.file_type().is_some_and(|kind| kind.is_dir()))
+        .filter_map(|entry| {
+            let relative = entry.path().strip_prefix(root).ok()?;
+            let parts: Vec<String> =
+                relative.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+            (!parts.is_empty()).then(|| parts.join("/"))
+        })
+        .collect();
     files.sort();
-    // An unmerged path is listed once per conflict stage.
-    files.dedup();
     files
-}
-
-/// The files git shows under `root`: tracked (still present) and untracked but not ignored.
-/// `None` outside a work tree or without git.
-fn git_files(root: &Path) -> Option<Vec<String>> {
-    let listed =
-        crate::exec::output(root, &["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"])?;
-    // A tracked file deleted from the work tree is still listed.
-    let present = |path: &&str| !path.is_empty() && root.join(path).symlink_metadata().is_ok();
-    Some(listed.split('\0').filter(present).map(String::from).collect())
-}
-
-/// Every file under `root/prefix`, `.git` aside, without following symlinks into directories.
-fn walk(root: &Path, prefix: &str, found: &mut Vec<String>) {
-    let Ok(entries) = std::fs::read_dir(root.join(prefix)) else { return };
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let path = if prefix.is_empty() { name.clone() } else { format!("{prefix}/{name}") };
-        match entry.file_type() {
-            Ok(kind) if kind.is_dir() && name != ".git" => walk(root, &path, found),
-            Ok(kind) if kind.is_dir() => {}
-            _ => found.push(path),
-        }
-    }
 }
 
 #[cfg(test)]
@@ -230,5 +183,6 @@ mod tests {
         assert!(err("[ab.sh").contains("without a closing `]`"), "{}", err("[ab.sh"));
         assert!(err("../*.sh").contains("leads outside the project root"));
         assert!(err("[z-a].sh").contains("invalid `[...]` class"), "{}", err("[z-a].sh"));
+        assert!(err("{a,b.sh").contains("`{a,b}`"), "{}", err("{a,b.sh"));
     }
 }
