@@ -16,7 +16,7 @@ use crate::case::slug;
 use crate::clue::plan_files::Link;
 use crate::clue::runner::{Runner, runners};
 use crate::clue::verify::{PlanCommand, other_plans_commands, plan_commands};
-use crate::clue::{Clue, PlanFiles};
+use crate::clue::{Clue, PlanFiles, Project};
 use crate::error::InitError;
 use crate::inside::relative_to;
 use crate::plan::{Plan, Written};
@@ -73,9 +73,12 @@ pub fn init(
     {
         return Err(InitError::Empty(relative));
     }
-    let commands = plan_commands(&read.text);
-    let elsewhere = other_plans_commands(&plan);
-    let text = check_file(&read, &relative, &commands, &runners(root), &elsewhere);
+    let root_name =
+        std::path::absolute(root).ok().and_then(|r| r.file_name().map(|n| n.to_string_lossy().into_owned()));
+    let root_name = root_name.unwrap_or_default();
+    let commands = plan_commands(&read.text, &root_name);
+    let elsewhere = other_plans_commands(&plan, &root_name);
+    let text = check_file(&read, &relative, &commands, &runners(root), &elsewhere, &Project::read(root));
     let stem = plan.file_stem().map(|s| s.to_string_lossy().to_lowercase()).unwrap_or_else(|| "plan".into());
     let out: PathBuf =
         out.map_or_else(|| root.join("checks").join(format!("{stem}.yaml")), Path::to_path_buf);
@@ -193,6 +196,7 @@ fn check_file(
     commands: &[PlanCommand],
     runners: &[Runner],
     elsewhere: &[PlanCommand],
+    project: &Project,
 ) -> String {
     let secrets = Secrets::of(&Default::default());
     let mut out = String::new();
@@ -233,7 +237,7 @@ fn check_file(
             };
             let _ = writeln!(out, "    id: {}   # the same name as an earlier truth", quote(&unique));
         }
-        let clue = Clue { truth, plan: commands, runners, elsewhere, files: &files };
+        let clue = Clue { truth, plan: commands, runners, elsewhere, files: &files, project };
         let proposals = KINDS.iter().filter_map(|kind| (kind.propose)(&clue));
         // A truth longer than any one claim is prose to read; one holding a secret must not
         // have it copied into a probe as well.
@@ -242,7 +246,8 @@ fn check_file(
                 Some(Proposal::note("the truth is too long to be one claim: split it, one claim per truth"))
             }
             false => proposals.min_by_key(|p| p.rank).map(|p| {
-                match p.rank == Rank::Note || secrets.scrub(&p.yaml) == p.yaml {
+                let secret = |text: &str| secrets.scrub(text) != text;
+                match p.rank == Rank::Note || !secret(&p.yaml) && !secret(&p.because) {
                     true => p,
                     false => Proposal::note(
                         "the proposed probe would copy a secret from the truth: keep secrets out of checks",
@@ -250,12 +255,20 @@ fn check_file(
                 }
             }),
         };
+        // Text from the plan is taken literally: `${vars.` as `$${vars.` (as in the truth), and
+        // a comment is one line whatever the plan's paths hold.
+        let literal = |text: &str| text.replace("${vars.", "$${vars.");
         match best {
             Some(proposal) if proposal.rank == Rank::Note => {
-                let _ = writeln!(out, "    {}", proposal.yaml);
+                let _ = writeln!(out, "    {}", literal(&proposal.yaml));
             }
             Some(proposal) => {
-                let _ = writeln!(out, "    {}   # {}", proposal.yaml, proposal.because);
+                let because: String = proposal
+                    .because
+                    .chars()
+                    .map(|c| if c.is_control() || is_break(c) { ' ' } else { c })
+                    .collect();
+                let _ = writeln!(out, "    {}   # {}", literal(&proposal.yaml), because);
             }
             None => {
                 let _ = writeln!(
@@ -285,13 +298,19 @@ fn plan_files(plan: &Plan) -> PlanFiles {
             Written::Spec(spec) => {
                 paths.extend([spec.from.clone(), spec.to.clone()]);
                 let pattern = spec.pattern.as_ref().map(|p| p.text.clone());
-                links.push(Link { from: spec.from.clone(), to: spec.to.clone(), pattern });
+                links.push(Link::new(spec.from.clone(), spec.to.clone(), pattern));
             }
             Written::Path { path, .. } => paths.push(path.clone()),
             Written::Prose(_) => {}
         }
     }
-    PlanFiles::new(paths, links)
+    PlanFiles::new(paths, links).with_scripts(&plan.text)
+}
+
+/// Whether YAML or a reader may take `c` for the end of a line: NEL and the Unicode line
+/// and paragraph separators, beside the control characters.
+fn is_break(c: char) -> bool {
+    matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}')
 }
 
 /// A YAML double-quoted scalar (a JSON string is one).

@@ -2,8 +2,8 @@
 //!
 //! Evidence ends up in terminals, CI logs, JUnit files and committed sign-off reports, so
 //! it never shows the value of a secret-like variable (when a probe reports a variable,
-//! when a command echoes one, when a file holds one), a URL's password, or a bearer token
-//! in a command line. Every outcome passes through [`Secrets::scrub_outcome`] before any
+//! when a command echoes one, when a file holds one), a URL's password, a bearer token in
+//! a command line, or a token whose shape says what it is (`ghp_…`, `sk_live_…`, `AKIA…`). Every outcome passes through [`Secrets::scrub_outcome`] before any
 //! sink sees it.
 //!
 //! Secret-like (DESIGN.md §5): the name contains TOKEN, SECRET, PASSW or CREDENTIAL, or one
@@ -79,8 +79,16 @@ impl Secrets {
             Regex::new(r#"\b([A-Za-z_][A-Za-z0-9_]*)(\s*[=:]\s*["']?)([^\s"'`,;]{4,})"#)
                 .expect("constant regex")
         });
+        // Tokens whose shape says what they are, whatever they are called.
+        static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
+            Regex::new(
+                r"\b(gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,}|(sk|rk|pk)_(live|test)_[A-Za-z0-9]{16,}|sk-(proj-|ant-)?[A-Za-z0-9_-]{20,}|xox[abprs]-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16}|glpat-[A-Za-z0-9_-]{20,}|AIza[0-9A-Za-z_-]{35}|npm_[A-Za-z0-9]{36})\b",
+            )
+            .expect("constant regex")
+        });
         let text =
             self.values.iter().fold(text.to_string(), |acc, secret| acc.replace(secret.as_str(), MASK));
+        let text = TOKEN.replace_all(&text, MASK);
         let text = USERINFO.replace_all(&text, format!("${{1}}{MASK}@"));
         let text = BEARER.replace_all(&text, format!("${{1}}${{2}}{MASK}"));
         ASSIGNED
@@ -159,5 +167,11 @@ mod tests {
             secrets.scrub("password: \"pa55word\" and the token file"),
             "password: \"***\" and the token file"
         );
+        // Known token shapes, under any name or none.
+        let github = format!("ghp_{}", "a1B2".repeat(9));
+        assert_eq!(secrets.scrub(&format!("cloned with {github} ok")), "cloned with *** ok");
+        assert_eq!(secrets.scrub("key sk_live_abcdefghijklmnop1234 set"), "key *** set");
+        assert_eq!(secrets.scrub("AKIAABCDEFGHIJKLMNOP"), "***");
+        assert_eq!(secrets.scrub("ghp_short and sk_live_x stay"), "ghp_short and sk_live_x stay");
     }
 }

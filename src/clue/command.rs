@@ -198,11 +198,9 @@ fn unwrap(text: &str) -> String {
     }
 }
 
-/// `cd` to an absolute path (the plan author's checkout, taken for the project root), never
-/// to a directory inside the project (the command would run elsewhere) or a system one.
-static CD: LazyLock<Regex> = LazyLock::new(|| {
-    regex(r"^cd\s+(?:/(?:home|Users|root|workspace|work|src|code|projects?)/\S*|\.)\s*&&\s*(.+)$")
-});
+/// `cd .`, and nothing else: an absolute path may be the author's checkout, a directory in
+/// it (`.../app/src-tauri`) or another repository, and the command would run elsewhere.
+static CD: LazyLock<Regex> = LazyLock::new(|| regex(r"^cd\s+\./?\s*&&\s*(.+)$"));
 static NIX_DEVELOP: LazyLock<Regex> =
     LazyLock::new(|| regex(r"^nix\s+develop(?:\s+[^-\s]\S*)?(?:\s+--?\S+)*?\s+(?:-c|--command)\s+(.+)$"));
 static DIRENV_EXEC: LazyLock<Regex> = LazyLock::new(|| regex(r"^direnv\s+exec\s+\S+\s+(.+)$"));
@@ -280,7 +278,7 @@ mod tests {
         assert_eq!(judge("nix develop --command uv run pytest -q"), Ok("uv run pytest -q".into()));
         assert_eq!(judge("nix develop .#ci -c cargo test"), Ok("cargo test".into()));
         assert_eq!(
-            judge("cd /home/me/proj && python -m pytest tests/ -x 2>&1 | tail -20"),
+            judge("cd . && python -m pytest tests/ -x 2>&1 | tail -20"),
             Ok("python -m pytest tests/ -x".into())
         );
         assert_eq!(judge("direnv exec . ruff check ."), Ok("ruff check .".into()));
@@ -299,6 +297,8 @@ mod tests {
             "new ModelRegistry(...)",
             "species='rice'",
             "cd src",
+            "cd src-tauri && cargo test",
+            "cd /Users/me/code/other-repo && npm test",
             "echo ok",
             "direnv",
             "direnv allow",

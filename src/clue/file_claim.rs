@@ -1,14 +1,14 @@
 //! What a truth says a project file holds, in the few shapes that say it exactly: a file
 //! that exists or is gone, text in backticks it holds, a package it lists, the keys of a
-//! JSON file, a module it imports, quoted text that no longer appears under a directory,
+//! JSON file, what it imports, quoted text that no longer appears under a directory,
 //! and wiring ("X imports Y") that one of the plan's own key links checks.
 
 use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::plan_files::{Link, base_name};
-use super::{Clue, FILE, regex};
+use super::plan_files::{Link, base_name, literal_key};
+use super::{Clue, FILE, NEGATION, regex};
 
 /// A `files:` entry for one path or glob, and what it recognised.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,10 +23,23 @@ pub struct FileClaim {
 
 /// What `clue`'s truth says a file holds, when it says that exactly.
 pub fn file_claim(clue: &Clue<'_>) -> Option<FileClaim> {
+    let (path, spec, what) = claimed(clue)?;
+    // Written so that it names that path alone, and never a path a link leads out of.
+    let (file, key) = match path.strip_suffix("/**") {
+        Some(dir) => (dir, format!("{}/**", literal_key(dir))),
+        None => (path.as_str(), literal_key(&path)),
+    };
+    if clue.project.leads_outside(file) {
+        return None;
+    }
+    Some(FileClaim { path: key, spec, what })
+}
+
+/// The path (a directory's ending in `/**`), the conditions and what was recognised.
+fn claimed(clue: &Clue<'_>) -> Option<(String, serde_json::Value, String)> {
     let truth = clue.truth.trim();
     let claim = |file: &str, spec: serde_json::Value, what: &str| {
-        let path = clue.files.resolve(file)?;
-        Some(FileClaim { path, spec, what: format!("recognised: {what}") })
+        Some((clue.files.resolve(file)?, spec, format!("recognised: {what}")))
     };
     if let Some(c) = EXISTS.captures(truth) {
         let gone = !matches!(&c["verb"], "exists" | "is present");
@@ -38,8 +51,8 @@ pub fn file_claim(clue: &Clue<'_>) -> Option<FileClaim> {
         return claim(&c["file"], serde_json::json!({ key: spans(&c["text"]) }), "a file's content");
     }
     if let Some(c) = LISTED.captures(truth) {
-        let text = c["text"].trim_matches('`');
-        return claim(&c["file"], serde_json::json!({ "contains": [text] }), "a file's content");
+        let spec = listed(c["text"].trim_matches('`'), &c["file"]);
+        return claim(&c["file"], spec, "a package the file lists");
     }
     if let Some(c) = KEYS.captures(truth) {
         let keys: Vec<String> =
@@ -47,53 +60,108 @@ pub fn file_claim(clue: &Clue<'_>) -> Option<FileClaim> {
         return claim(&c["file"], serde_json::json!({ "contains": keys }), "the keys of a JSON file");
     }
     if let Some(c) = IMPORTS.captures(truth) {
-        let module = regex::escape(&c["module"]);
-        let pattern = match c["file"].ends_with(".py") {
-            true => format!(r"^\s*(import|from)\s+{module}\b"),
-            false => format!(r#"(from|import|require\()\s*['"]{module}['"]"#),
-        };
-        return claim(&c["file"], serde_json::json!({ "matches": [pattern] }), "a module the file imports");
+        let pattern = imports(&c["module"], c["file"].ends_with(".py"));
+        return claim(&c["file"], serde_json::json!({ "matches": [pattern] }), "what the file imports");
     }
     if let Some(c) = GONE_UNDER.captures(truth) {
         let text = c["text"][1..c["text"].len() - 1].trim_end_matches("...").trim_end_matches('…').trim();
-        let dir = c["dir"].trim_end_matches('/');
-        if text.is_empty() || !crate::inside::stays_inside(dir) {
-            return None;
-        }
-        return Some(FileClaim {
-            path: format!("{dir}/**"),
-            spec: serde_json::json!({ "excludes": [text] }),
-            what: "recognised: text that must be gone from a directory".into(),
+        let dir = clue.files.resolve(c["dir"].trim_end_matches('/'))?;
+        let spec = serde_json::json!({ "excludes": [text] });
+        return (!text.is_empty()).then(|| {
+            (format!("{dir}/**"), spec, "recognised: text that must be gone from a directory".into())
         });
     }
     linked(clue)
 }
 
+/// The conditions for "`package` is listed in `file`": the name as a whole entry (never
+/// inside `requests-mock` or `[tool.pytest]`), and its version constraint when given.
+fn listed(text: &str, file: &str) -> serde_json::Value {
+    let (name, constraint) = match text.find(['<', '>', '=', '~', '^', '!']) {
+        Some(at) => (text[..at].trim(), Some(text[at..].trim())),
+        None => (text, None),
+    };
+    let name_pattern = regex::escape(name);
+    let pattern = match (file.ends_with(".json"), constraint) {
+        // package.json: a key of its dependencies, the version in its value.
+        (true, None) => format!(r#""{name_pattern}"\s*:"#),
+        (true, Some(version)) => format!(r#""{name_pattern}"\s*:\s*"{}""#, regex::escape(version)),
+        // pyproject.toml, requirements: an entry starting with the name, spaces around the operator free.
+        (false, None) => format!(r#"(^|["'\s,\[]){name_pattern}\s*(["'<>=!~;\[,@]|$)"#),
+        (false, Some(constraint)) => {
+            let operator: String = constraint.chars().take_while(|c| "<>=~^!".contains(*c)).collect();
+            let rest = regex::escape(constraint[operator.len()..].trim());
+            format!(r#"(^|["'\s,\[]){name_pattern}\s*{}\s*{rest}"#, regex::escape(&operator))
+        }
+    };
+    serde_json::json!({ "matches": [pattern] })
+}
+
+/// The regex for "`file` imports `name`": a Python `import name` (in a list too), `from name
+/// import`, or `from m import name`; a JavaScript or TypeScript import or require of the
+/// module `name`, or of the binding `name` when it is an identifier.
+fn imports(name: &str, python: bool) -> String {
+    let n = regex::escape(name);
+    if python {
+        return format!(
+            r"^\s*(import\s+([\w.]+(\s+as\s+\w+)?\s*,\s*)*{n}\b|from\s+{n}(\.[\w.]+)?\s+import\b|from\s+[\w.]+\s+import\s+\(?\s*(\w+(\s+as\s+\w+)?\s*,\s*)*{n}\b)"
+        );
+    }
+    let module = format!(r#"(from\s+|import\s*\(?\s*|require\(\s*)['"]{n}['"]"#);
+    match IDENTIFIER.is_match(name) {
+        true => {
+            format!(r"{module}|\bimport\s+(type\s+)?([\w$]+\s*,\s*)?(\{{[^}}]*\b{n}\b|{n}\b|\*\s+as\s+{n}\b)")
+        }
+        false => module,
+    }
+}
+
 /// The plan's key link that checks the wiring the truth describes: the truth says its
-/// file imports, calls or uses something, and names every word of the link's pattern, two
-/// at least ("`app.tsx` imports from '../lib/shot'" and `from '\.\./lib/shot'`).
-fn linked(clue: &Clue<'_>) -> Option<FileClaim> {
-    let wiring = WIRING.captures(clue.truth.trim())?;
-    let lower = clue.truth.to_lowercase();
+/// file imports, calls or uses something, says nothing else (no negation but a closing
+/// "not Y" it checks too, no second claim), and names, word for word, every word of the
+/// link's pattern, one at least beside `import` and `from` ("`app.tsx` imports from
+/// '../lib/shot'" and `from '\.\./lib/shot'`).
+fn linked(clue: &Clue<'_>) -> Option<(String, serde_json::Value, String)> {
+    let truth = clue.truth.trim();
+    let wiring = WIRING.captures(truth)?;
+    let not = NOT_TAIL.captures(truth);
+    let claim = not.as_ref().map_or(truth, |c| &truth[..c.get(0).map_or(truth.len(), |m| m.start())]);
+    if NEGATION.is_match(claim) || SECOND_CLAIM.is_match(claim) {
+        return None;
+    }
+    let tokens: Vec<String> = claim
+        .split_whitespace()
+        .map(|t| t.trim_matches(|c: char| "'\"`(),;:".contains(c)).trim_end_matches('.').to_lowercase())
+        .collect();
     let names = |link: &Link| base_name(&link.from) == base_name(&wiring["file"]);
     clue.files.links.iter().filter(|link| names(link)).find_map(|link| {
-        let path = clue.files.resolve(&link.from)?;
         let pattern = link.pattern.as_deref()?;
-        // `files: matches` takes the regex crate's syntax; a pattern only fancy-regex reads stays the key link's.
-        Regex::new(pattern).ok()?;
         let words = literal_words(pattern);
-        (words.len() >= 2 && words.iter().all(|w| lower.contains(&w.to_lowercase()))).then(|| FileClaim {
-            path,
-            spec: serde_json::json!({ "matches": [pattern] }),
-            what: format!("recognised: the plan's key link from {} to {}", link.from, link.to),
-        })
+        let named: Vec<&String> =
+            words.iter().filter(|w| !SYNTAX.contains(&w.to_lowercase().as_str())).collect();
+        if words.len() < 2 || named.is_empty() || !named.iter().all(|w| tokens.contains(&w.to_lowercase())) {
+            return None;
+        }
+        // `files: matches` takes the regex crate's syntax, compiled once per link.
+        if !link.compiles() {
+            return None;
+        }
+        let spec = match not.as_ref().and_then(|c| c.name("path").or(c.name("word"))) {
+            Some(gone) => serde_json::json!({ "matches": [pattern], "excludes": [gone.as_str()] }),
+            None => serde_json::json!({ "matches": [pattern] }),
+        };
+        let what = format!("recognised: the plan's key link from {} to {}", link.from, link.to);
+        Some((clue.files.resolve(&link.from)?, spec, what))
     })
 }
 
+/// The words of import syntax: a truth says "imports", not the words themselves.
+const SYNTAX: &[&str] = &["import", "from", "require", "use", "export", "mod", "include"];
+
 /// The words a regex matches literally, of three characters or more: `import \{ theme \}
 /// from "@scope/pkg"` gives `import`, `theme`, `from`, `@scope/pkg`. None for a regex with
-/// classes, groups or alternatives: the truth naming some of its words may claim more
-/// than one match of it shows.
+/// classes, groups, alternatives or counts: the truth naming some of its words may claim
+/// more than one match of it shows.
 fn literal_words(pattern: &str) -> Vec<String> {
     if ESCAPED.replace_all(pattern, "").contains(['[', '(', '|', '{']) {
         return Vec::new();
@@ -144,19 +212,109 @@ static WIRING: LazyLock<Regex> = LazyLock::new(|| {
         r"^{FILE} (?i:now )?(?i:imports|calls|uses|requires|references|re-exports|exports|registers|wires|mounts|reads|loads) "
     ))
 });
+/// A closing "not" naming a relative path or, in parentheses, one word.
+static NOT_TAIL: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)(?:,\s*not\s+(?:raw\s+|from\s+)?(?P<path>\.\.?/[\w./@-]+)(?:\s+paths?|\s+imports?)?|\(not\s+(?P<word>[\w.-]+)\))\s*\.?$",
+    )
+});
 /// "No 'from oldpkg' imports remain in src/newpkg/".
 static GONE_UNDER: LazyLock<Regex> = LazyLock::new(|| {
     regex(
         r#"^(?i:no) (?P<text>'[^']+'|"[^"]+"|`[^`]+`)(?: [\w-]+){0,2} (?i:remains?|is left|are left|appears?) (?i:in|under|anywhere in) `?(?P<dir>(?:[\w-][\w.-]*/)+)`?\.?$"#,
     )
 });
+static IDENTIFIER: LazyLock<Regex> = LazyLock::new(|| regex(r"^[A-Za-z_$][\w$]*$"));
+/// A second claim beside the wiring: "... and calls it at startup", "...; X is gone".
+static SECOND_CLAIM: LazyLock<Regex> = LazyLock::new(|| regex(r"(?i)\s(and|but|or|then|while|so)\s|;"));
 static AND_LIST: LazyLock<Regex> = LazyLock::new(|| regex(r",?\s+(?:and\s+)?|,"));
 static CLASS_ESCAPE: LazyLock<Regex> = LazyLock::new(|| regex(r"\\[a-zA-Z]"));
 static ESCAPED: LazyLock<Regex> = LazyLock::new(|| regex(r"\\(.)"));
 
 #[cfg(test)]
 mod tests {
-    use super::literal_words;
+    use regex::Regex;
+
+    use super::{file_claim, imports, listed, literal_words};
+    use crate::clue::plan_files::{Link, PlanFiles};
+    use crate::clue::{Clue, Project};
+
+    fn matches(pattern: &str, text: &str) -> bool {
+        Regex::new(pattern).unwrap().is_match(text)
+    }
+
+    #[test]
+    fn imports_are_found_however_they_are_written() {
+        let python = |name| imports(name, true);
+        for line in ["import uuid", "import os, uuid", "import os, uuid as u", "from uuid import uuid4"] {
+            assert!(matches(&python("uuid"), line), "{line}");
+        }
+        assert!(matches(&python("uuid4"), "from uuid import uuid4"));
+        assert!(matches(&python("uuid4"), "from uuid import (UUID, uuid4)"));
+        assert!(!matches(&python("uuid"), "import uuidx"));
+        let script = |name| imports(name, false);
+        assert!(matches(&script("React"), "import React from 'react'"));
+        assert!(matches(&script("useState"), "import { useState, useEffect } from 'react'"));
+        assert!(matches(&script("@/lib/db"), r#"import { db } from "@/lib/db";"#));
+        assert!(matches(&script("@/lib/db"), r#"const db = require("@/lib/db")"#));
+        assert!(!matches(&script("@/lib/db"), r#"import { db } from "@/lib/dbx""#));
+    }
+
+    #[test]
+    fn a_listed_package_is_a_whole_entry() {
+        let pattern = |text, file| listed(text, file)["matches"][0].as_str().unwrap().to_string();
+        let pytest = pattern("pytest", "pyproject.toml");
+        assert!(matches(&pytest, r#"dev = ["pytest>=8", "ruff"]"#));
+        assert!(!matches(&pytest, "[tool.pytest.ini_options]"));
+        assert!(!matches(&pytest, r#"dev = ["pytest-cov"]"#));
+        assert!(!matches(&pattern("requests", "pyproject.toml"), r#"dependencies = ["requests-mock"]"#));
+        assert!(matches(&pattern("gffutils>=0.13", "pyproject.toml"), r#"  "gffutils >= 0.13","#));
+        assert!(!matches(&pattern("gffutils>=0.13", "pyproject.toml"), r#"  "gffutils>=0.12","#));
+        assert!(matches(&pattern("react", "package.json"), r#"    "react": "^18.2.0","#));
+        assert!(!matches(&pattern("react", "package.json"), r#"    "react-dom": "^18.2.0","#));
+    }
+
+    #[test]
+    fn wiring_takes_the_key_link_only_for_a_plain_positive_claim() {
+        let link = Link::new(
+            "src/app/cli.py".into(),
+            "src/app/settings.py".into(),
+            Some(r"from app\.settings import load".into()),
+        );
+        let files = PlanFiles::new(["src/app/[id]/cli.py".to_string()], vec![link]);
+        let project = Project::default();
+        let claim = |truth| {
+            let clue =
+                Clue { truth, plan: &[], runners: &[], elsewhere: &[], files: &files, project: &project };
+            file_claim(&clue).map(|c| (c.path, c.spec.to_string()))
+        };
+        assert_eq!(
+            claim("cli.py imports load from app.settings (not oldsettings)"),
+            Some((
+                "src/app/cli.py".into(),
+                r#"{"excludes":["oldsettings"],"matches":["from app\\.settings import load"]}"#.into()
+            ))
+        );
+        for truth in [
+            "cli.py imports load from app.config instead of app.settings",
+            "cli.py no longer imports load from app.settings",
+            "cli.py imports load from app.settings and calls it at startup",
+            "cli.py imports load from app.settings1",
+        ] {
+            assert_eq!(claim(truth), None, "{truth}");
+        }
+        // A path with glob characters is named literally.
+        let page = PlanFiles::new(["app/[id]/page.tsx".to_string()], Vec::new());
+        let clue = Clue {
+            truth: "page.tsx imports db",
+            plan: &[],
+            runners: &[],
+            elsewhere: &[],
+            files: &page,
+            project: &project,
+        };
+        assert_eq!(file_claim(&clue).map(|c| c.path).as_deref(), Some("app/[[]id]/page.tsx"));
+    }
 
     #[test]
     fn a_patterns_literal_words_are_found() {

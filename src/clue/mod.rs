@@ -6,6 +6,7 @@ pub mod command;
 pub mod file_claim;
 pub mod job;
 pub mod plan_files;
+pub mod project;
 pub mod runner;
 pub mod verify;
 
@@ -17,6 +18,7 @@ pub use command::{judge, judge_named, names_program};
 pub use file_claim::file_claim;
 pub use job::{Claim, Job};
 pub use plan_files::PlanFiles;
+pub use project::Project;
 pub use runner::Runner;
 pub use verify::PlanCommand;
 
@@ -32,6 +34,8 @@ pub struct Clue<'a> {
     pub elsewhere: &'a [PlanCommand],
     /// The files and key links the plan names.
     pub files: &'a PlanFiles,
+    /// What the project's root says about where commands run.
+    pub project: &'a Project,
 }
 
 /// A backticked span of the truth and where it starts and ends.
@@ -83,11 +87,17 @@ impl<'a> Clue<'a> {
     /// Whether the words after `at` say a command succeeds and nothing more: "passes",
     /// "exits 0", "succeeds without errors", "finds no broken requirements", "passes
     /// after the refactor (no regressions)"; "passes and prints X" claims more.
-    pub fn succeeds_after(&self, at: usize) -> bool {
-        let after = &self.truth[at..];
-        // "no errors" is what success means; any other negation or claim in a tail is more.
-        let rest = FINE.replace_all(after, "");
-        SUCCESS.is_match(after) && !NEGATION.is_match(&rest) && !MORE.is_match(&rest)
+    /// For `command`, a linter that fails on any warning, "zero warnings" means success too.
+    pub fn succeeds_after(&self, at: usize, command: &str) -> bool {
+        let after = match FAILS_ON_WARNINGS.is_match(command) {
+            true => WARNINGS.replace_all(&self.truth[at..], "errors"),
+            false => self.truth[at..].into(),
+        };
+        // "no errors" is what success means; any other negation or claim in a tail is more,
+        // and so is a claim in parentheses: "(the test harness compiles)".
+        let rest = FINE.replace_all(&after, "");
+        let aside = ASIDE.captures_iter(&rest).any(|c| ASIDE_CLAIM.is_match(&c[0]));
+        SUCCESS.is_match(&after) && !NEGATION.is_match(&rest) && !MORE.is_match(&rest) && !aside
     }
 
     /// Whether the words after `at` start by saying it succeeds, whatever follows.
@@ -138,6 +148,12 @@ impl<'a> Clue<'a> {
         MEASURE.is_match(clause).then_some("with a measure its exit status does not show")
     }
 
+    /// The number of tests the truth says pass ("All 46 existing tests", "(337/337)"),
+    /// which no exit status shows.
+    pub fn test_count(&self) -> Option<&'a str> {
+        COUNT.captures(self.truth).and_then(|c| c.get(1).or_else(|| c.get(2))).map(|m| m.as_str())
+    }
+
     /// The job the truth says passes ("all tests pass", "the project builds", "TypeScript
     /// compiles"), when it says nothing else.
     pub fn job(&self) -> Option<Claim> {
@@ -156,7 +172,7 @@ pub fn regex(pattern: &str) -> Regex {
 }
 
 pub(crate) static SPAN: LazyLock<Regex> = LazyLock::new(|| regex(r"`([^`\n]+)`"));
-static NEGATION: LazyLock<Regex> = LazyLock::new(|| {
+pub(crate) static NEGATION: LazyLock<Regex> = LazyLock::new(|| {
     regex(
         r"(?i)\b(not|never|no longer|no|none|without|instead of|rather than|avoids?|removed?|drops?|dropped|replaced?|nor|neither|cannot|stops?|disallow\w*|forbid\w*|prevents?|blocks?|rejects?|missing|absent|lacks?|lacking|unavailable|rarely|seldom|sometimes|occasionally|intermittently|flaky|yet)\b|n't\b",
     )
@@ -170,6 +186,24 @@ static SUCCESS: LazyLock<Regex> = LazyLock::new(|| {
     ))
 });
 static PURPOSE: LazyLock<Regex> = LazyLock::new(|| regex(r"(?i)^\s*(to\s+[^,;]*)?[.!]?\s*$"));
+static COUNT: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)\b(\d[\d,]*\+?(?:/\d[\d,]*)?)\s+(?:[\w-]+\s+){0,3}?(?:tests?|specs?|test cases?)\b|\((\d[\d,]*\+?(?:/\d[\d,]*)?)(?:\s+tests?)?[,)]",
+    )
+});
+static ASIDE: LazyLock<Regex> = LazyLock::new(|| regex(r"\([^()]*\)"));
+static ASIDE_CLAIM: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)\b(compiles?|pass(es)?|works?|exists?|runs?|is|are|has|have|contains?|covers?|includes?|except\w*|exclud\w*|skip\w*|only)\b",
+    )
+});
+/// Linters whose exit status is not 0 on any warning they find.
+static FAILS_ON_WARNINGS: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"^((uv|poetry|pdm|hatch) run |python3? -m |uvx |npx )?(ruff( check)?|flake8|pylint|shellcheck|actionlint|hadolint|yamllint -s)(\s|$)|\bclippy\b.*\s-D\s*warnings\b|\beslint\b.*--max-warnings[ =]0\b",
+    )
+});
+static WARNINGS: LazyLock<Regex> = LazyLock::new(|| regex(r"\bwarnings?\b"));
 /// What success means, said with a negation: "no errors", "zero regressions".
 static FINE: LazyLock<Regex> = LazyLock::new(|| {
     regex(

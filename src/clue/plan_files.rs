@@ -2,6 +2,13 @@
 //! that a truth's bare `storage.py` becomes the path the plan means, and its key links,
 //! the plan's own checks of wiring a truth may describe.
 
+use std::cell::OnceCell;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::regex;
+
 /// A key link of the plan: a file, what it links to, and the regex that finds the link.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Link {
@@ -11,6 +18,25 @@ pub struct Link {
     pub to: String,
     /// The regex, when the plan gives one.
     pub pattern: Option<String>,
+    /// Whether the regex crate compiles it, small, once asked.
+    compiles: OnceCell<bool>,
+}
+
+impl Link {
+    /// A key link.
+    pub fn new(from: String, to: String, pattern: Option<String>) -> Link {
+        Link { from, to, pattern, compiles: OnceCell::new() }
+    }
+
+    /// Whether its pattern compiles with the regex crate (as `files: matches` does) within
+    /// a megabyte: compiled once, however many truths ask.
+    pub fn compiles(&self) -> bool {
+        *self.compiles.get_or_init(|| {
+            self.pattern
+                .as_deref()
+                .is_some_and(|p| regex::RegexBuilder::new(p).size_limit(1 << 20).build().is_ok())
+        })
+    }
 }
 
 /// The paths and key links a plan names.
@@ -19,6 +45,8 @@ pub struct PlanFiles {
     paths: Vec<String>,
     /// The key links written as maps.
     pub links: Vec<Link>,
+    /// The scripts the plan's text runs by their path (`node bin/tool.cjs`, `./scripts/x.sh`).
+    scripts: Vec<String>,
 }
 
 impl PlanFiles {
@@ -28,18 +56,40 @@ impl PlanFiles {
         let mut paths: Vec<String> = paths
             .into_iter()
             .map(|p| p.trim().trim_start_matches("./").trim_end_matches('/').to_string())
-            .filter(|p| crate::inside::stays_inside(p) && !p.starts_with('~'))
+            .filter(|p| project_path(p))
             .collect();
         paths.sort();
         paths.dedup();
-        PlanFiles { paths, links }
+        PlanFiles { paths, links, scripts: Vec::new() }
+    }
+
+    /// These, and the scripts `text` (the plan's body) runs by their path.
+    pub fn with_scripts(mut self, text: &str) -> PlanFiles {
+        self.scripts = SCRIPT_RUN.captures_iter(text).map(|c| c["path"].to_string()).collect();
+        self.scripts.sort();
+        self.scripts.dedup();
+        self
+    }
+
+    /// The script the plan runs by its path for `program` ("bgsd-tools": `bin/bgsd-tools.cjs`):
+    /// then `program` alone may not be on PATH.
+    pub fn script_for(&self, program: &str) -> Option<&str> {
+        self.scripts.iter().map(String::as_str).find(|path| {
+            let name = base_name(path);
+            name == program || name.rsplit_once('.').is_some_and(|(stem, _)| stem == program)
+        })
+    }
+
+    /// Whether the plan names `path` among its files, so that it may make it.
+    pub fn makes(&self, path: &str) -> bool {
+        self.paths.iter().any(|p| p == path)
     }
 
     /// The project path a truth means by `name`: as written when it has a directory, else
     /// the one path of the plan with that file name, else `name` at the root; none when
     /// the plan names several files of that name, or the path leaves the project.
     pub fn resolve(&self, name: &str) -> Option<String> {
-        if !crate::inside::stays_inside(name) || name.starts_with('~') {
+        if !project_path(name) {
             return None;
         }
         if name.contains('/') {
@@ -52,6 +102,35 @@ impl PlanFiles {
             (Some(_), Some(_)) => None,
         }
     }
+}
+
+/// A script run through its interpreter or by its path.
+static SCRIPT_RUN: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?:\b(?:node|bun|deno run|python3?|uv run|bash|sh)\s+|(?:^|[\s`(])\./)(?P<path>(?:[\w.-]+/)*[\w.-]+\.(?:c?js|mjs|ts|py|sh)|(?:[\w.-]+/)+[\w.-]+)",
+    )
+});
+
+/// Whether `path` may name a file of the project: relative, not through `..`, not from a
+/// home (`~`) or a drive (`C:/`), with `/` separators.
+fn project_path(path: &str) -> bool {
+    crate::inside::stays_inside(path)
+        && !path.starts_with('~')
+        && !path.contains('\\')
+        && !DRIVE.is_match(path)
+}
+
+static DRIVE: LazyLock<Regex> = LazyLock::new(|| regex(r"^[A-Za-z]:"));
+
+/// `path` as a `files:` key that names it alone: `[`, `*` and `?` (a Next.js `app/[id]/`)
+/// are matched literally.
+pub fn literal_key(path: &str) -> String {
+    path.chars()
+        .map(|c| match c {
+            '[' | '*' | '?' => format!("[{c}]"),
+            c => c.to_string(),
+        })
+        .collect()
 }
 
 /// The last component of `path`.
@@ -77,6 +156,12 @@ mod tests {
         assert_eq!(files.resolve("../secrets.txt"), None);
         assert_eq!(files.resolve("/etc/passwd"), None);
         assert_eq!(files.resolve("~/.bashrc"), None);
+        assert_eq!(files.resolve("C:/Users/me/storage.py"), None);
+        assert_eq!(files.resolve("src\\storage.py"), None);
         assert_eq!(files.resolve("cli.py").as_deref(), Some("cli.py"));
+        let files = files.with_scripts("Run `node bin/acme-tools.cjs runtime` and ./scripts/doctor.sh");
+        assert_eq!(files.script_for("acme-tools"), Some("bin/acme-tools.cjs"));
+        assert_eq!(files.script_for("doctor"), Some("scripts/doctor.sh"));
+        assert_eq!(files.script_for("acme"), None);
     }
 }

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use serde::de;
 
 use super::{Context, Item, ItemName, Kind, Proposal, Rank};
+use crate::clue::job::{does, job_end};
 use crate::clue::{Claim, Clue, Job, PlanCommand, judge, judge_named, names_program};
 use crate::duration;
 use crate::exec::Capture;
@@ -235,7 +236,12 @@ fn proposed(clue: &Clue<'_>) -> Option<Proposal> {
                 continue;
             }
         };
-        if !(clue.succeeds_after(end) || clue.run_before(start) && clue.purpose_after(end)) {
+        let program = command.split_whitespace().next().unwrap_or_default();
+        if let Some(script) = clue.files.script_for(program).filter(|_| !names_program(program)) {
+            note.get_or_insert_with(|| Proposal::note(format!("the plan runs `{program}` as `{script}`, so it may not be on PATH: `run:` it as the plan does")));
+            continue;
+        }
+        if !(clue.succeeds_after(end, &command) || clue.run_before(start) && clue.purpose_after(end)) {
             note.get_or_insert_with(|| match clue.negated_after(end) && !clue.succeeds_after_words(end) {
                 true => Proposal::note(format!("the truth says `{text}` is not run or used: write a check that it is not")),
                 false => Proposal::note(format!("the truth says more of `{text}` than that it succeeds: `run:` it and check the rest (`stdout:`, `files:`), or split the truth")),
@@ -251,9 +257,9 @@ fn proposed(clue: &Clue<'_>) -> Option<Proposal> {
             continue;
         }
         accepted.push(command.clone());
-        found.push(match clue.plan.iter().find(|p| as_planned(&p.command, &command)) {
-            Some(plan) => Proposal::new("run", plan.command.clone().into(), format!("from {}", plan.from), Rank::Plan),
-            None => Proposal::new("run", command.into(), "from the truth's own words", Rank::Truth),
+        found.push(match planned(clue, &command) {
+            Some(plan) => from_plan(clue, plan),
+            None => run(clue, &command, "from the truth's own words".into(), Rank::Truth),
         });
     }
     match found.len() {
@@ -270,34 +276,41 @@ fn proposed(clue: &Clue<'_>) -> Option<Proposal> {
 /// other plans run for it most often; else why there is none.
 fn job_command(clue: &Clue<'_>, claim: &Claim) -> Proposal {
     let job = claim.job;
-    let planned = |command: &str| clue.plan.iter().find(|p| as_planned(&p.command, command));
     if let Some(via) = claim.via.as_deref().and_then(|via| judge(via).ok()) {
-        return match planned(&via) {
-            Some(plan) => Proposal::new("run", plan.command.clone().into(), format!("from {}", plan.from), Rank::Plan),
-            None => Proposal::new("run", via.into(), "from the truth's own words", Rank::Truth),
+        return match planned(clue, &via) {
+            Some(plan) => from_plan(clue, plan),
+            None => run(clue, &via, "from the truth's own words".into(), Rank::Truth),
         };
     }
-    if let Some(plan) = clue.plan.iter().find(|p| claim.fits(&p.command) && claim.narrows_to(&p.command)) {
-        return Proposal::new("run", plan.command.clone().into(), format!("from {}", plan.from), Rank::Plan);
-    }
-    if !claim.within_whole() {
-        return Proposal::note(format!(
-            "the truth names what to {job} ({}), and no command of the plan does that alone: write the command",
-            claim.scope.join(" ")
-        ));
+    let mut narrow = clue.plan.iter().filter(|p| claim.fits(&p.command) && claim.narrows_to(&p.command));
+    if let Some(plan) = narrow.clone().find(|p| !p.moved).or_else(|| narrow.next()) {
+        return from_plan(clue, plan);
     }
     // Of equal commands, the one naming the truth's words ("the full pytest suite").
-    let whole = |p: &&PlanCommand| claim.fits(&p.command) && runs_it_all(&p.command, job);
+    let runs_all = |p: &PlanCommand| claim.fits(&p.command) && runs_it_all(&p.command, job) && claim.within_whole(&p.command);
+    let whole = |p: &&PlanCommand| !p.moved && runs_all(p);
+    // Where the plan runs the job in another directory, no other command is its check.
+    if let Some(plan) = clue.plan.iter().find(|p| p.moved && runs_all(p))
+        && !clue.plan.iter().any(|p| whole(&p))
+    {
+        return from_plan(clue, plan);
+    }
     let named = |p: &&PlanCommand| claim.scope.iter().any(|w| p.command.contains(w.as_str()));
     let mut whole_plan = clue.plan.iter().filter(whole);
     let chosen = match whole_plan.clone().find(named).or_else(|| whole_plan.next()) {
         Some(plan) => Some((plan.command.clone(), format!("from {}", plan.from), Rank::Plan)),
-        None => match clue.runners.iter().find(|r| r.job == job && claim.fits(&r.command)) {
+        None => match clue.runners.iter().find(|r| r.job == job && claim.fits(&r.command) && claim.within_whole(&r.command)) {
             Some(runner) => Some((runner.command.clone(), format!("recognised: the project's {job} runner, from {}", runner.from), Rank::Runner)),
-            None => usual(clue, &whole).map(|plan| (plan.command.clone(), format!("recognised: the {job} command the project's plans run, as in {}", plan.from), Rank::Runner)),
+            None => usual(clue, claim, &whole).map(|plan| (plan.command.clone(), format!("recognised: the {job} command the project's plans run, as in {}", plan.from), Rank::Runner)),
         },
     };
     let Some((command, from, rank)) = chosen else {
+        if !claim.scope.is_empty() {
+            return Proposal::note(format!(
+                "the truth names what to {job} ({}), and no command of the plan does just that: write the command",
+                claim.scope.join(" ")
+            ));
+        }
         return Proposal::note(format!("no {job} runner found (Makefile, Cargo.toml, pyproject.toml with pytest, ruff or mypy, package.json scripts, tsconfig.json, gradlew, the other plans' verify steps): write the command"));
     };
     // Say that the whole job runs for a part, unless the command itself names the part.
@@ -309,12 +322,51 @@ fn job_command(clue: &Clue<'_>, claim: &Claim) -> Proposal {
         (false, Job::Build) => format!("{from}; it builds the whole project, the {part} included"),
         (false, _) => format!("{from}; it checks the whole project, the {part} included"),
     };
+    run(clue, &command, because, rank)
+}
+
+/// The plan's command that runs `command` as it is (see [`as_planned`]), one run at the
+/// root first.
+fn planned<'a>(clue: &Clue<'a>, command: &str) -> Option<&'a PlanCommand> {
+    clue.plan.iter().filter(|p| as_planned(&p.command, command)).min_by_key(|p| p.moved)
+}
+
+/// `run:` the plan's command, or, when the plan runs it in another directory, why not.
+fn from_plan(clue: &Clue<'_>, plan: &PlanCommand) -> Proposal {
+    match plan.moved {
+        true => Proposal::note(format!(
+            "the plan runs `{}` in another directory ({}): `run:` it there, as `cd DIR && {}`",
+            plan.command, plan.from, plan.command
+        )),
+        false => run(clue, &plan.command, format!("from {}", plan.from), Rank::Plan),
+    }
+}
+
+/// `run: command`, or why it is no check at the project's root.
+fn run(clue: &Clue<'_>, command: &str, because: String, rank: Rank) -> Proposal {
+    if let Some(why) = clue.project.unfit(command, clue.files) {
+        return Proposal::note(why);
+    }
+    let because = match clue.test_count().filter(|_| does(command, Job::Test)) {
+        Some(count) => format!("{because}; the count ({count}) is not checked"),
+        None => because,
+    };
     Proposal::new("run", command.into(), because, rank)
 }
 
-/// The command for a job the project's other plans run most often; the first written
-/// among equals.
-fn usual<'a>(clue: &Clue<'a>, whole: &impl Fn(&&PlanCommand) -> bool) -> Option<&'a PlanCommand> {
+/// The command for a job the project's other plans run most often, the first written
+/// among equals; none when they run it two ways (`cargo test` in `src-tauri/` and `npx
+/// vitest run` at the root: which one a truth means, only its plan can say) or in another
+/// directory.
+fn usual<'a>(clue: &Clue<'a>, claim: &Claim, whole: &impl Fn(&&PlanCommand) -> bool) -> Option<&'a PlanCommand> {
+    let job = claim.job;
+    // `npx tsc` and `tsc`, `uv run pytest` and `pytest` are one runner.
+    let runner = |p: &PlanCommand| job_end(&p.command, job).map(|end| WRAPPER.replace(p.command[..end].trim(), "").into_owned());
+    let mut fitting = clue.elsewhere.iter().filter(|p| claim.fits(&p.command));
+    let first = fitting.clone().next().and_then(runner)?;
+    if fitting.any(|p| p.moved || runner(p).as_deref() != Some(first.as_str())) {
+        return None;
+    }
     let usual: Vec<&PlanCommand> = clue.elsewhere.iter().filter(whole).collect();
     let mut uses: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     usual.iter().for_each(|p| *uses.entry(p.command.as_str()).or_default() += 1);
@@ -330,7 +382,7 @@ fn runs_it_all(command: &str, job: Job) -> bool {
         "-k", "-m", "-p", "--package", "--ignored", "--include-ignored", "--lf", "--last-failed", "--exact", "--test",
         "--bin", "--lib", "-t", "--testNamePattern", "--filter", "--grep", "-g", "--", "--example", "--doc",
     ];
-    let Some(end) = crate::clue::job::job_end(command, job) else { return false };
+    let Some(end) = job_end(command, job) else { return false };
     command[end..].split_whitespace().all(|w| {
             let flag = w.split('=').next().unwrap_or(w);
             let top = w.trim_start_matches("./").trim_end_matches('/');
@@ -349,6 +401,9 @@ fn as_planned(planned: &str, command: &str) -> bool {
     runner && (after.is_empty() || after.starts_with(' ')) && after.split_whitespace().all(|w| w.starts_with('-'))
 }
 
+static WRAPPER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^((npx|bunx)(\s+--no-install)?|pnpm\s+exec|(uv|poetry|pdm|hatch)\s+run|python3?\s+-m)\s+").expect("constant regex")
+});
 static FLAKE_CHECK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\bnix flake check\b").expect("constant regex"));
 
 fn check(spec: &Run, ctx: &Context<'_>) -> Findings {
@@ -451,15 +506,18 @@ mod tests {
     use crate::probe::Rank;
 
     fn propose(truth: &str, plan: &[(&str, &str)], runners: &[(Job, &str)]) -> Option<(String, Rank)> {
-        let plan: Vec<PlanCommand> = plan.iter().map(|(c, f)| PlanCommand { command: c.to_string(), from: f.to_string() }).collect();
+        let plan: Vec<PlanCommand> = plan.iter().map(|(c, f)| PlanCommand { command: c.to_string(), from: f.to_string(), moved: false }).collect();
         let runners: Vec<Runner> = runners.iter().map(|(job, c)| Runner { job: *job, command: c.to_string(), from: "Makefile" }).collect();
-        proposed(&Clue { truth, plan: &plan, runners: &runners, elsewhere: &[], files: &Default::default() }).map(|p| (p.yaml, p.rank))
+        proposed(&Clue { truth, plan: &plan, runners: &runners, elsewhere: &[], files: &Default::default(), project: &Default::default() }).map(|p| (p.yaml, p.rank))
     }
 
     #[test]
     fn a_command_the_truth_says_succeeds_is_proposed() {
         assert_eq!(propose("`uv sync` succeeds without errors", &[], &[]), Some(("run: \"uv sync\"".into(), Rank::Truth)));
         assert_eq!(propose("`pip check` finds no broken requirements", &[], &[]), Some(("run: \"pip check\"".into(), Rank::Truth)));
+        // A linter that fails on any warning: "zero warnings" is its exit status; not so for a build.
+        assert_eq!(propose("`uv run ruff check .` exits with zero warnings", &[], &[]), Some(("run: \"uv run ruff check .\"".into(), Rank::Truth)));
+        assert_eq!(propose("`cargo build` exits with zero warnings", &[], &[]).map(|p| p.1), Some(Rank::Note));
         assert_eq!(propose("nix flake check passes", &[], &[]), Some(("run: \"nix flake check\"".into(), Rank::Truth)));
         // Named twice (the words, and the truth's first words), run once, as the plan runs it.
         let plan = [("nix flake check -L", "<verify> of task 1")];

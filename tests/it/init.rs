@@ -102,12 +102,9 @@ fn without_a_runner_file_tests_take_the_command_the_other_plans_run_most() {
     };
     let project = Project::new()
         .file(".planning/phases/02-api/02-02-PLAN.md", truths)
-        // Beside it, and in another phase: `npm test` twice, `npx vitest run` once.
-        .file(".planning/phases/02-api/02-01-PLAN.md", verify(&["npx vitest run", "npm test"]))
-        .file(
-            ".planning/phases/01-setup/01-01-PLAN.md",
-            verify(&["npm test", "npx vitest run tests/a.test.ts"]),
-        )
+        // Beside it, and in another phase: `npm test` twice, `npm test --silent` once.
+        .file(".planning/phases/02-api/02-01-PLAN.md", verify(&["npm test --silent", "npm test"]))
+        .file(".planning/phases/01-setup/01-01-PLAN.md", verify(&["npm test", "npm test -- tests/a.test.ts"]))
         // Not a plan, a FIFO named like one, and a link to a plan elsewhere: none is read.
         .file(".planning/phases/01-setup/NOTES.md", verify(&["make test"]))
         .file("vendor/other/01-01-PLAN.md", verify(&["make test"]));
@@ -129,6 +126,72 @@ fn without_a_runner_file_tests_take_the_command_the_other_plans_run_most() {
     // Nothing builds in the other plans: a note, never a guess.
     assert!(
         out.stdout.contains("- truth: \"The project builds\"\n    manual: \"TODO: no build runner found"),
+        "{}",
+        out.stdout
+    );
+    // Plans that test two ways (`cargo test` in a subdirectory, vitest at the root): which
+    // one a truth means, only its own plan can say.
+    let project = project.file(
+        ".planning/phases/01-setup/01-06-PLAN.md",
+        verify(&["cd src-tauri && cargo test", "npx vitest run"]),
+    );
+    let out = project.run(&["init", "--plan", ".planning/phases/02-api/02-02-PLAN.md", "--out", "-"]);
+    assert!(
+        out.stdout.contains("- truth: \"All tests pass\"\n    manual: \"TODO: no test runner found"),
+        "{}",
+        out.stdout
+    );
+    // Its own plan runs the tests in a subdirectory: that, never another command.
+    let project = project.file(
+        ".planning/phases/02-api/02-02-PLAN.md",
+        format!("{truths}{}", verify(&["cd web && npm test"])),
+    );
+    let out = project.run(&["init", "--plan", ".planning/phases/02-api/02-02-PLAN.md", "--out", "-"]);
+    assert!(
+        out.stdout.contains("- truth: \"All tests pass\"\n    manual: \"TODO: the plan runs `npm test` in another directory (<verify> of task 1): `run:` it there, as `cd DIR && npm test`\""),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn in_a_checkout_a_command_is_proposed_only_where_it_can_run() {
+    let plan = |made: &str| {
+        format!(
+            "---\nphase: 01\nfiles_modified: [{made}]\nmust_haves:\n  truths:\n    - \"All tests pass\"\n    - \"`cargo build` succeeds\"\n    - \"TypeScript compiles without errors\"\n---\n<task>\n<verify>npm test</verify>\n</task>\n<task>\n<verify>npx tsc --noEmit</verify>\n</task>\n"
+        )
+    };
+    // A solution-style tsconfig.json: `tsc --noEmit` on it checks no file.
+    let tsconfig = r#"{ "files": [], "references": [{ "path": "./tsconfig.app.json" }] }"#;
+    let project = Project::new().file("PLAN.md", plan("src/app.ts")).file("tsconfig.json", tsconfig);
+    // Not a checkout: the root says nothing of where commands run.
+    let out = project.run(&["init", "--plan", "PLAN.md", "--out", "-"]);
+    assert!(out.stdout.contains("- truth: \"All tests pass\"\n    run: \"npm test\""), "{}", out.stdout);
+    crate::support::git(project.root(), &["init", "-q"]);
+    let out = project.run(&["init", "--plan", "PLAN.md", "--out", "-"]);
+    assert_eq!(out.code, 0, "{}", out.all());
+    for (truth, why) in [
+        (
+            "All tests pass",
+            "`npm test` needs package.json at the project root, and there is none: run it where it is",
+        ),
+        ("`cargo build` succeeds", "`cargo build` needs Cargo.toml at the project root"),
+        (
+            "TypeScript compiles without errors",
+            "the root tsconfig.json lists no files (it only references others), so `npx tsc --noEmit` checks nothing",
+        ),
+    ] {
+        assert!(
+            out.stdout.contains(&format!("- truth: \"{truth}\"\n    manual: \"TODO: {why}")),
+            "{truth}:\n{}",
+            out.stdout
+        );
+    }
+    // The plan makes package.json: then `npm test` will run.
+    let project = project.file("PLAN.md", plan("package.json"));
+    let out = project.run(&["init", "--plan", "PLAN.md", "--out", "-"]);
+    assert!(
+        out.stdout.contains("- truth: \"All tests pass\"\n    run: \"npm test\"   # from <verify> of task 1"),
         "{}",
         out.stdout
     );

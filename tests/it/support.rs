@@ -195,17 +195,29 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// Runs envtruth and returns its output and its peak memory in MiB (wait4's rusage).
-#[expect(clippy::zombie_processes, reason = "reaped by wait4, which also reports its peak memory")]
+/// Runs envtruth and returns its output and its own peak memory in MiB: the high-water
+/// mark of its address space (`VmHWM`), read until it exits. wait4's `ru_maxrss` would be at
+/// least the size of this test process when it spawned envtruth (Linux keeps the larger of
+/// the two across exec), and other tests running in this process make that large.
 pub fn run_measured(project: &Project, args: &[&str]) -> (String, i64) {
-    let child = project.command(args).stdout(std::process::Stdio::piped()).spawn().expect("spawn");
-    let pid = child.id() as libc::pid_t;
-    let mut stdout = child.stdout.expect("stdout");
-    let mut text = String::new();
-    std::io::Read::read_to_string(&mut stdout, &mut text).expect("read");
-    let mut status = 0;
-    // SAFETY: plain FFI calls on our own child; rusage is a zeroed POD struct.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    assert_eq!(unsafe { libc::wait4(pid, &mut status, 0, &mut usage) }, pid);
-    (text, usage.ru_maxrss / 1024)
+    let mut child = project.command(args).stdout(std::process::Stdio::piped()).spawn().expect("spawn");
+    let mut stdout = child.stdout.take().expect("stdout");
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut stdout, &mut text).expect("read");
+        text
+    });
+    let status = format!("/proc/{}/status", child.id());
+    let mut peak_kib = 0;
+    while child.try_wait().expect("wait").is_none() {
+        let high_water = std::fs::read_to_string(&status).ok().and_then(|text| {
+            let line = text.lines().find(|l| l.starts_with("VmHWM:"))?;
+            line.split_whitespace().nth(1)?.parse::<i64>().ok()
+        });
+        peak_kib = peak_kib.max(high_water.unwrap_or(0));
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    // A measure that read nothing would pass any bound.
+    assert!(peak_kib > 0, "no sample of envtruth's memory was read from {status}");
+    (reader.join().expect("reader"), peak_kib / 1024)
 }

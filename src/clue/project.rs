@@ -1,0 +1,126 @@
+//! Where a command can run as a check, from what the project's root holds: `npm test` in a
+//! checkout without a package.json at its root runs nowhere (the plan's author ran it in a
+//! subdirectory), and `tsc --noEmit` under a tsconfig.json that lists no files checks
+//! nothing.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::plan_files::PlanFiles;
+use super::regex;
+use crate::inside::{Located, locate};
+
+/// What the project's root says about where commands run.
+#[derive(Debug, Clone, Default)]
+pub struct Project {
+    /// The root; none when unknown.
+    root: Option<PathBuf>,
+    /// The names at the root of a checkout (a git work tree); none when the root is no
+    /// checkout, and then nothing is known of what it lacks.
+    root_names: Option<HashSet<String>>,
+    /// Whether the root tsconfig.json lists no files and only references others.
+    tsconfig_lists_nothing: bool,
+}
+
+impl Project {
+    /// What the root at `root` holds.
+    pub fn read(root: &Path) -> Project {
+        let root_names = root.join(".git").exists().then(|| {
+            std::fs::read_dir(root)
+                .map(|entries| {
+                    entries.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect()
+                })
+                .unwrap_or_default()
+        });
+        let tsconfig = crate::bounded::read(&root.join("tsconfig.json")).ok().flatten().unwrap_or_default();
+        let tsconfig = String::from_utf8_lossy(&tsconfig);
+        let tsconfig_lists_nothing = NO_FILES.is_match(&tsconfig) && tsconfig.contains("\"references\"");
+        Project { root: Some(root.to_path_buf()), root_names, tsconfig_lists_nothing }
+    }
+
+    /// Whether `path` (relative to the root) leads outside it through a link: a check may
+    /// not name it.
+    pub fn leads_outside(&self, path: &str) -> bool {
+        self.root.as_ref().is_some_and(|root| matches!(locate(root, path), Located::Outside(_)))
+    }
+
+    /// Why `command` is no check at the project's root: the file it needs is not there and
+    /// the plan (`planned`) does not make it, or it would check nothing.
+    pub fn unfit(&self, command: &str, planned: &PlanFiles) -> Option<String> {
+        if self.tsconfig_lists_nothing && BARE_TSC.is_match(command) {
+            return Some(format!(
+                "the root tsconfig.json lists no files (it only references others), so `{command}` checks nothing: write `tsc -b` or `tsc -p <config> --noEmit`"
+            ));
+        }
+        let names = self.root_names.as_ref()?;
+        let (_, needs) = NEEDS.iter().find(|(pattern, _)| pattern.is_match(command))?;
+        let made = |name: &str| names.contains(name) || planned.makes(name);
+        if needs.iter().any(|name| made(name)) {
+            return None;
+        }
+        Some(format!(
+            "`{command}` needs {} at the project root, and there is none: run it where it is (`run: \"cd DIR && {command}\"`)",
+            needs[0]
+        ))
+    }
+}
+
+/// The file at the root a command needs, by the command's start.
+static NEEDS: LazyLock<Vec<(Regex, &'static [&'static str])>> = LazyLock::new(|| {
+    let table: [(&str, &'static [&'static str]); 10] = [
+        (r"^(npm|pnpm|yarn)\s|^bun\s+run\b", &["package.json"]),
+        (r"^cargo\s", &["Cargo.toml"]),
+        (r"^go\s+(test|build|vet)\b", &["go.mod", "go.work"]),
+        (r"^(\./)?gradlew\s", &["gradlew"]),
+        (r"^gradle\s", &["build.gradle", "build.gradle.kts", "settings.gradle", "settings.gradle.kts"]),
+        (r"^(\./mvnw|mvn)\s", &["pom.xml"]),
+        (r"^make(\s|$)", &["Makefile", "makefile", "GNUmakefile"]),
+        (r"^just(\s|$)", &["justfile", "Justfile", ".justfile"]),
+        (r"^(uv\s+(sync|lock)|poetry\s)", &["pyproject.toml"]),
+        (r"^nix\s+flake\s", &["flake.nix"]),
+    ];
+    table.into_iter().map(|(pattern, needs)| (regex(pattern), needs)).collect()
+});
+/// `tsc` on the root config: no `-p`, `--project`, `-b` or `--build`.
+static BARE_TSC: LazyLock<Regex> = LazyLock::new(|| {
+    regex(r"^(npx\s+(--no-install\s+)?)?tsc(\s+--noEmit|\s+--pretty|\s+--incremental)*\s*$")
+});
+static NO_FILES: LazyLock<Regex> = LazyLock::new(|| regex(r#""files"\s*:\s*\[\s*\]"#));
+
+#[cfg(test)]
+mod tests {
+    use super::Project;
+    use crate::clue::plan_files::PlanFiles;
+
+    #[test]
+    fn a_checkout_without_the_file_a_command_needs_is_no_place_to_run_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let project = |files: &[&str]| {
+            for file in files {
+                std::fs::write(dir.path().join(file), "").unwrap();
+            }
+            Project::read(dir.path())
+        };
+        let none = PlanFiles::default();
+        // No checkout: nothing is known.
+        assert_eq!(project(&[]).unfit("npm test", &none), None);
+        std::fs::create_dir(dir.path().join(".git")).unwrap();
+        assert!(project(&[]).unfit("npm test", &none).unwrap().contains("needs package.json"));
+        assert!(project(&[]).unfit("cargo test", &none).unwrap().contains("needs Cargo.toml"));
+        assert_eq!(project(&[]).unfit("pytest -q", &none), None);
+        // The plan makes it.
+        let planned = PlanFiles::new(["package.json".to_string()], Vec::new());
+        assert_eq!(project(&[]).unfit("npm test", &planned), None);
+        assert_eq!(project(&["Cargo.toml"]).unfit("cargo test", &none), None);
+        std::fs::write(
+            dir.path().join("tsconfig.json"),
+            r#"{ "files": [], "references": [{ "path": "./tsconfig.app.json" }] }"#,
+        )
+        .unwrap();
+        assert!(project(&[]).unfit("npx tsc --noEmit", &none).unwrap().contains("checks nothing"));
+        assert_eq!(project(&[]).unfit("npx tsc -p tsconfig.app.json --noEmit", &none), None);
+    }
+}
