@@ -188,7 +188,7 @@ static SUCCESS: LazyLock<Regex> = LazyLock::new(|| {
 static PURPOSE: LazyLock<Regex> = LazyLock::new(|| regex(r"(?i)^\s*(to\s+[^,;]*)?[.!]?\s*$"));
 static COUNT: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"(?i)\b(\d[\d,]*\+?(?:/\d[\d,]*)?)\s+(?:[\w-]+\s+){0,3}?(?:tests?|specs?|test cases?)\b|\((\d[\d,]*\+?(?:/\d[\d,]*)?)(?:\s+tests?)?[,)]",
+        r"(?i)\b(\d[\d,]*\+?(?:/\d[\d,]*)?)\s+(?:[^\s()]+\s+){0,3}?(?:tests?|specs?|test cases?)\b|\((\d[\d,]*\+?(?:/\d[\d,]*)?)(?:\s+tests?)?[,)]",
     )
 });
 static ASIDE: LazyLock<Regex> = LazyLock::new(|| regex(r"\([^()]*\)"));

@@ -548,6 +548,10 @@ mod tests {
         let plan = [("pytest tests/test_one.py", "<verify> of task 1"), ("python -m pytest tests/ -q", "<verification>")];
         assert_eq!(propose("All tests pass", &plan, &[]), Some(("run: \"python -m pytest tests/ -q\"".into(), Rank::Plan)));
         assert_eq!(propose("All existing tests pass", &[], &[(Job::Test, "make test")]), Some(("run: \"make test\"".into(), Rank::Runner)));
+        // A count is said to be unchecked, whatever stands between it and "tests".
+        let plan = [("pytest tests/test_store.py -x", "<verify> of task 1")];
+        let counted = proposed(&Clue { truth: "All 9 existing test_store.py tests still pass", plan: &plan.map(|(c, f)| PlanCommand { command: c.into(), from: f.into(), moved: false }), runners: &[], elsewhere: &[], files: &Default::default(), project: &Default::default() });
+        assert_eq!(counted.map(|p| p.because).as_deref(), Some("from <verify> of task 1; the count (9) is not checked"));
         assert_eq!(propose("All tests pass", &[], &[]).map(|p| p.1), Some(Rank::Note));
         assert_eq!(propose("All new tests fail (red phase)", &[], &[(Job::Test, "make test")]), None);
     }
