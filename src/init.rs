@@ -23,6 +23,7 @@ use crate::plan::{Plan, Written};
 use crate::probe::{KINDS, Proposal, Rank};
 use crate::secret::Secrets;
 use crate::spec::ShellSpec;
+use crate::vars;
 
 /// What `init` made: the check file's text, and where it goes (None: stdout).
 pub struct Scaffold {
@@ -201,15 +202,18 @@ fn check_file(
     let secrets = Secrets::of(&Default::default());
     let mut out = String::new();
     let _ = writeln!(out, "# yaml-language-server: $schema=envtruth.schema.json");
-    let _ =
-        writeln!(out, "# Mirrors {plan_path}: every plan truth is copied exactly; change the probes, never");
+    let _ = writeln!(
+        out,
+        "# Mirrors {}: every plan truth is copied exactly; change the probes, never",
+        comment(plan_path)
+    );
     let _ = writeln!(out, "# the text. Artifacts and key links come from the plan. Replace each");
     let _ = writeln!(
         out,
         "# `manual: \"TODO: ...\"` with a probe: {} (see the README).",
         crate::probe::keys_listed()
     );
-    let _ = writeln!(out, "plan: {}", quote(plan_path));
+    let _ = writeln!(out, "plan: {}", quote(&vars::escape(plan_path)));
     let _ = writeln!(out, "truths:");
     if plan.truths.is_empty() {
         let _ = writeln!(out, "  []");
@@ -219,7 +223,7 @@ fn check_file(
     let mut next: HashMap<String, usize> = HashMap::new();
     for (index, truth) in plan.truths.iter().map(|truth| truth.item.statement.as_str()).enumerate() {
         // Written as `$${vars.`: the loader would take the plan's own text for a variable.
-        let _ = writeln!(out, "  - truth: {}", quote(&truth.replace("${vars.", "$${vars.")));
+        let _ = writeln!(out, "  - truth: {}", quote(&vars::escape(truth)));
         // A truth written twice, or two that slug alike, would share a case name (the loader
         // names text without letters `truth-N`): the later ones get an id of their own.
         let id = match slug(truth) {
@@ -241,34 +245,34 @@ fn check_file(
         let proposals = KINDS.iter().filter_map(|kind| (kind.propose)(&clue));
         // A truth longer than any one claim is prose to read; one holding a secret must not
         // have it copied into a probe as well.
+        let secret = |text: &str| secrets.scrub(text) != text;
         let best = match truth.len() > MAX_CLAIM {
             true => {
                 Some(Proposal::note("the truth is too long to be one claim: split it, one claim per truth"))
             }
+            // Not in a probe, its comment or a note: whatever copies the truth's words may
+            // carry the secret (escaped, split, or in a refused command).
+            false if secret(truth) => Some(Proposal::note(
+                "the truth holds a secret, and a probe would copy it: keep secrets out of plans and checks",
+            )),
+            // A note's own words may read like `session: check`; only a probe copies the truth.
             false => proposals.min_by_key(|p| p.rank).map(|p| {
-                let secret = |text: &str| secrets.scrub(text) != text;
-                match p.rank == Rank::Note || !secret(&p.yaml) && !secret(&p.because) {
-                    true => p,
-                    false => Proposal::note(
+                match p.rank != Rank::Note && (secret(&p.yaml) || secret(&p.because)) {
+                    true => Proposal::note(
                         "the proposed probe would copy a secret from the truth: keep secrets out of checks",
                     ),
+                    false => p,
                 }
             }),
         };
-        // Text from the plan is taken literally: `${vars.` as `$${vars.` (as in the truth), and
-        // a comment is one line whatever the plan's paths hold.
-        let literal = |text: &str| text.replace("${vars.", "$${vars.");
+        // Text from the plan is taken literally, as in the truth.
+        let literal = |yaml: &str| yaml_safe(&vars::escape(yaml));
         match best {
             Some(proposal) if proposal.rank == Rank::Note => {
                 let _ = writeln!(out, "    {}", literal(&proposal.yaml));
             }
             Some(proposal) => {
-                let because: String = proposal
-                    .because
-                    .chars()
-                    .map(|c| if c.is_control() || is_break(c) { ' ' } else { c })
-                    .collect();
-                let _ = writeln!(out, "    {}   # {}", literal(&proposal.yaml), because);
+                let _ = writeln!(out, "    {}   # {}", literal(&proposal.yaml), comment(&proposal.because));
             }
             None => {
                 let _ = writeln!(
@@ -307,13 +311,31 @@ fn plan_files(plan: &Plan) -> PlanFiles {
     PlanFiles::new(paths, links).with_scripts(&plan.text)
 }
 
-/// Whether YAML or a reader may take `c` for the end of a line: NEL and the Unicode line
-/// and paragraph separators, beside the control characters.
-fn is_break(c: char) -> bool {
-    matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}')
+/// Whether YAML refuses `c` in a file, or may take it for a line break: the control
+/// characters (tab aside), NEL, the Unicode line and paragraph separators, a byte order
+/// mark and the noncharacters U+FFFE and U+FFFF.
+fn unsafe_in_yaml(c: char) -> bool {
+    (c.is_control() && c != '\t')
+        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{FEFF}' | '\u{FFFE}' | '\u{FFFF}')
 }
 
-/// A YAML double-quoted scalar (a JSON string is one).
+/// `yaml` (JSON in YAML's flow style) with each character YAML refuses written as a `\u`
+/// escape; such characters can only stand inside its strings, where the escape means them.
+fn yaml_safe(yaml: &str) -> String {
+    yaml.chars()
+        .map(|c| match unsafe_in_yaml(c) {
+            true => format!("\\u{:04X}", c as u32),
+            false => c.to_string(),
+        })
+        .collect()
+}
+
+/// `text` as a comment: one line, whatever the plan's paths hold, and no variable use.
+fn comment(text: &str) -> String {
+    vars::escape(text).chars().map(|c| if unsafe_in_yaml(c) { ' ' } else { c }).collect()
+}
+
+/// A YAML double-quoted scalar (a JSON string is one), with the characters YAML refuses escaped.
 fn quote(text: &str) -> String {
-    serde_json::to_string(text).unwrap_or_else(|_| format!("{text:?}"))
+    yaml_safe(&serde_json::to_string(text).unwrap_or_else(|_| format!("{text:?}")))
 }

@@ -82,7 +82,8 @@ impl Secrets {
         // Tokens whose shape says what they are, whatever they are called.
         static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
             Regex::new(
-                r"\b(gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,}|(sk|rk|pk)_(live|test)_[A-Za-z0-9]{16,}|sk-(proj-|ant-)?[A-Za-z0-9_-]{20,}|xox[abprs]-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16}|glpat-[A-Za-z0-9_-]{20,}|AIza[0-9A-Za-z_-]{35}|npm_[A-Za-z0-9]{36})\b",
+                // No word boundaries: `xghp_…` and `ghp_…_2` hold one too.
+                r"gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,}|(sk|rk|pk)_(live|test)_[A-Za-z0-9]{16,}|sk-(proj-|ant-)?[A-Za-z0-9_-]{20,}|xox[abprs]-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16}|glpat-[A-Za-z0-9_-]{20,}|AIza[0-9A-Za-z_-]{35}|npm_[A-Za-z0-9]{36}",
             )
             .expect("constant regex")
         });
@@ -173,5 +174,6 @@ mod tests {
         assert_eq!(secrets.scrub("key sk_live_abcdefghijklmnop1234 set"), "key *** set");
         assert_eq!(secrets.scrub("AKIAABCDEFGHIJKLMNOP"), "***");
         assert_eq!(secrets.scrub("ghp_short and sk_live_x stay"), "ghp_short and sk_live_x stay");
+        assert_eq!(secrets.scrub(&format!("x{github}_2")), "x***_2");
     }
 }

@@ -42,12 +42,22 @@ pub fn of_map(value: &Value) -> Option<Vars> {
         .collect()
 }
 
+/// A use of a variable, or its escape with the `$` before it.
+static USE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(\$?)\$\{vars\.([A-Za-z_][A-Za-z0-9_]*)\}").expect("constant regex"));
+
+/// `text` as written in a check file so that [`substitute`] gives `text` back: each
+/// `${vars.NAME}` gets a `$` before it (text like `${vars.}` is no use and stays).
+pub fn escape(text: &str) -> String {
+    static BARE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\$\{vars\.[A-Za-z_][A-Za-z0-9_]*\}").expect("constant regex"));
+    BARE.replace_all(text, "$$${0}").into_owned()
+}
+
 /// `text` with every `${vars.NAME}` replaced by its value from `given` (first) or the
 /// text's own `vars:` map; `$${vars.NAME}` is the literal text `${vars.NAME}` (a plan's
 /// truth may hold it).
 pub fn substitute(text: &str, given: &Vars) -> Result<String, Problem> {
-    static USE: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"(\$?)\$\{vars\.([A-Za-z_][A-Za-z0-9_]*)\}").expect("constant regex"));
     if !text.contains("${vars.") {
         return Ok(text.to_string());
     }
@@ -113,6 +123,9 @@ mod tests {
         let missing = substitute("a: ${vars.pyton}\nvars: {python: x}\n", &Vars::new()).err().unwrap();
         assert_eq!((missing.line, missing.column), (1, 4));
         assert_eq!(missing.message, "`vars.pyton` is not defined; did you mean `python`?");
+        for text in ["${vars.x} and $${vars.y}", "${vars.x-y}", "${vars.}", "$$${vars.z}"] {
+            assert_eq!(substitute(&escape(text), &Vars::new()).ok().as_deref(), Some(text), "{text}");
+        }
         let escaped = substitute("- truth: \"$${vars.x} stays\"\n", &Vars::new())
             .unwrap_or_else(|p| panic!("{}", p.message));
         assert_eq!(escaped, "- truth: \"${vars.x} stays\"\n");

@@ -126,6 +126,9 @@ fn judged(text: &str, any_program: bool) -> Judged {
             "pipes, lists, redirections and background jobs change what its exit status says; write it as one command",
         );
     }
+    if FORMATTER.is_match(&command) && !CHECK_ONLY.is_match(&command) {
+        return Err("it rewrites the files it formats; a check runs it with `--check`");
+    }
     if DANGER.is_match(&command) {
         return Err(
             "it changes or reaches beyond the project (deletes, publishes, deploys, installs, or goes to the network); a check must only look",
@@ -161,6 +164,52 @@ fn judged(text: &str, any_program: bool) -> Judged {
     }
     Ok(command)
 }
+
+/// Whether unquoted words read as one command, not prose that starts with a program's
+/// name: past a wrapper (`uv run`, `npx`, `python -m`), only the program's subcommands (a
+/// script after `npm run`, targets of `make`) and the values of flags may be plain words;
+/// any other word is a flag or holds `/`, `.`, `_`, `-`, `:`, `=` or `@`. "cargo build -p
+/// core --features fast" reads as one; "pytest suite" and "cargo fmt check" do not.
+pub fn reads_as_command(text: &str) -> bool {
+    let mut words: Vec<&str> = text.split_whitespace().collect();
+    loop {
+        words = match words.as_slice() {
+            ["uv" | "poetry" | "pdm" | "hatch", "run", rest @ ..]
+            | ["npx" | "uvx", rest @ ..]
+            | ["python" | "python3", "-m", rest @ ..]
+                if !rest.is_empty() =>
+            {
+                rest.to_vec()
+            }
+            _ => break,
+        };
+    }
+    let Some((program, args)) = words.split_first() else { return false };
+    let subcommands = match *program {
+        "make" | "just" | "gradle" | "./gradlew" | "gradlew" | "mvn" | "./mvnw" => usize::MAX,
+        "nix" => 2,
+        "npm" | "pnpm" | "yarn" | "bun" if args.first() == Some(&"run") => 2,
+        "cargo" | "go" | "npm" | "pnpm" | "yarn" | "bun" | "uv" | "deno" | "dotnet" | "poetry" | "pdm"
+        | "hatch" | "mix" | "ruff" | "pre-commit" | "flutter" | "dart" | "swift" | "zig" | "stack"
+        | "cabal" | "envtruth" => 1,
+        _ => 0,
+    };
+    let mut value_next = false;
+    args.iter().enumerate().all(|(at, word)| {
+        let flag_value = std::mem::replace(&mut value_next, word.starts_with('-') && !word.contains('='));
+        word.starts_with('-')
+            || flag_value
+            || at < subcommands
+            || !word.chars().all(char::is_alphanumeric)
+            || DIRECTORIES.contains(word)
+    })
+}
+
+/// Directories named bare as arguments: `ruff format --check src tests`.
+const DIRECTORIES: &[&str] = &[
+    "src", "tests", "test", "lib", "app", "pkg", "cmd", "internal", "spec", "docs", "scripts", "packages",
+    "bin",
+];
 
 /// Whether `text` starts like a command (a program, a builtin or a script), so that why
 /// [`judge`] refused it is worth telling.
@@ -233,9 +282,23 @@ static DANGER: LazyLock<Regex> = LazyLock::new(|| {
         |\bdb:(drop|reset|seed)\b|\bterraform\s+(apply|destroy|import)\b|\bkubectl\s+(apply|delete|create|rollout)\b
         |\bhelm\s+(install|upgrade|uninstall|delete)\b|\bdocker\s+(push|rm|rmi|system)\b
         |\s(-g|--global)(\s|$)|\b(pip3?|uv\s+pip)\s+install\s+[^-]|\buv\s+(add|remove)\b|\b(npm|pnpm|yarn)\s+(add|remove|uninstall|init)\b
-        |\bmake\s+(clean|distclean|install|deploy)\b",
+        |\bmake\s+(clean|distclean|install|deploy)\b
+        |\buv\s+(tool|python)\s+(install|uninstall|upgrade)\b|\buv\s+cache\s+(clean|prune)\b|\buv\s+lock\s+--upgrade\b|\buv\s+self\b
+        |\b(npm|pnpm|yarn)\s+(config|update|upgrade|version|link|dedupe|prune|audit\s+fix)\b|\b(pnpm\s+dlx|yarn\s+dlx|bunx|npm\s+exec\s+--yes|npx\s+(-y|--yes))\b
+        |\bcargo\s+(update|clean|fix|install|uninstall|add|remove|upgrade)\b|\bgo\s+(get|install|clean|mod\s+tidy)\b
+        |\bpre-commit\s+(autoupdate|install|uninstall|clean|gc)\b|\bpoetry\s+(add|remove|update|lock|self)\b
+        |\s--(fix|write|in-place|inplace|update-snapshots?)\b|\b(jest|vitest)\b.*\s-u(\s|$)
+        |\b(alembic\s+(upgrade|downgrade|stamp)|manage\.py\s+(migrate|flush|makemigrations)|db\s+(migrate|push|reset|seed))\b",
     )
 });
+/// Formatters, which rewrite what they are given unless told only to check.
+static FORMATTER: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"^((uv|poetry|pdm|hatch)\s+run\s+|npx\s+|uvx\s+)?(black|isort|autopep8|rustfmt|cargo\s+fmt|ruff\s+format|prettier|biome\s+format|gofmt|dotnet\s+format|clang-format|shfmt|nixfmt|alejandra|treefmt)\b",
+    )
+});
+static CHECK_ONLY: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"\s--(check|diff|list-different|verify-no-changes|dry-run)\b|\s-(l|d|c)(\s|$)"));
 /// Running a program of the project, which may serve or wait: `cargo run`, `node server.js`.
 static RUNS_A_PROGRAM: LazyLock<Regex> = LazyLock::new(|| {
     regex(
@@ -249,7 +312,7 @@ static SCRIPT: LazyLock<Regex> = LazyLock::new(|| regex(r"^(\./|(scripts|bin|too
 static SERVER: LazyLock<Regex> = LazyLock::new(|| {
     regex(
         r"(?x)(?:^|[\s:/.-])(?:dev|develop|serve|server|start|watch|preview|storybook|tui|browse|shell|repl|console|login|edit|open|ui|worker|nodemon|tensorboard|jupyter\w*|notebook|http-server|json-server|webpack-dev-server)(?:[\s:.-]|$)
-        |\s--watch\b|\bwatch\b|\brunserver\b|\buvicorn\b|\bgunicorn\b|\bhttp\.server\b
+        |\s--watch\w*\b|\bwatch\b|\btsc\b.*\s-w(\s|$)|\brunserver\b|\buvicorn\b|\bgunicorn\b|\bhttp\.server\b
         |\bflask\s+run\b|\bjupyter\b|\bcompose\s+up\b|\bnix\s+run\b|\bvite\s*$|\bnext\s+dev\b
         |\bstreamlit\s+run\b|^\S+\s+web\s*$|\bserve\b|\btail\s+-f\b|\s--reload\b",
     )
@@ -286,6 +349,37 @@ mod tests {
         // npm's -w is a workspace, not a watch.
         assert_eq!(judge("npm run build -w studio"), Ok("npm run build -w studio".into()));
         assert_eq!(judge("./scripts/check.sh"), Ok("./scripts/check.sh".into()));
+        // Formatters that only check.
+        assert_eq!(judge("cargo fmt --check"), Ok("cargo fmt --check".into()));
+        assert_eq!(judge("black --check ."), Ok("black --check .".into()));
+        assert_eq!(judge("ruff format --check src tests"), Ok("ruff format --check src tests".into()));
+    }
+
+    #[test]
+    fn unquoted_words_read_as_a_command_only_when_they_are_one() {
+        use super::reads_as_command;
+        for text in [
+            "cargo build -p core --features fast",
+            "npm run build:pi",
+            "uv run pytest -q",
+            "node --test bin/a.test.cjs",
+            "make test lint",
+            "nix flake check",
+            "go test ./...",
+            "ruff format --check src tests",
+        ] {
+            assert!(reads_as_command(text), "{text}");
+        }
+        for text in [
+            "pytest suite",
+            "cargo fmt check",
+            "go test race",
+            "black check",
+            "ruff format check",
+            "npm test everything",
+        ] {
+            assert!(!reads_as_command(text), "{text}");
+        }
     }
 
     #[test]
@@ -318,6 +412,18 @@ mod tests {
             "make test; echo done",
             "docker compose up",
             "vite",
+            "cargo update",
+            "uv tool install ruff",
+            "npm version patch",
+            "ruff check --fix .",
+            "prettier --write .",
+            "black .",
+            "cargo fmt",
+            "alembic upgrade head",
+            "python manage.py migrate",
+            "tsc -w",
+            "npx jest --watchAll",
+            "pnpm dlx eslint .",
             "LD_LIBRARY_PATH",
             "flake.nix",
             "import lightgbm",

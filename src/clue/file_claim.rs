@@ -77,21 +77,45 @@ fn claimed(clue: &Clue<'_>) -> Option<(String, serde_json::Value, String)> {
 /// The conditions for "`package` is listed in `file`": the name as a whole entry (never
 /// inside `requests-mock` or `[tool.pytest]`), and its version constraint when given.
 fn listed(text: &str, file: &str) -> serde_json::Value {
-    let (name, constraint) = match text.find(['<', '>', '=', '~', '^', '!']) {
-        Some(at) => (text[..at].trim(), Some(text[at..].trim())),
+    let json = file.ends_with(".json");
+    // `react@^18` in package.json; a scope's `@` (`@types/node`) starts the name.
+    let split = match json {
+        true => {
+            text.char_indices().skip(1).find(|(_, c)| *c == '@').map(|(at, _)| (&text[..at], &text[at + 1..]))
+        }
+        false => text.find(['<', '>', '=', '~', '^', '!']).map(|at| (&text[..at], &text[at..])),
+    };
+    let (name, constraint) = match split {
+        Some((name, rest)) => (name.trim(), Some(rest.trim())),
         None => (text, None),
     };
-    let name_pattern = regex::escape(name);
-    let pattern = match (file.ends_with(".json"), constraint) {
+    let name = regex::escape(name);
+    // An entry, never `name = "x"` or a comment: a quoted string starting a line or after
+    // `[`/`,` (pyproject.toml), or a line's start (requirements).
+    let entry = match file.ends_with(".toml") {
+        true => format!(r#"(^\s*|[\[,]\s*)["']{name}"#),
+        false => format!(r"^\s*{name}"),
+    };
+    let pattern = match (json, constraint) {
         // package.json: a key of its dependencies, the version in its value.
-        (true, None) => format!(r#""{name_pattern}"\s*:"#),
-        (true, Some(version)) => format!(r#""{name_pattern}"\s*:\s*"{}""#, regex::escape(version)),
-        // pyproject.toml, requirements: an entry starting with the name, spaces around the operator free.
-        (false, None) => format!(r#"(^|["'\s,\[]){name_pattern}\s*(["'<>=!~;\[,@]|$)"#),
+        (true, None) => format!(r#""{name}"\s*:"#),
+        (true, Some(version)) => format!(r#""{name}"\s*:\s*"{}""#, regex::escape(version)),
+        (false, None) => format!(r#"{entry}\s*(["'<>=!~;\[,@]|$)"#),
+        // Each part of `>=2.31,<3` in turn, spaces around them free, and no more digits after.
         (false, Some(constraint)) => {
-            let operator: String = constraint.chars().take_while(|c| "<>=~^!".contains(*c)).collect();
-            let rest = regex::escape(constraint[operator.len()..].trim());
-            format!(r#"(^|["'\s,\[]){name_pattern}\s*{}\s*{rest}"#, regex::escape(&operator))
+            let parts: Vec<String> = constraint
+                .split(',')
+                .map(|part| {
+                    let part = part.trim();
+                    let operator: String = part.chars().take_while(|c| "<>=~^!".contains(*c)).collect();
+                    format!(
+                        r"{}\s*{}",
+                        regex::escape(&operator),
+                        regex::escape(part[operator.len()..].trim())
+                    )
+                })
+                .collect();
+            format!(r#"{entry}\s*{}(["'\s,;\]]|$)"#, parts.join(r"\s*,\s*"))
         }
     };
     serde_json::json!({ "matches": [pattern] })
@@ -107,11 +131,16 @@ fn imports(name: &str, python: bool) -> String {
             r"^\s*(import\s+([\w.]+(\s+as\s+\w+)?\s*,\s*)*{n}\b|from\s+{n}(\.[\w.]+)?\s+import\b|from\s+[\w.]+\s+import\s+\(?\s*(\w+(\s+as\s+\w+)?\s*,\s*)*{n}\b)"
         );
     }
-    let module = format!(r#"(from\s+|import\s*\(?\s*|require\(\s*)['"]{n}['"]"#);
+    // A statement's start, never a comment's or a string's: `import`/`export ... from`, the
+    // `} from` closing a long import, `import(`, or a line that is no comment calling `require(`.
+    let module = format!(
+        r#"^\s*((import|export)\b[^'"]*\bfrom\s*|\}}\s*from\s*|import\s*\(?\s*)['"]{n}['"]|^\s*[^/*\s].*\b(require|import)\(\s*['"]{n}['"]\s*\)"#
+    );
+    let binding = r"[\s,{]";
     match IDENTIFIER.is_match(name) {
-        true => {
-            format!(r"{module}|\bimport\s+(type\s+)?([\w$]+\s*,\s*)?(\{{[^}}]*\b{n}\b|{n}\b|\*\s+as\s+{n}\b)")
-        }
+        true => format!(
+            r"{module}|^\s*import\s+(type\s+)?(([\w$]+\s*,\s*)?\{{([^}}]*{binding})?{n}({binding}|\}})|{n}(\s*,|\s+from\b)|\*\s+as\s+{n}\s+from\b)"
+        ),
         false => module,
     }
 }
@@ -126,7 +155,7 @@ fn linked(clue: &Clue<'_>) -> Option<(String, serde_json::Value, String)> {
     let wiring = WIRING.captures(truth)?;
     let not = NOT_TAIL.captures(truth);
     let claim = not.as_ref().map_or(truth, |c| &truth[..c.get(0).map_or(truth.len(), |m| m.start())]);
-    if NEGATION.is_match(claim) || SECOND_CLAIM.is_match(claim) {
+    if NEGATION.is_match(claim) || SECOND_CLAIM.is_match(claim) || QUALIFIED.is_match(claim) {
         return None;
     }
     let tokens: Vec<String> = claim
@@ -146,7 +175,12 @@ fn linked(clue: &Clue<'_>) -> Option<(String, serde_json::Value, String)> {
         if !link.compiles() {
             return None;
         }
-        let spec = match not.as_ref().and_then(|c| c.name("path").or(c.name("word"))) {
+        let gone = not.as_ref().and_then(|c| c.name("path").or(c.name("word")));
+        // "(not yet)", "(not anymore)" say when, not what.
+        if gone.is_some_and(|g| NOT_WHAT.contains(&g.as_str().to_lowercase().as_str())) {
+            return None;
+        }
+        let spec = match gone {
             Some(gone) => serde_json::json!({ "matches": [pattern], "excludes": [gone.as_str()] }),
             None => serde_json::json!({ "matches": [pattern] }),
         };
@@ -225,8 +259,21 @@ static GONE_UNDER: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 static IDENTIFIER: LazyLock<Regex> = LazyLock::new(|| regex(r"^[A-Za-z_$][\w$]*$"));
-/// A second claim beside the wiring: "... and calls it at startup", "...; X is gone".
-static SECOND_CLAIM: LazyLock<Regex> = LazyLock::new(|| regex(r"(?i)\s(and|but|or|then|while|so)\s|;"));
+/// A second claim beside the wiring: "... and calls it at startup", "...; X is gone", "&
+/// calls it", ", calls it", "+ calls it", ". It calls it".
+static SECOND_CLAIM: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"(?i)\s(and|but|or|then|while|so)\s|[;,&+]|[.!?]\s+\S"));
+/// Words that say where, when or how often, which one match of a pattern does not show.
+static QUALIFIED: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)\b(nowhere|everywhere|place|replacing|replaces|unless|only|twice|thrice|once|times|when|if|conditionally|lazily|instead|except|first|last|before|after)\b",
+    )
+});
+/// What "(not X)" may name that is no text to exclude.
+const NOT_WHAT: &[&str] = &[
+    "yet", "anymore", "always", "ever", "now", "here", "there", "again", "only", "really", "needed",
+    "required", "used", "all",
+];
 static AND_LIST: LazyLock<Regex> = LazyLock::new(|| regex(r",?\s+(?:and\s+)?|,"));
 static CLASS_ESCAPE: LazyLock<Regex> = LazyLock::new(|| regex(r"\\[a-zA-Z]"));
 static ESCAPED: LazyLock<Regex> = LazyLock::new(|| regex(r"\\(.)"));
@@ -258,6 +305,16 @@ mod tests {
         assert!(matches(&script("@/lib/db"), r#"import { db } from "@/lib/db";"#));
         assert!(matches(&script("@/lib/db"), r#"const db = require("@/lib/db")"#));
         assert!(!matches(&script("@/lib/db"), r#"import { db } from "@/lib/dbx""#));
+        assert!(matches(&script("react"), "} from 'react';"));
+        for line in [
+            "// import React from 'react'",
+            "const s = 'import React'",
+            "import { React$ } from 'x'",
+            "import React$x from 'x'",
+            "// require('React')",
+        ] {
+            assert!(!matches(&script("React"), line), "{line}");
+        }
     }
 
     #[test]
@@ -271,6 +328,14 @@ mod tests {
         assert!(matches(&pattern("gffutils>=0.13", "pyproject.toml"), r#"  "gffutils >= 0.13","#));
         assert!(!matches(&pattern("gffutils>=0.13", "pyproject.toml"), r#"  "gffutils>=0.12","#));
         assert!(matches(&pattern("react", "package.json"), r#"    "react": "^18.2.0","#));
+        assert!(matches(&pattern("react@^18.2.0", "package.json"), r#"    "react": "^18.2.0","#));
+        assert!(matches(&pattern("@types/node", "package.json"), r#"    "@types/node": "^20","#));
+        assert!(!matches(&pattern("requests", "pyproject.toml"), r#"name = "requests""#));
+        assert!(!matches(&pattern("requests", "pyproject.toml"), "# requests"));
+        assert!(!matches(&pattern("requests>=2.31", "pyproject.toml"), r#"  "requests>=2.310","#));
+        assert!(matches(&pattern("requests>=2.31,<3", "pyproject.toml"), r#"  "requests >= 2.31, <3","#));
+        assert!(matches(&pattern("requests", "requirements.txt"), "requests==2.32.3"));
+        assert!(!matches(&pattern("requests", "requirements.txt"), "requests-mock"));
         assert!(!matches(&pattern("react", "package.json"), r#"    "react-dom": "^18.2.0","#));
     }
 
@@ -300,6 +365,12 @@ mod tests {
             "cli.py no longer imports load from app.settings",
             "cli.py imports load from app.settings and calls it at startup",
             "cli.py imports load from app.settings1",
+            "cli.py imports load from app.settings & calls it",
+            "cli.py imports load from app.settings, calls it",
+            "cli.py imports load from app.settings. It calls it.",
+            "cli.py imports load from app.settings only in tests",
+            "cli.py imports load from app.settings in place of oldsettings",
+            "cli.py imports load from app.settings (not yet)",
         ] {
             assert_eq!(claim(truth), None, "{truth}");
         }

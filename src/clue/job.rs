@@ -99,7 +99,7 @@ static LANGUAGES: LazyLock<Vec<(&'static [&'static str], Regex)>> = LazyLock::ne
 /// The job `truth` says passes, when it says nothing else.
 pub fn claim(truth: &str) -> Option<Claim> {
     let truth = truth.trim();
-    if FAILURE.is_match(truth) {
+    if FAILURE.is_match(truth) || some_pass(truth) {
         return None;
     }
     // "TypeScript compiles" is a type check, not a build.
@@ -129,6 +129,14 @@ pub fn claim(truth: &str) -> Option<Claim> {
         return Some(Claim { job: Job::Test, scope: Vec::new(), via: None, typescript: false });
     }
     None
+}
+
+/// Whether the truth says only some pass: "3 of 46 tests", "45/46", "0 tests", "(with errors)".
+fn some_pass(truth: &str) -> bool {
+    let number = |m: Option<regex::Match<'_>>| m.map(|m| m.as_str().replace(',', ""));
+    PART.captures_iter(truth).any(|c| number(c.get(1)) != number(c.get(2)))
+        || NONE_COUNTED.is_match(truth)
+        || ASIDE_ERRORS.captures_iter(truth).any(|c| !FINE_ASIDE.is_match(&c[0]))
 }
 
 /// The claim, when what follows the job's verb says only when or with what it passes.
@@ -236,7 +244,7 @@ pub fn job_end(command: &str, job: Job) -> Option<usize> {
 /// A label in front of a claim: "R10:", "SC-2:", "Build gate:".
 const LABEL: &str = r"(?:[\w.-]+(?: [\w.-]+)?:\s+)?";
 /// Up to eight words before "tests": counts, qualifiers and the part they are about.
-const WORDS: &str = r"(?P<words>(?:[^\s,;:()`]+ ){0,8}?)";
+const WORDS: &str = r"(?P<words>(?:[^\s;:()`]+ ){0,8}?)";
 /// What may follow the verb: when, how cleanly, in parentheses, or with what command.
 static TAIL: LazyLock<Regex> = LazyLock::new(|| {
     regex(
@@ -271,6 +279,13 @@ static CHECKS_CLEAN: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)^{LABEL}(?:all )?(?:the )?(?:(?P<types>type ?checks?|type ?checking|type ?checker)|lint(?:ing|ers)?|static checks?)(?: checks?)? (?:still )?(?:pass|passes|are clean|is clean|succeeds?|(?:is |are |stays )?green)\b(?P<tail>.*)$"
     ))
 });
+static PART: LazyLock<Regex> = LazyLock::new(|| regex(r"(?i)\b(\d[\d,]*)\s*(?:/|of|out of)\s*(\d[\d,]*)\b"));
+static NONE_COUNTED: LazyLock<Regex> = LazyLock::new(|| regex(r"(?i)(^|\s)0\s+(\w+\s+)?(tests?|specs?)\b"));
+static ASIDE_ERRORS: LazyLock<Regex> = LazyLock::new(|| {
+    regex(r"(?i)[(（][^()（）]*\b(errors?|failures?|failing|warnings?|broken)\b[^()（）]*[)）]")
+});
+static FINE_ASIDE: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"(?i)\b(no|zero|0|without)\s+(\w+\s+)?(errors?|failures?|warnings?)\b"));
 /// A tail that leaves something out: "(excluding integration)", "(flaky ones quarantined)".
 static EXCEPT: LazyLock<Regex> = LazyLock::new(|| {
     regex(
@@ -341,6 +356,10 @@ mod tests {
             Some((Job::Test, none.clone(), None))
         );
         assert_eq!(
+            said("All 1,024 of 1,024 tests pass (zero failures)"),
+            Some((Job::Test, none.clone(), None))
+        );
+        assert_eq!(
             said("The widget suite passes via bun test"),
             Some((Job::Test, vec!["widget".into()], Some("bun test".into())))
         );
@@ -388,6 +407,10 @@ mod tests {
             "旧测试保持通过（除了 test_x 被删除）",
             "Unit tests pass using vitest v2",
             "The project builds with cargo build on stable",
+            "3 of 46 tests pass",
+            "45/46 tests pass",
+            "0 tests pass",
+            "The project builds (with errors)",
         ] {
             assert_eq!(said(truth), None, "{truth}");
         }

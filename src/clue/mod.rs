@@ -133,8 +133,10 @@ impl<'a> Clue<'a> {
         }
         let c = LEADING.captures(self.truth)?;
         let command = c.get(1)?;
-        (!command.as_str().contains('`') && !JOINED.is_match(command.as_str()))
-            .then(|| (command.as_str(), command.end()))
+        (!command.as_str().contains('`')
+            && !JOINED.is_match(command.as_str())
+            && command::reads_as_command(command.as_str()))
+        .then(|| (command.as_str(), command.end()))
     }
 
     /// Why what follows `at` narrows the claim beyond a plain run: somewhere else ("in

@@ -47,20 +47,24 @@ pub struct PlanFiles {
     pub links: Vec<Link>,
     /// The scripts the plan's text runs by their path (`node bin/tool.cjs`, `./scripts/x.sh`).
     scripts: Vec<String>,
+    /// The file names of paths left out as no project path (`../x/config.py`, `~/.bashrc`):
+    /// a truth naming one means that file, not one at the root.
+    elsewhere: Vec<String>,
 }
 
 impl PlanFiles {
     /// The paths and key links a plan names; only the project's own paths are kept: the
     /// plan author's checkout (`/Users/...`) or home is no path a check may name.
     pub fn new(paths: impl IntoIterator<Item = String>, links: Vec<Link>) -> PlanFiles {
-        let mut paths: Vec<String> = paths
+        let (mut paths, elsewhere): (Vec<String>, Vec<String>) = paths
             .into_iter()
             .map(|p| p.trim().trim_start_matches("./").trim_end_matches('/').to_string())
-            .filter(|p| project_path(p))
-            .collect();
+            .filter(|p| !p.is_empty())
+            .partition(|p| project_path(p));
         paths.sort();
         paths.dedup();
-        PlanFiles { paths, links, scripts: Vec::new() }
+        let elsewhere = elsewhere.iter().map(|p| base_name(p).to_string()).collect();
+        PlanFiles { paths, links, scripts: Vec::new(), elsewhere }
     }
 
     /// These, and the scripts `text` (the plan's body) runs by their path.
@@ -97,9 +101,9 @@ impl PlanFiles {
         }
         let mut same = self.paths.iter().filter(|p| base_name(p) == name);
         match (same.next(), same.next()) {
-            (Some(path), None) => Some(path.clone()),
-            (None, _) => Some(name.to_string()),
-            (Some(_), Some(_)) => None,
+            (Some(path), None) if !self.elsewhere.iter().any(|n| n == name) => Some(path.clone()),
+            (None, _) if !self.elsewhere.iter().any(|n| n == name) => Some(name.to_string()),
+            _ => None,
         }
     }
 }
@@ -112,11 +116,11 @@ static SCRIPT_RUN: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Whether `path` may name a file of the project: relative, not through `..`, not from a
-/// home (`~`) or a drive (`C:/`), with `/` separators.
+/// home (`~`), a variable (`$HOME/`) or a drive (`C:/`), with `/` separators.
 fn project_path(path: &str) -> bool {
     crate::inside::stays_inside(path)
         && !path.starts_with('~')
-        && !path.contains('\\')
+        && !path.contains(['\\', '$'])
         && !DRIVE.is_match(path)
 }
 
@@ -158,7 +162,9 @@ mod tests {
         assert_eq!(files.resolve("~/.bashrc"), None);
         assert_eq!(files.resolve("C:/Users/me/storage.py"), None);
         assert_eq!(files.resolve("src\\storage.py"), None);
-        assert_eq!(files.resolve("cli.py").as_deref(), Some("cli.py"));
+        // The plan's cli.py is outside the project: a truth naming cli.py means that one.
+        assert_eq!(files.resolve("cli.py"), None);
+        assert_eq!(files.resolve("y.py"), None);
         let files = files.with_scripts("Run `node bin/acme-tools.cjs runtime` and ./scripts/doctor.sh");
         assert_eq!(files.script_for("acme-tools"), Some("bin/acme-tools.cjs"));
         assert_eq!(files.script_for("doctor"), Some("scripts/doctor.sh"));

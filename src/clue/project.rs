@@ -41,10 +41,15 @@ impl Project {
         Project { root: Some(root.to_path_buf()), root_names, tsconfig_lists_nothing }
     }
 
-    /// Whether `path` (relative to the root) leads outside it through a link: a check may
-    /// not name it.
+    /// Whether `path` (relative to the root), or a directory on the way to it, leads
+    /// outside the root through a link: a check may not name it, even before it exists.
     pub fn leads_outside(&self, path: &str) -> bool {
-        self.root.as_ref().is_some_and(|root| matches!(locate(root, path), Located::Outside(_)))
+        let Some(root) = &self.root else { return false };
+        let mut prefix = String::new();
+        path.split('/').filter(|part| !part.is_empty()).any(|part| {
+            prefix = if prefix.is_empty() { part.to_string() } else { format!("{prefix}/{part}") };
+            matches!(locate(root, &prefix), Located::Outside(_))
+        })
     }
 
     /// Why `command` is no check at the project's root: the file it needs is not there and
@@ -56,6 +61,18 @@ impl Project {
             ));
         }
         let names = self.root_names.as_ref()?;
+        // A script run by its path: it must be there, or the plan must make it.
+        let program = command.split_whitespace().next().unwrap_or_default();
+        if let Some(script) = program
+            .strip_prefix("./")
+            .filter(|s| s.contains(['.', '/']) && !s.starts_with("gradlew") && !s.starts_with("mvnw"))
+            && !planned.makes(script)
+            && self.root.as_ref().is_some_and(|root| !root.join(script).is_file())
+        {
+            return Some(format!(
+                "`{program}` is not in the project, nor does the plan make it: write the command that exists"
+            ));
+        }
         let (_, needs) = NEEDS.iter().find(|(pattern, _)| pattern.is_match(command))?;
         let made = |name: &str| names.contains(name) || planned.makes(name);
         if needs.iter().any(|name| made(name)) {
@@ -111,6 +128,12 @@ mod tests {
         assert!(project(&[]).unfit("npm test", &none).unwrap().contains("needs package.json"));
         assert!(project(&[]).unfit("cargo test", &none).unwrap().contains("needs Cargo.toml"));
         assert_eq!(project(&[]).unfit("pytest -q", &none), None);
+        assert!(project(&[]).unfit("./scripts/check.sh", &none).unwrap().contains("is not in the project"));
+        assert_eq!(
+            project(&[])
+                .unfit("./scripts/check.sh", &PlanFiles::new(["scripts/check.sh".to_string()], Vec::new())),
+            None
+        );
         // The plan makes it.
         let planned = PlanFiles::new(["package.json".to_string()], Vec::new());
         assert_eq!(project(&[]).unfit("npm test", &planned), None);
@@ -122,5 +145,9 @@ mod tests {
         .unwrap();
         assert!(project(&[]).unfit("npx tsc --noEmit", &none).unwrap().contains("checks nothing"));
         assert_eq!(project(&[]).unfit("npx tsc -p tsconfig.app.json --noEmit", &none), None);
+        // A link out of the project on the way to a file that does not exist yet.
+        std::os::unix::fs::symlink("..", dir.path().join("up")).unwrap();
+        assert!(project(&[]).leads_outside("up/secret.txt"));
+        assert!(!project(&[]).leads_outside("src/new.py"));
     }
 }

@@ -8,8 +8,10 @@
 //! ([`ParseVisitor`]), so an error names the exact key and position rather than the
 //! enclosing map.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::marker::PhantomData;
+use std::sync::{LazyLock, Mutex};
 use std::time::Duration;
 
 use regex::Regex;
@@ -129,15 +131,38 @@ pub struct LinkPattern {
     pub regex: Result<fancy_regex::Regex, String>,
 }
 
+/// The most a key link's regex may compile to: far above any pattern that names a link,
+/// far below what takes seconds to build (a plan of a thousand `\w{300}` patterns).
+const LINK_SIZE_LIMIT: usize = 1 << 20;
+
 impl LinkPattern {
-    /// Compiles `text`, keeping the error.
+    /// Compiles `text`, keeping the error; a pattern written again is compiled once.
     pub fn new(text: &str) -> LinkPattern {
-        // The regex crate says best what is wrong with a pattern both refuse.
-        let regex = fancy_regex::Regex::new(text).map_err(|fancy| match Pattern::parse(text) {
-            Err(why) => why,
-            Ok(_) => format!("invalid regex `{text}`: {fancy}; escape special characters with `\\`"),
+        static COMPILED: LazyLock<Mutex<HashMap<String, LinkPattern>>> = LazyLock::new(Default::default);
+        if let Some(known) = COMPILED.lock().ok().and_then(|known| known.get(text).cloned()) {
+            return known;
+        }
+        let regex = fancy_regex::RegexBuilder::new(text).delegate_size_limit(LINK_SIZE_LIMIT).build().map_err(|fancy| {
+            let small = regex::RegexBuilder::new(text).size_limit(LINK_SIZE_LIMIT).build();
+            match small {
+                Err(regex::Error::CompiledTooBig(_)) => format!(
+                    "the regex `{}` compiles to more than 1 MiB; a key link's pattern names the link: write a shorter one",
+                    crate::text::shorten(text, 80)
+                ),
+                // The regex crate says best what is wrong with a pattern both refuse.
+                _ => match Pattern::parse(text) {
+                    Err(why) => why,
+                    Ok(_) => format!("invalid regex `{text}`: {fancy}; escape special characters with `\\`"),
+                },
+            }
         });
-        LinkPattern { text: text.to_string(), regex }
+        let pattern = LinkPattern { text: text.to_string(), regex };
+        if let Ok(mut known) = COMPILED.lock()
+            && known.len() < 10_000
+        {
+            known.insert(text.to_string(), pattern.clone());
+        }
+        pattern
     }
 }
 
