@@ -55,12 +55,18 @@ impl Claim {
     }
 
     /// Whether `command`, the job's whole command, checks the part this claim names: none
-    /// named, or the language the runner runs ("the Rust tests", `cargo test`); never a
-    /// part by name ("the e2e tests", "the frontend builds"), which may lie outside it.
+    /// named, the runner itself ("the full pytest suite", `pytest -x`) or the language it
+    /// runs ("the Rust tests", `cargo test`); never a part by name ("the e2e tests", "the
+    /// frontend builds"), which may lie outside it.
     pub fn within_whole(&self, command: &str) -> bool {
+        let end = job_end(command, self.job).unwrap_or(0);
+        let runner: Vec<&str> = command[..end].split(|c: char| !c.is_alphanumeric()).collect();
         self.scope.iter().all(|word| {
             let word = word.to_lowercase();
-            LANGUAGES.iter().any(|(names, runner)| names.contains(&word.as_str()) && runner.is_match(command))
+            runner.iter().any(|w| w.eq_ignore_ascii_case(&word))
+                || LANGUAGES
+                    .iter()
+                    .any(|(names, runner)| names.contains(&word.as_str()) && runner.is_match(command))
         })
     }
 
@@ -279,7 +285,12 @@ static CHECKS_CLEAN: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)^{LABEL}(?:all )?(?:the )?(?:(?P<types>type ?checks?|type ?checking|type ?checker)|lint(?:ing|ers)?|static checks?)(?: checks?)? (?:still )?(?:pass|passes|are clean|is clean|succeeds?|(?:is |are |stays )?green)\b(?P<tail>.*)$"
     ))
 });
-static PART: LazyLock<Regex> = LazyLock::new(|| regex(r"(?i)\b(\d[\d,]*)\s*(?:/|of|out of)\s*(\d[\d,]*)\b"));
+/// A count of passing tests out of more: "3 of 46 tests", "45/46 pass"; never "Plan 1/2".
+static PART: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)\b(\d[\d,]*)\s*(?:/|of|out of)\s*(\d[\d,]*)\s+(?:[\w-]+\s+){0,3}?(?:tests?|specs?|test cases?|pass|passing|passed|green)\b",
+    )
+});
 static NONE_COUNTED: LazyLock<Regex> = LazyLock::new(|| regex(r"(?i)(^|\s)0\s+(\w+\s+)?(tests?|specs?)\b"));
 static ASIDE_ERRORS: LazyLock<Regex> = LazyLock::new(|| {
     regex(r"(?i)[(（][^()（）]*\b(errors?|failures?|failing|warnings?|broken)\b[^()（）]*[)）]")
@@ -378,7 +389,8 @@ mod tests {
         );
         assert_eq!(said("Type checks pass"), Some((Job::Typecheck, none.clone(), None)));
         assert_eq!(said("Lint is clean"), Some((Job::Lint, none.clone(), None)));
-        assert_eq!(said("既有测试基线保持通过（回归守卫）"), Some((Job::Test, none, None)));
+        assert_eq!(said("既有测试基线保持通过（回归守卫）"), Some((Job::Test, none.clone(), None)));
+        assert_eq!(said("282 既有测试 + Plan 1/2 新增测试保持通过"), Some((Job::Test, none, None)));
     }
 
     #[test]
@@ -408,6 +420,7 @@ mod tests {
             "Unit tests pass using vitest v2",
             "The project builds with cargo build on stable",
             "3 of 46 tests pass",
+            "Only 45/46 pass",
             "45/46 tests pass",
             "0 tests pass",
             "The project builds (with errors)",

@@ -553,6 +553,10 @@ mod tests {
         let counted = proposed(&Clue { truth: "All 9 existing test_store.py tests still pass", plan: &plan.map(|(c, f)| PlanCommand { command: c.into(), from: f.into(), moved: false }), runners: &[], elsewhere: &[], files: &Default::default(), project: &Default::default() });
         assert_eq!(counted.map(|p| p.because).as_deref(), Some("from <verify> of task 1; the count (9) is not checked"));
         assert_eq!(propose("All tests pass", &[], &[]).map(|p| p.1), Some(Rank::Note));
+        // The runner named is no part; a part named needs a command for it.
+        let plan = [("python -m pytest tests/ -q", "<verification>")];
+        assert_eq!(propose("The full pytest suite passes", &plan, &[]), Some(("run: \"python -m pytest tests/ -q\"".into(), Rank::Plan)));
+        assert_eq!(propose("All e2e tests pass", &plan, &[]).map(|p| p.1), Some(Rank::Note));
         assert_eq!(propose("All new tests fail (red phase)", &[], &[(Job::Test, "make test")]), None);
     }
 }
