@@ -188,6 +188,14 @@ impl Case {
     /// The one constructor of a case: `{suite}::{kind}::{id}`, with the suite's shell,
     /// time limit and plan, no dependencies and no probe items.
     pub fn new(suite: &Suite, id: &str, title: String, source: Source, check: Check) -> Case {
+        // A name is one line in `--list`, test output and reports, whatever a plan's paths hold.
+        let id: String = id
+            .chars()
+            .map(|c| match c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
+                true => c.escape_default().to_string(),
+                false => c.to_string(),
+            })
+            .collect();
         Case {
             name: format!("{}::{}::{id}", suite.name, check.kind().word()),
             title,

@@ -263,7 +263,7 @@ static DISPLAY: LazyLock<Regex> = LazyLock::new(|| {
 static PROGRAM: LazyLock<Regex> = LazyLock::new(|| regex(r"^[a-z][\w.-]*$"));
 static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"\.\.\.|…|<[\w./: -]+>|\{[\w.-]*\}|\[[\w-]+\]|\$\{?[A-Z_]{2,}|\bpath/to\b|\bTODO\b|\bXXX\b|^\w+\?|\(\.\.\.\)|^\S+\s+\d+(\.\d+)*(\s|$)",
+        r"(^|[^/])\.\.\.|…|<[\w./: -]+>|\{[\w.-]*\}|\[[\w-]+\]|\$\{?[A-Z_]{2,}|\bpath/to\b|\bTODO\b|\bXXX\b|^\w+\?|\(\.\.\.\)|^\S+\s+\d+(\.\d+)*(\s|$)",
     )
 });
 /// Shell syntax that joins commands or moves output: what is left after [`unwrap`].
@@ -285,20 +285,27 @@ static DANGER: LazyLock<Regex> = LazyLock::new(|| {
         |\bmake\s+(clean|distclean|install|deploy)\b
         |\buv\s+(tool|python)\s+(install|uninstall|upgrade)\b|\buv\s+cache\s+(clean|prune)\b|\buv\s+lock\s+--upgrade\b|\buv\s+self\b
         |\b(npm|pnpm|yarn)\s+(config|update|upgrade|version|link|dedupe|prune|audit\s+fix)\b|\b(pnpm\s+dlx|yarn\s+dlx|bunx|npm\s+exec\s+--yes|npx\s+(-y|--yes))\b
-        |\bcargo\s+(update|clean|fix|install|uninstall|add|remove|upgrade)\b|\bgo\s+(get|install|clean|mod\s+tidy)\b
+        |\bcargo\s+(\+\S+\s+)?(update|clean|fix|install|uninstall|add|remove|upgrade)\b|\bgo\s+(get|install|clean|mod\s+tidy)\b
         |\bpre-commit\s+(autoupdate|install|uninstall|clean|gc)\b|\bpoetry\s+(add|remove|update|lock|self)\b
-        |\s--(fix|write|in-place|inplace|update-snapshots?)\b|\b(jest|vitest)\b.*\s-u(\s|$)
+        |\s--(fix|write|in-place|inplace|(?i:update-?snapshots?)|snapshot-update|force-regen)(\s|=|$)|\b(jest|vitest)\b.*\s-u(\s|$)|\s--\s(.*\s)?-u(\s|$)
+        |\b(npm|pnpm|yarn|bun)\s+(install|i|add)\s+[^-\s]|\bpip3?\s+install\b.*\s(-U|--upgrade)\b|\bpip3?\s+config\s+(set|unset|edit)\b
+        |\buv\s+(sync|lock)\b.*\s(-U|--upgrade|--upgrade-package)\b|\b(npm|pnpm|yarn)\s+up\b|\b(bundle|composer)\s+(update|install|require)\b|\bncu\b|npm-check-updates
+        |\b(rake\s+db:\w+|ef\s+database\s+update|drizzle-kit\s+(push|migrate)|knex\s+migrate|prisma\s+(migrate|db\s+push)|sequelize\s+db:)
+        |^(npm|pnpm|yarn|bun)\s+run\s+(migrate|db:\w+|seed|update|upgrade)(\s|$)|^(make|just)\s+(\S+\s+)*(migrate|seed|update|upgrade)(\s|$)
         |\b(alembic\s+(upgrade|downgrade|stamp)|manage\.py\s+(migrate|flush|makemigrations)|db\s+(migrate|push|reset|seed))\b",
     )
 });
 /// Formatters, which rewrite what they are given unless told only to check.
 static FORMATTER: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"^((uv|poetry|pdm|hatch)\s+run\s+|npx\s+|uvx\s+)?(black|isort|autopep8|rustfmt|cargo\s+fmt|ruff\s+format|prettier|biome\s+format|gofmt|dotnet\s+format|clang-format|shfmt|nixfmt|alejandra|treefmt)\b",
+        r"^((uv|poetry|pdm|hatch)\s+run\s+(--?[\w-]+\s+)*|npx\s+|uvx\s+|python3?\s+-m\s+)?(black|isort|autopep8|rustfmt|cargo\s+(\+\S+\s+)?fmt|ruff\s+format|prettier|biome\s+(format|check\s.*--apply)|gofmt|go\s+fmt|dotnet\s+format|clang-format|shfmt|nixfmt|alejandra|treefmt|terraform\s+fmt|deno\s+fmt|mix\s+format|dart\s+format)\b|^(npm|pnpm|yarn|bun)\s+run\s+(fmt|format|format:write|lint:fix|fix)(\s|$)|^(make|just)\s+(\S+\s+)*(fmt|format|fix)(\s|$)",
     )
 });
-static CHECK_ONLY: LazyLock<Regex> =
-    LazyLock::new(|| regex(r"\s--(check|diff|list-different|verify-no-changes|dry-run)\b|\s-(l|d|c)(\s|$)"));
+static CHECK_ONLY: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"\s--(check|check-only|diff|list-different|verify-no-changes|dry-run|check-formatted|set-exit-if-changed)\b|\s-check\b|^gofmt\s(.*\s)?-(l|d)(\s|$)",
+    )
+});
 /// Running a program of the project, which may serve or wait: `cargo run`, `node server.js`.
 static RUNS_A_PROGRAM: LazyLock<Regex> = LazyLock::new(|| {
     regex(
@@ -321,7 +328,7 @@ static SERVER: LazyLock<Regex> = LazyLock::new(|| {
 const SOLO: &[&str] =
     &["pytest", "make", "tox", "nox", "vitest", "jest", "tsc", "ctest", "rspec", "nix-build", "just"];
 const INTERACTIVE_ALONE: &[&str] = &["python", "python3", "node", "bash", "sh", "deno", "bun"];
-const INTERACTIVE_FLAGS: &[&str] = &["-i", "--interactive", "-it"];
+const INTERACTIVE_FLAGS: &[&str] = &["-i", "--interactive", "-it", "--pdb", "--trace"];
 static REPL: LazyLock<Regex> = LazyLock::new(|| {
     regex(
         r"^nix\s+repl\b|^((uv|poetry|pdm|pipenv)\s+run\s+)?(i?python3?|node|bash|sh|zsh)(\s+-[a-zA-Z]+)*\s*$|\s-m\s+(pdb|ipdb|code)\b|\s--ui\b",
@@ -353,6 +360,10 @@ mod tests {
         assert_eq!(judge("cargo fmt --check"), Ok("cargo fmt --check".into()));
         assert_eq!(judge("black --check ."), Ok("black --check .".into()));
         assert_eq!(judge("ruff format --check src tests"), Ok("ruff format --check src tests".into()));
+        assert_eq!(judge("go test ./..."), Ok("go test ./...".into()));
+        assert_eq!(judge("eslint . --fix-dry-run"), Ok("eslint . --fix-dry-run".into()));
+        assert_eq!(judge("npm install"), Ok("npm install".into()));
+        assert_eq!(judge("terraform fmt -check"), Ok("terraform fmt -check".into()));
     }
 
     #[test]
@@ -424,6 +435,22 @@ mod tests {
             "tsc -w",
             "npx jest --watchAll",
             "pnpm dlx eslint .",
+            "black -l 100 .",
+            "python -m black .",
+            "uv run --frozen black .",
+            "npm run format",
+            "make fmt",
+            "terraform fmt",
+            "npm run db:migrate",
+            "rake db:migrate",
+            "npx drizzle-kit push",
+            "npm install lodash",
+            "pip install --upgrade requests",
+            "uv sync --upgrade",
+            "cargo +nightly update",
+            "npm test -- -u",
+            "jest --ci --updateSnapshot",
+            "pytest -x --pdb",
             "LD_LIBRARY_PATH",
             "flake.nix",
             "import lightgbm",

@@ -89,18 +89,28 @@ fn listed(text: &str, file: &str) -> serde_json::Value {
         Some((name, rest)) => (name.trim(), Some(rest.trim())),
         None => (text, None),
     };
-    let name = regex::escape(name);
+    // Python's package names ignore case, and `-`, `_` and `.` are one.
+    let name = match json {
+        true => regex::escape(name),
+        false => format!("(?i:{})", regex::escape(name).replace(['-', '_'], "[-_.]").replace(r"\.", "[-_.]")),
+    };
     // An entry, never `name = "x"` or a comment: a quoted string starting a line or after
-    // `[`/`,` (pyproject.toml), or a line's start (requirements).
-    let entry = match file.ends_with(".toml") {
+    // `[`/`,` (pyproject.toml), a key of a table (Cargo.toml, Poetry: `serde = {...}`,
+    // `serde.workspace = true`), or a line's start (requirements).
+    let toml = file.ends_with(".toml");
+    let entry = match toml {
         true => format!(r#"(^\s*|[\[,]\s*)["']{name}"#),
         false => format!(r"^\s*{name}"),
+    };
+    let table_key = match toml {
+        true => format!(r"|^\s*{name}\s*(=|\.\w)"),
+        false => String::new(),
     };
     let pattern = match (json, constraint) {
         // package.json: a key of its dependencies, the version in its value.
         (true, None) => format!(r#""{name}"\s*:"#),
         (true, Some(version)) => format!(r#""{name}"\s*:\s*"{}""#, regex::escape(version)),
-        (false, None) => format!(r#"{entry}\s*(["'<>=!~;\[,@]|$)"#),
+        (false, None) => format!(r#"{entry}\s*(["'<>=!~;\[,@]|$){table_key}"#),
         // Each part of `>=2.31,<3` in turn, spaces around them free, and no more digits after.
         (false, Some(constraint)) => {
             let parts: Vec<String> = constraint
@@ -336,6 +346,16 @@ mod tests {
         assert!(matches(&pattern("requests>=2.31,<3", "pyproject.toml"), r#"  "requests >= 2.31, <3","#));
         assert!(matches(&pattern("requests", "requirements.txt"), "requests==2.32.3"));
         assert!(!matches(&pattern("requests", "requirements.txt"), "requests-mock"));
+        assert!(matches(&pattern("django", "requirements.txt"), "Django>=4.2"));
+        assert!(matches(&pattern("ruamel.yaml", "requirements.txt"), "ruamel-yaml==0.18"));
+        assert!(matches(
+            &pattern("serde", "Cargo.toml"),
+            r#"serde = { version = "1", features = ["derive"] }"#
+        ));
+        assert!(matches(&pattern("tokio", "Cargo.toml"), r#"tokio = "1.36""#));
+        assert!(matches(&pattern("insta", "Cargo.toml"), "insta.workspace = true"));
+        assert!(matches(&pattern("fastapi", "pyproject.toml"), r#"fastapi = "^0.110""#));
+        assert!(!matches(&pattern("requests", "pyproject.toml"), r#"name = "requests""#));
         assert!(!matches(&pattern("react", "package.json"), r#"    "react-dom": "^18.2.0","#));
     }
 
