@@ -247,7 +247,7 @@ static KEYS: LazyLock<Regex> = LazyLock::new(|| {
 /// "storage.py imports uuid", "`app.ts` imports from '@scope/pkg'".
 static IMPORTS: LazyLock<Regex> = LazyLock::new(|| {
     regex(&format!(
-        r#"^{FILE} (?i:imports|now imports)(?: from)? ['"`]?(?P<module>[@\w][\w@./-]*?)['"`]?\.?$"#
+        r#"^{FILE} (?i:imports|now imports)(?: from)? ['"`]?(?P<module>(?:\.\.?/)*[@\w][\w@./-]*?)['"`]?\.?$"#
     ))
 });
 /// "`app.tsx` imports theme from '@scope/ui'", "cli.py calls load_config()".
@@ -316,6 +316,8 @@ mod tests {
         assert!(matches(&script("@/lib/db"), r#"const db = require("@/lib/db")"#));
         assert!(!matches(&script("@/lib/db"), r#"import { db } from "@/lib/dbx""#));
         assert!(matches(&script("react"), "} from 'react';"));
+        assert!(matches(&script("./settings"), "import { load } from './settings';"));
+        assert!(!matches(&script("./settings"), "import { load } from './settings2';"));
         for line in [
             "// import React from 'react'",
             "const s = 'import React'",
