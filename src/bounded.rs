@@ -16,6 +16,14 @@ pub fn read(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
     Ok((bytes.len() as u64 <= MAX_FILE_BYTES).then_some(bytes))
 }
 
+/// The text of `path` when it is a regular file within [`MAX_FILE_BYTES`]; none for a FIFO,
+/// a device or a directory (opening a FIFO would wait for a writer forever), or when absent.
+pub fn read_regular(path: &Path) -> Option<String> {
+    let bytes =
+        path.metadata().ok().filter(std::fs::Metadata::is_file).and_then(|_| read(path).ok().flatten())?;
+    Some(String::from_utf8_lossy(&bytes).into_owned())
+}
+
 /// The message for a file over [`MAX_FILE_BYTES`]; `what` is "check file" or "plan".
 pub fn too_big(what: &str) -> String {
     format!(

@@ -35,8 +35,7 @@ impl Project {
                 })
                 .unwrap_or_default()
         });
-        let tsconfig = crate::bounded::read(&root.join("tsconfig.json")).ok().flatten().unwrap_or_default();
-        let tsconfig = String::from_utf8_lossy(&tsconfig);
+        let tsconfig = crate::bounded::read_regular(&root.join("tsconfig.json")).unwrap_or_default();
         let tsconfig_lists_nothing = NO_FILES.is_match(&tsconfig) && tsconfig.contains("\"references\"");
         Project { root: Some(root.to_path_buf()), root_names, tsconfig_lists_nothing }
     }

@@ -155,6 +155,51 @@ fn without_a_runner_file_tests_take_the_command_the_other_plans_run_most() {
 }
 
 #[test]
+fn project_files_that_are_fifos_are_never_opened() {
+    let plan = "---\nphase: 01\nmust_haves:\n  truths:\n    - \"All tests pass\"\n    - \"TypeScript compiles without errors\"\n---\n<task>\n<verify>npx tsc --noEmit</verify>\n</task>\n";
+    let project = Project::new().file("PLAN.md", plan);
+    let fifos = ["Makefile", "tsconfig.json"].map(|name| project.path(name));
+    for fifo in &fifos {
+        assert!(std::process::Command::new("mkfifo").arg(fifo).status().expect("mkfifo").success());
+    }
+    // Were a FIFO opened, init would wait for a writer: one comes after a while (no time
+    // limit on a loaded machine, just no hang) and writes what would change init's answer.
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let done = done.clone();
+        std::thread::spawn(move || {
+            for _ in 0..120 {
+                if done.load(std::sync::atomic::Ordering::Relaxed) {
+                    return;
+                }
+                std::thread::sleep(std::time::Duration::from_secs(1));
+            }
+            for (fifo, text) in fifos.iter().zip(["test:\n\tpytest\n", r#"{"files": [], "references": []}"#])
+            {
+                use std::os::unix::fs::OpenOptionsExt;
+                let opened =
+                    std::fs::OpenOptions::new().write(true).custom_flags(libc::O_NONBLOCK).open(fifo);
+                let _ = opened.and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()));
+            }
+        })
+    };
+    let out = project.run(&["init", "--plan", "PLAN.md", "--out", "-"]);
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    writer.join().expect("writer");
+    assert_eq!(out.code, 0, "{}", out.all());
+    assert!(
+        out.stdout.contains("- truth: \"All tests pass\"\n    manual: \"TODO: no test runner found"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("- truth: \"TypeScript compiles without errors\"\n    run: \"npx tsc --noEmit\""),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
 fn in_a_checkout_a_command_is_proposed_only_where_it_can_run() {
     let plan = |made: &str| {
         format!(
