@@ -28,13 +28,14 @@ impl Link {
         Link { from, to, pattern, compiles: OnceCell::new() }
     }
 
-    /// Whether its pattern compiles with the regex crate (as `files: matches` does) within
-    /// a megabyte: compiled once, however many truths ask.
+    /// Whether its pattern compiles with the regex crate, as `files: matches` does:
+    /// compiled once, however many truths ask.
     pub fn compiles(&self) -> bool {
         *self.compiles.get_or_init(|| {
+            let limit = crate::spec::shape::LINK_SIZE_LIMIT;
             self.pattern
                 .as_deref()
-                .is_some_and(|p| regex::RegexBuilder::new(p).size_limit(1 << 20).build().is_ok())
+                .is_some_and(|p| regex::RegexBuilder::new(p).size_limit(limit).build().is_ok())
         })
     }
 }

@@ -16,27 +16,26 @@ pub fn check(spec: &KeyLinkSpec, root: &Path) -> Findings {
         Some(pattern) => format!("{pattern} in {} or {}", spec.from, spec.to),
         None => format!("`{}` referenced in {}", spec.to, spec.from),
     };
-    let (passed, found) = match (open(root, &spec.from), &spec.pattern) {
-        (_, Some(LinkPattern { regex: Err(why), .. })) => (false, why.clone()),
+    let compiled = spec.pattern.as_ref().map(|pattern| (pattern, pattern.regex()));
+    let (passed, found) = match (open(root, &spec.from), compiled) {
+        (_, Some((_, Err(why)))) => (false, why.clone()),
         (Err(problem), _) => (false, format!("Source file {problem}")),
         (Ok(source), None) => match search_literal(source, &spec.to) {
             Ok(true) => (true, "Target referenced in source".into()),
             Ok(false) => (false, "Target not referenced in source".into()),
             Err(why) => (false, why),
         },
-        (Ok(source), Some(pattern @ LinkPattern { regex: Ok(regex), .. })) => {
-            match search_pattern(source, regex, &pattern.text) {
-                Ok(true) => (true, "Pattern found in source".into()),
-                Err(why) => (false, why),
-                Ok(false) => {
-                    match open(root, &spec.to).map(|target| search_pattern(target, regex, &pattern.text)) {
-                        Ok(Ok(true)) => (true, "Pattern found in target".into()),
-                        Ok(Err(why)) => (false, why),
-                        _ => (false, format!("Pattern not found in source or target{}", hint(pattern))),
-                    }
+        (Ok(source), Some((pattern, Ok(regex)))) => match search_pattern(source, regex, &pattern.text) {
+            Ok(true) => (true, "Pattern found in source".into()),
+            Err(why) => (false, why),
+            Ok(false) => {
+                match open(root, &spec.to).map(|target| search_pattern(target, regex, &pattern.text)) {
+                    Ok(Ok(true)) => (true, "Pattern found in target".into()),
+                    Ok(Err(why)) => (false, why),
+                    _ => (false, format!("Pattern not found in source or target{}", hint(pattern))),
                 }
             }
-        }
+        },
     };
     Findings {
         evidence: vec![Evidence::new("key_link", &spec.from, passed, expected, found)],

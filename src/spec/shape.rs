@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::marker::PhantomData;
-use std::sync::{LazyLock, Mutex};
+use std::sync::{LazyLock, Mutex, OnceLock};
 use std::time::Duration;
 
 use regex::Regex;
@@ -122,55 +122,65 @@ impl fmt::Display for Pattern {
 
 /// A key link's pattern, compiled with fancy-regex: plan authors write JavaScript regexes,
 /// with look-around and back-references. A plan's pattern that does not compile keeps its
-/// error, which fails that key link only; in a check file it is a load error.
+/// error, which fails that key link only; in a check file it is a load error. A plan's
+/// pattern is compiled when its link is checked, not when the plan is read: `init` and
+/// `--list` never pay for a thousand heavy patterns.
 #[derive(Debug, Clone)]
 pub struct LinkPattern {
     /// The pattern as written.
     pub text: String,
-    /// The compiled regex, or why it does not compile (with a hint).
-    pub regex: Result<fancy_regex::Regex, String>,
+    compiled: OnceLock<Result<fancy_regex::Regex, String>>,
 }
 
-/// The most a key link's regex may compile to: far above any pattern that names a link,
-/// far below what takes seconds to build (a plan of a thousand `\w{300}` patterns).
-const LINK_SIZE_LIMIT: usize = 1 << 20;
+/// The most a key link's regex may compile to: the regex crate's own default, said here so
+/// that the error can say it (a Unicode `\w{20}` takes over 512 KiB; `\w{400}` is refused).
+pub const LINK_SIZE_LIMIT: usize = 10 << 20;
 
 impl LinkPattern {
-    /// Compiles `text`, keeping the error; a pattern written again is compiled once.
+    /// The pattern `text`, compiled when first asked for.
     pub fn new(text: &str) -> LinkPattern {
-        static COMPILED: LazyLock<Mutex<HashMap<String, LinkPattern>>> = LazyLock::new(Default::default);
-        if let Some(known) = COMPILED.lock().ok().and_then(|known| known.get(text).cloned()) {
-            return known;
-        }
-        let regex = fancy_regex::RegexBuilder::new(text).delegate_size_limit(LINK_SIZE_LIMIT).build().map_err(|fancy| {
-            let small = regex::RegexBuilder::new(text).size_limit(LINK_SIZE_LIMIT).build();
-            match small {
-                Err(regex::Error::CompiledTooBig(_)) => format!(
-                    "the regex `{}` compiles to more than 1 MiB; a key link's pattern names the link: write a shorter one",
-                    crate::text::shorten(text, 80)
-                ),
-                // The regex crate says best what is wrong with a pattern both refuse.
-                _ => match Pattern::parse(text) {
-                    Err(why) => why,
-                    Ok(_) => format!("invalid regex `{text}`: {fancy}; escape special characters with `\\`"),
-                },
-            }
-        });
-        let pattern = LinkPattern { text: text.to_string(), regex };
-        if let Ok(mut known) = COMPILED.lock()
-            && known.len() < 10_000
-        {
-            known.insert(text.to_string(), pattern.clone());
-        }
-        pattern
+        LinkPattern { text: text.to_string(), compiled: OnceLock::new() }
     }
+
+    /// The compiled regex, or why it does not compile (with a hint); a pattern written
+    /// again anywhere in the run is compiled once.
+    pub fn regex(&self) -> &Result<fancy_regex::Regex, String> {
+        self.compiled.get_or_init(|| compile(&self.text))
+    }
+}
+
+fn compile(text: &str) -> Result<fancy_regex::Regex, String> {
+    static COMPILED: LazyLock<Mutex<HashMap<String, Result<fancy_regex::Regex, String>>>> =
+        LazyLock::new(Default::default);
+    if let Some(known) = COMPILED.lock().ok().and_then(|known| known.get(text).cloned()) {
+        return known;
+    }
+    let regex = fancy_regex::RegexBuilder::new(text).delegate_size_limit(LINK_SIZE_LIMIT).build().map_err(|fancy| {
+        match regex::RegexBuilder::new(text).size_limit(LINK_SIZE_LIMIT).build() {
+            Err(regex::Error::CompiledTooBig(_)) => format!(
+                "the regex `{}` compiles to more than 10 MiB; a key link's pattern names the link: write a shorter one (`[A-Za-z0-9_]` for `\\w` is far smaller)",
+                crate::text::shorten(text, 80)
+            ),
+            // The regex crate says best what is wrong with a pattern both refuse.
+            _ => match Pattern::parse(text) {
+                Err(why) => why,
+                Ok(_) => format!("invalid regex `{text}`: {fancy}; escape special characters with `\\`"),
+            },
+        }
+    });
+    if let Ok(mut known) = COMPILED.lock()
+        && known.len() < 10_000
+    {
+        known.insert(text.to_string(), regex.clone());
+    }
+    regex
 }
 
 impl<'de> Deserialize<'de> for LinkPattern {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let parse = |text: &str| {
             let pattern = LinkPattern::new(text);
-            match &pattern.regex {
+            match pattern.regex() {
                 Ok(_) => Ok(pattern),
                 Err(why) => Err(why.clone()),
             }
@@ -345,5 +355,20 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Entries<T> {
             }
         }
         deserializer.deserialize_map(EntriesVisitor(PhantomData))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LinkPattern;
+
+    #[test]
+    fn a_link_pattern_compiles_when_asked_and_a_huge_one_says_why() {
+        let huge = LinkPattern::new(r"\w{400}");
+        assert_eq!(huge.text, r"\w{400}");
+        let why = huge.regex().as_ref().expect_err("over the limit");
+        assert!(why.contains("compiles to more than 10 MiB") && why.contains("[A-Za-z0-9_]"), "{why}");
+        assert!(LinkPattern::new(r"from app\.settings import (load|read)").regex().is_ok());
+        assert!(LinkPattern::new(r"(?<=import )load").regex().is_ok());
     }
 }
