@@ -92,7 +92,8 @@ impl PlanFiles {
 
     /// The project path a truth means by `name`: as written when it has a directory, else
     /// the one path of the plan with that file name, else `name` at the root; none when
-    /// the plan names several files of that name, or the path leaves the project.
+    /// the plan names several files of that name or one outside the project (then the
+    /// truth means that one), or the path leaves the project.
     pub fn resolve(&self, name: &str) -> Option<String> {
         if !project_path(name) {
             return None;
