@@ -88,6 +88,14 @@ pub fn plan_commands(text: &str, root_name: &str) -> Vec<PlanCommand> {
             block = None;
         }
     }
+    // "All commands run from `backend/`": the plan says where every one of them runs.
+    if let Some(c) = RUN_FROM.captures(text)
+        && !at_root(&c[1])
+        && !["root", "repository", "repo", "project", "top", "workspace"]
+            .contains(&c[1].to_lowercase().as_str())
+    {
+        found.iter_mut().for_each(|c| c.moved = true);
+    }
     found
 }
 
@@ -150,6 +158,11 @@ static TASK: LazyLock<Regex> = LazyLock::new(|| regex(r"<task\b"));
 static SHELL_FENCE: LazyLock<Regex> = LazyLock::new(|| regex(r"^```(bash|sh|shell|console|zsh)\s*$"));
 static VERIFY_LINE: LazyLock<Regex> =
     LazyLock::new(|| regex(r"^(?:[-*]\s+)?(?:\*\*)?Verify:?(?:\*\*)?:?\s*(.*)$"));
+static RUN_FROM: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)\b(?:all|every|each)\s+(?:the\s+)?(?:commands?|verification\s+commands?|verify\s+steps?|checks?)\s+(?:(?:below|here|above)\s+)?(?:run|are\s+run|must\s+run|execute|are\s+executed)\s+(?:from|in|inside|within)\s+(?:the\s+)?`?([\w./-]+)`?",
+    )
+});
 static CD_AND: LazyLock<Regex> = LazyLock::new(|| regex(r"^(?:\$\s*)?cd\s+(\S+)\s*&&\s*(.+)$"));
 static CD_LINE: LazyLock<Regex> = LazyLock::new(|| regex(r"^(?:\$\s*)?(?:cd|pushd)\s+(\S+)"));
 /// Words after a command that place it in a directory: "in src-tauri", "from the app/ folder".
@@ -191,5 +204,11 @@ mod tests {
             ]
             .map(|(a, b, c)| (a.to_string(), b.to_string(), c))
         );
+        // A plan that says where all its commands run.
+        let elsewhere =
+            "All commands run from `backend/`.\n<task>\n<verify>uv run pytest -q</verify>\n</task>\n";
+        assert!(plan_commands(elsewhere, "shop").iter().all(|c| c.moved));
+        let here = "All commands run from the repository root.\n<task>\n<verify>uv run pytest -q</verify>\n</task>\n";
+        assert!(plan_commands(here, "shop").iter().all(|c| !c.moved));
     }
 }
