@@ -8,20 +8,21 @@ use std::path::Path;
 pub const MAX_FILE_BYTES: u64 = 4 << 20;
 
 /// The bytes of `path`, or `Ok(None)` when it holds more than [`MAX_FILE_BYTES`]
-/// (never reading more than that).
+/// (never reading more than that). Only a regular file is opened: opening a FIFO named
+/// like a plan or a Makefile would wait for a writer forever.
 pub fn read(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
     use std::io::Read;
+    if !path.metadata()?.is_file() {
+        return Err(std::io::Error::other("not a regular file (a directory, a FIFO or a device)"));
+    }
     let mut bytes = Vec::new();
     std::fs::File::open(path)?.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
     Ok((bytes.len() as u64 <= MAX_FILE_BYTES).then_some(bytes))
 }
 
-/// The text of `path` when it is a regular file within [`MAX_FILE_BYTES`]; none for a FIFO,
-/// a device or a directory (opening a FIFO would wait for a writer forever), or when absent.
-pub fn read_regular(path: &Path) -> Option<String> {
-    let bytes =
-        path.metadata().ok().filter(std::fs::Metadata::is_file).and_then(|_| read(path).ok().flatten())?;
-    Some(String::from_utf8_lossy(&bytes).into_owned())
+/// The text of `path` when it is a regular file within [`MAX_FILE_BYTES`]; none otherwise.
+pub fn read_text(path: &Path) -> Option<String> {
+    read(path).ok().flatten().map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
 }
 
 /// The message for a file over [`MAX_FILE_BYTES`]; `what` is "check file" or "plan".

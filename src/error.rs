@@ -74,6 +74,7 @@ pub enum InitError {
     /// The output could not be written.
     #[error("{0}: cannot write: {1}; check that its directory exists and is writable, or pass --out FILE")]
     Write(String, std::io::Error),
+    /// `--from-shell` adds to a check file that could not be read.
     #[error("{0}: cannot read the existing check file: {1}; check its permissions, or pass --out FILE")]
     Read(String, std::io::Error),
     /// `--from-shell`, but the plan's truths name no tool.

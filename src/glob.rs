@@ -128,10 +128,8 @@ fn list(root: &Path) -> Vec<String> {
         .flatten()
         .filter(|entry| !entry.file_type().is_some_and(|kind| kind.is_dir()))
         .filter_map(|entry| {
-            let relative = entry.path().strip_prefix(root).ok()?;
-            let parts: Vec<String> =
-                relative.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
-            (!parts.is_empty()).then(|| parts.join("/"))
+            let relative = entry.path().strip_prefix(root).ok()?.to_string_lossy().into_owned();
+            (!relative.is_empty()).then_some(relative)
         })
         .collect();
     files.sort();

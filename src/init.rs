@@ -23,7 +23,7 @@ use crate::plan::{Plan, Written};
 use crate::probe::{KINDS, Proposal, Rank};
 use crate::secret::Secrets;
 use crate::spec::ShellSpec;
-use crate::vars;
+use crate::{vars, yaml_text};
 
 /// What `init` made: the check file's text, and where it goes (None: stdout).
 pub struct Scaffold {
@@ -74,12 +74,16 @@ pub fn init(
     {
         return Err(InitError::Empty(relative));
     }
-    let root_name =
-        std::path::absolute(root).ok().and_then(|r| r.file_name().map(|n| n.to_string_lossy().into_owned()));
-    let root_name = root_name.unwrap_or_default();
-    let commands = plan_commands(&read.text, &root_name);
-    let elsewhere = other_plans_commands(&plan, &root_name);
-    let text = check_file(&read, &relative, &commands, &runners(root), &elsewhere, &Project::read(root));
+    // Built only when written: `--from-shell` on an existing check file adds to that.
+    let mirror = || {
+        let root_name = std::path::absolute(root)
+            .ok()
+            .and_then(|r| r.file_name().map(|n| n.to_string_lossy().into_owned()));
+        let root_name = root_name.unwrap_or_default();
+        let commands = plan_commands(&read.text, &root_name);
+        let elsewhere = other_plans_commands(&plan, &root_name);
+        check_file(&read, &relative, &commands, &runners(root), &elsewhere, &Project::read(root))
+    };
     let stem = plan.file_stem().map(|s| s.to_string_lossy().to_lowercase()).unwrap_or_else(|| "plan".into());
     let out: PathBuf =
         out.map_or_else(|| root.join("checks").join(format!("{stem}.yaml")), Path::to_path_buf);
@@ -102,9 +106,9 @@ pub fn init(
         Err(_) => None,
     };
     let text = match (from_shell, existing) {
-        (FromShell::No, None) => text,
+        (FromShell::No, None) => mirror(),
         (from_shell, existing) => {
-            with_baseline(root, &read, existing.unwrap_or(text), from_shell, shown.clone())?
+            with_baseline(root, &read, existing.unwrap_or_else(mirror), from_shell, shown.clone())?
         }
     };
     if printed {
@@ -213,7 +217,7 @@ fn check_file(
         "# `manual: \"TODO: ...\"` with a probe: {} (see the README).",
         crate::probe::keys_listed()
     );
-    let _ = writeln!(out, "plan: {}", quote(&vars::escape(plan_path)));
+    let _ = writeln!(out, "plan: {}", yaml_text::quoted(&vars::escape(plan_path)));
     let _ = writeln!(out, "truths:");
     if plan.truths.is_empty() {
         let _ = writeln!(out, "  []");
@@ -223,7 +227,7 @@ fn check_file(
     let mut next: HashMap<String, usize> = HashMap::new();
     for (index, truth) in plan.truths.iter().map(|truth| truth.item.statement.as_str()).enumerate() {
         // Written as `$${vars.`: the loader would take the plan's own text for a variable.
-        let _ = writeln!(out, "  - truth: {}", quote(&vars::escape(truth)));
+        let _ = writeln!(out, "  - truth: {}", yaml_text::quoted(&vars::escape(truth)));
         // A truth written twice, or two that slug alike, would share a case name (the loader
         // names text without letters `truth-N`): the later ones get an id of their own.
         let id = match slug(truth) {
@@ -239,7 +243,8 @@ fn check_file(
                     break candidate;
                 }
             };
-            let _ = writeln!(out, "    id: {}   # the same name as an earlier truth", quote(&unique));
+            let _ =
+                writeln!(out, "    id: {}   # the same name as an earlier truth", yaml_text::quoted(&unique));
         }
         let clue = Clue { truth, plan: commands, runners, elsewhere, files: &files, project };
         let proposals = KINDS.iter().filter_map(|kind| (kind.propose)(&clue));
@@ -266,7 +271,7 @@ fn check_file(
             }),
         };
         // Text from the plan is taken literally, as in the truth.
-        let literal = |yaml: &str| yaml_safe(&vars::escape(yaml));
+        let literal = |yaml: &str| yaml_text::escaped(&vars::escape(yaml));
         match best {
             Some(proposal) if proposal.rank == Rank::Note => {
                 let _ = writeln!(out, "    {}", literal(&proposal.yaml));
@@ -311,31 +316,7 @@ fn plan_files(plan: &Plan) -> PlanFiles {
     PlanFiles::new(paths, links).with_scripts(&plan.text)
 }
 
-/// Whether YAML refuses `c` in a file, or may take it for a line break: the control
-/// characters (tab aside), NEL, the Unicode line and paragraph separators, a byte order
-/// mark and the noncharacters U+FFFE and U+FFFF.
-fn unsafe_in_yaml(c: char) -> bool {
-    (c.is_control() && c != '\t')
-        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{FEFF}' | '\u{FFFE}' | '\u{FFFF}')
-}
-
-/// `yaml` (JSON in YAML's flow style) with each character YAML refuses written as a `\u`
-/// escape; such characters can only stand inside its strings, where the escape means them.
-fn yaml_safe(yaml: &str) -> String {
-    yaml.chars()
-        .map(|c| match unsafe_in_yaml(c) {
-            true => format!("\\u{:04X}", c as u32),
-            false => c.to_string(),
-        })
-        .collect()
-}
-
 /// `text` as a comment: one line, whatever the plan's paths hold, and no variable use.
 fn comment(text: &str) -> String {
-    vars::escape(text).chars().map(|c| if unsafe_in_yaml(c) { ' ' } else { c }).collect()
-}
-
-/// A YAML double-quoted scalar (a JSON string is one), with the characters YAML refuses escaped.
-fn quote(text: &str) -> String {
-    yaml_safe(&serde_json::to_string(text).unwrap_or_else(|_| format!("{text:?}")))
+    vars::escape(text).chars().map(|c| if yaml_text::unsafe_char(c) { ' ' } else { c }).collect()
 }

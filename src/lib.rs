@@ -51,6 +51,7 @@ mod vars;
 mod version;
 mod watch;
 mod whole_file;
+mod yaml_text;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

@@ -181,15 +181,10 @@ fn later_truths(root: &Path, phase_dir: &Path) -> Vec<Later> {
     let Some(this) = number(phase_dir) else { return Vec::new() };
     let Some(parent) = phase_dir.parent() else { return Vec::new() };
     let mut later = Vec::new();
-    let mut dirs: Vec<PathBuf> =
-        std::fs::read_dir(parent).into_iter().flatten().flatten().map(|e| e.path()).collect();
+    let mut dirs = crate::phase_dir::directories(parent);
     dirs.sort();
-    for dir in dirs.iter().filter(|d| d.is_dir() && number(d).is_some_and(|n| n > this)) {
-        let mut plans: Vec<PathBuf> =
-            std::fs::read_dir(dir).into_iter().flatten().flatten().map(|e| e.path()).collect();
-        plans.retain(|p| p.to_string_lossy().ends_with("-PLAN.md"));
-        plans.sort();
-        for path in plans {
+    for dir in dirs.iter().filter(|d| number(d).is_some_and(|n| n > this)) {
+        for path in crate::phase_dir::plans(dir) {
             let shown = relative_to(root, &path).unwrap_or_else(|| path.display().to_string());
             let Ok(plan) = Plan::read(&path, &shown) else { continue };
             for truth in &plan.truths {

@@ -49,9 +49,8 @@ static USE: LazyLock<Regex> =
 /// `text` as written in a check file so that [`substitute`] gives `text` back: each
 /// `${vars.NAME}` gets a `$` before it (text like `${vars.}` is no use and stays).
 pub fn escape(text: &str) -> String {
-    static BARE: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"\$\{vars\.[A-Za-z_][A-Za-z0-9_]*\}").expect("constant regex"));
-    BARE.replace_all(text, "$$${0}").into_owned()
+    // An escape already (`$${vars.x}`) gets one more `$` too, and reads back as itself.
+    USE.replace_all(text, "$$${0}").into_owned()
 }
 
 /// `text` with every `${vars.NAME}` replaced by its value from `given` (first) or the

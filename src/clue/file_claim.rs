@@ -11,7 +11,7 @@ use super::plan_files::{Link, base_name, literal_key};
 use super::{Clue, FILE, NEGATION, regex};
 
 /// A `files:` entry for one path or glob, and what it recognised.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct FileClaim {
     /// The path or glob, relative to the root.
     pub path: String,

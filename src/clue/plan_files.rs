@@ -10,7 +10,7 @@ use regex::Regex;
 use super::regex;
 
 /// A key link of the plan: a file, what it links to, and the regex that finds the link.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Link {
     /// The file that holds the link.
     pub from: String,

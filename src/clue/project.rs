@@ -11,7 +11,7 @@ use regex::Regex;
 
 use super::plan_files::PlanFiles;
 use super::regex;
-use crate::inside::{Located, locate};
+use crate::inside::resolved;
 
 /// What the project's root says about where commands run.
 #[derive(Debug, Clone, Default)]
@@ -35,7 +35,7 @@ impl Project {
                 })
                 .unwrap_or_default()
         });
-        let tsconfig = crate::bounded::read_regular(&root.join("tsconfig.json")).unwrap_or_default();
+        let tsconfig = crate::bounded::read_text(&root.join("tsconfig.json")).unwrap_or_default();
         let tsconfig_lists_nothing = NO_FILES.is_match(&tsconfig) && tsconfig.contains("\"references\"");
         Project { root: Some(root.to_path_buf()), root_names, tsconfig_lists_nothing }
     }
@@ -43,12 +43,7 @@ impl Project {
     /// Whether `path` (relative to the root), or a directory on the way to it, leads
     /// outside the root through a link: a check may not name it, even before it exists.
     pub fn leads_outside(&self, path: &str) -> bool {
-        let Some(root) = &self.root else { return false };
-        let mut prefix = String::new();
-        path.split('/').filter(|part| !part.is_empty()).any(|part| {
-            prefix = if prefix.is_empty() { part.to_string() } else { format!("{prefix}/{part}") };
-            matches!(locate(root, &prefix), Located::Outside(_))
-        })
+        self.root.as_ref().is_some_and(|root| !resolved(&root.join(path)).starts_with(resolved(root)))
     }
 
     /// Why `command` is no check at the project's root: the file it needs is not there and

@@ -21,7 +21,7 @@ pub struct Runner {
 /// a Makefile target is the project's own entry point, so it comes before a language's tool.
 pub fn runners(root: &Path) -> Vec<Runner> {
     // A FIFO named like a project file is never opened.
-    let read = |name: &str| crate::bounded::read_regular(&root.join(name));
+    let read = |name: &str| crate::bounded::read_text(&root.join(name));
     let mut found = Vec::new();
     let mut add = |job, command: String, from| found.push(Runner { job, command, from });
     for (name, text) in ["Makefile", "makefile", "GNUmakefile"].iter().filter_map(|n| Some((*n, read(n)?))) {

@@ -29,7 +29,7 @@ pub struct PlanCommand {
 pub fn plan_commands(text: &str, root_name: &str) -> Vec<PlanCommand> {
     let at_root = |dir: &str| {
         let dir = dir.trim_matches(['"', '\'']).trim_end_matches('/');
-        matches!(dir, "." | "./" | "")
+        matches!(dir, "." | "")
             || dir.starts_with('/') && !root_name.is_empty() && dir.rsplit('/').next() == Some(root_name)
     };
     let mut found: Vec<PlanCommand> = Vec::new();
@@ -118,10 +118,10 @@ pub fn other_plans_commands(plan: &Path, root_name: &str) -> Vec<PlanCommand> {
     plans.truncate(OTHER_PLANS);
     let mut found = Vec::new();
     for path in plans {
-        let Ok(Some(bytes)) = crate::bounded::read(&path) else { continue };
+        let Some(text) = crate::bounded::read_text(&path) else { continue };
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         found.extend(
-            plan_commands(&String::from_utf8_lossy(&bytes), root_name)
+            plan_commands(&text, root_name)
                 .into_iter()
                 .map(|c| PlanCommand { from: format!("{} of {name}", c.from), ..c }),
         );

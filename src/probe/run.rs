@@ -222,7 +222,7 @@ fn proposed(clue: &Clue<'_>) -> Option<Proposal> {
             continue;
         }
         if clue.negated_before(start) {
-            note.get_or_insert_with(|| Proposal::note(format!("the truth says `{text}` is not run or used: write a check that it is not")));
+            note.get_or_insert_with(|| not_run(&text));
             continue;
         }
         if clue.claims_before(start) {
@@ -243,7 +243,7 @@ fn proposed(clue: &Clue<'_>) -> Option<Proposal> {
         }
         if !(clue.succeeds_after(end, &command) || clue.run_before(start) && clue.purpose_after(end)) {
             note.get_or_insert_with(|| match clue.negated_after(end) && !clue.succeeds_after_words(end) {
-                true => Proposal::note(format!("the truth says `{text}` is not run or used: write a check that it is not")),
+                true => not_run(&text),
                 false => Proposal::note(format!("the truth says more of `{text}` than that it succeeds: `run:` it and check the rest (`stdout:`, `files:`), or split the truth")),
             });
             continue;
@@ -257,10 +257,7 @@ fn proposed(clue: &Clue<'_>) -> Option<Proposal> {
             continue;
         }
         accepted.push(command.clone());
-        found.push(match planned(clue, &command) {
-            Some(plan) => from_plan(clue, plan),
-            None => run(clue, &command, "from the truth's own words".into(), Rank::Truth),
-        });
+        found.push(named_command(clue, &command));
     }
     match found.len() {
         0 => clue.job().map(|claim| job_command(clue, &claim)).or(note),
@@ -277,10 +274,7 @@ fn proposed(clue: &Clue<'_>) -> Option<Proposal> {
 fn job_command(clue: &Clue<'_>, claim: &Claim) -> Proposal {
     let job = claim.job;
     if let Some(via) = claim.via.as_deref().and_then(|via| judge(via).ok()) {
-        return match planned(clue, &via) {
-            Some(plan) => from_plan(clue, plan),
-            None => run(clue, &via, "from the truth's own words".into(), Rank::Truth),
-        };
+        return named_command(clue, &via);
     }
     let mut narrow = clue.plan.iter().filter(|p| claim.fits(&p.command) && claim.narrows_to(&p.command));
     if let Some(plan) = narrow.clone().find(|p| !p.moved).or_else(|| narrow.next()) {
@@ -323,6 +317,18 @@ fn job_command(clue: &Clue<'_>, claim: &Claim) -> Proposal {
         (false, _) => format!("{from}; it checks the whole project, the {part} included"),
     };
     run(clue, &command, because, rank)
+}
+
+/// A command the truth names: as the plan runs it, when it does.
+fn named_command(clue: &Clue<'_>, command: &str) -> Proposal {
+    match planned(clue, command) {
+        Some(plan) => from_plan(clue, plan),
+        None => run(clue, command, "from the truth's own words".into(), Rank::Truth),
+    }
+}
+
+fn not_run(text: &str) -> Proposal {
+    Proposal::note(format!("the truth says `{text}` is not run or used: write a check that it is not"))
 }
 
 /// The plan's command that runs `command` as it is (see [`as_planned`]), one run at the

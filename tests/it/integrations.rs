@@ -11,14 +11,7 @@ use crate::support::{Project, git};
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 fn required(found: bool, what: &str) -> bool {
-    assert!(
-        found || !std::env::var("CI").is_ok_and(|v| v == "true"),
-        "{what} is missing, and CI=true never skips (.ci/run installs it)"
-    );
-    if !found {
-        eprintln!("ignored: needs {what}");
-    }
-    found
+    crate::support::required(found, what, ".ci/run installs it")
 }
 
 /// Lints workflow files; returns (exit code, findings).

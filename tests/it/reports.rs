@@ -222,17 +222,13 @@ fn secrets_appear_in_no_message_and_no_report() {
 /// A program a test needs: found, or (outside CI) the test is ignored with the reason.
 fn program(name: &str, check: &[&str]) -> bool {
     let found = std::process::Command::new(name).args(check).output().is_ok_and(|o| o.status.success());
-    assert!(
-        found || !std::env::var("CI").is_ok_and(|v| v == "true"),
-        "`{name}` is missing, and CI=true never skips (.ci/run installs it)"
-    );
-    found
+    crate::support::required(found, &format!("`{name}`"), ".ci/run installs it")
 }
 
 #[test]
 fn junit_passes_jenkins_xunit_schema_and_junitparser_counts_what_envtruth_counts() {
     if !program("xmllint", &["--version"]) || !program("python3", &["-c", "import junitparser"]) {
-        return eprintln!("ignored: needs xmllint (libxml2-utils) and junitparser (pip)");
+        return;
     }
     // Output with characters XML cannot hold, as a broken command prints them.
     let garbage = "truths:\n  - truth: prints garbage\n    run: {cmd: \"printf '\\\\357\\\\277\\\\276 \\\\033[0m'\", stdout: 'never'}\n";
@@ -264,7 +260,7 @@ fn junit_passes_jenkins_xunit_schema_and_junitparser_counts_what_envtruth_counts
 #[test]
 fn tap_is_read_by_prove_with_the_counts_envtruth_reports() {
     if !program("prove", &["--version"]) {
-        return eprintln!("ignored: needs prove (perl)");
+        return;
     }
     let project = project();
     let out = project.run(&["--tap", "report.tap"]);

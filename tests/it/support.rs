@@ -221,3 +221,16 @@ pub fn run_measured(project: &Project, args: &[&str]) -> (String, i64) {
     assert!(peak_kib > 0, "no sample of envtruth's memory was read from {status}");
     (reader.join().expect("reader"), peak_kib / 1024)
 }
+
+/// Whether a test's prerequisite `what` is here; when it is not, the test is ignored with
+/// the reason, except under `CI=true`, which never skips (`how` says how to get it).
+pub fn required(found: bool, what: &str, how: &str) -> bool {
+    assert!(
+        found || !std::env::var("CI").is_ok_and(|v| v == "true"),
+        "{what} is missing, and CI=true never skips: {how}"
+    );
+    if !found {
+        eprintln!("ignored: needs {what} ({how})");
+    }
+    found
+}

@@ -76,11 +76,11 @@ fn scalar(text: &str) -> String {
         && !flat.contains(" #")
         && !flat.ends_with(':')
         && !flat.starts_with(|c: char| "-?:,[]{}#&*!|>'\"%@`~".contains(c))
-        && !flat.chars().any(|c| c.is_control() || matches!(c, '"' | '\\'))
+        && !flat.chars().any(|c| crate::yaml_text::unsafe_char(c) || matches!(c, '"' | '\\'))
         && serde_yaml::from_str::<serde_yaml::Value>(&flat).is_ok_and(|v| v.as_str() == Some(flat.as_str()));
     match plain {
         true => flat,
-        false => serde_json::to_string(&flat).unwrap_or_default(),
+        false => crate::yaml_text::quoted(&flat),
     }
 }
 
@@ -131,6 +131,7 @@ mod tests {
             "say \"hi\"",
             "null",
             "x #y",
+            "del\u{7f} and nel\u{85} and ls\u{2028}",
         ] {
             let yaml = format!("k: {}\n", scalar(text));
             let back: serde_yaml::Value = serde_yaml::from_str(&yaml).unwrap();
