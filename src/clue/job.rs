@@ -22,6 +22,18 @@ pub enum Job {
     Typecheck,
 }
 
+impl Job {
+    /// The job as the subject of a sentence: "the tests".
+    pub fn the(self) -> &'static str {
+        match self {
+            Job::Test => "the tests",
+            Job::Build => "the build",
+            Job::Lint => "the linters",
+            Job::Typecheck => "the type check",
+        }
+    }
+}
+
 impl fmt::Display for Job {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
@@ -104,58 +116,85 @@ static LANGUAGES: LazyLock<Vec<(&'static [&'static str], Regex)>> = LazyLock::ne
 
 /// The job `truth` says passes, when it says nothing else.
 pub fn claim(truth: &str) -> Option<Claim> {
+    read(truth).ok()
+}
+
+/// Why `truth`, which says a job passes, is no claim its command's exit status checks:
+/// it counts or allows failures, or says more ("TypeScript compiles with strict mode
+/// enabled"). None when it says no job passes, or says that and nothing else.
+pub fn refusal(truth: &str) -> Option<String> {
+    read(truth).err().flatten()
+}
+
+/// The claim, or why a truth saying a job passes is none (`Err(None)`: it says no job passes).
+fn read(truth: &str) -> Result<Claim, Option<String>> {
     let truth = truth.trim();
-    if FAILURE.is_match(truth) || some_pass(truth) {
-        return None;
-    }
+    let named = |c: &regex::Captures<'_>, name: &str| c.name(name).map_or("", |m| m.as_str()).to_string();
     // "TypeScript compiles" is a type check, not a build.
-    if let Some(c) = TYPESCRIPT.captures(truth) {
-        return with_tail(
-            Job::Typecheck,
-            c.name("words").map_or("", |m| m.as_str()),
-            c.name("tail").map_or("", |m| m.as_str()),
-            true,
-        );
-    }
-    if let Some(c) = TESTS_PASS.captures(truth).or_else(|| BUILDS.captures(truth)) {
+    let (job, words, tail, typescript) = if let Some(c) = TYPESCRIPT.captures(truth) {
+        (Job::Typecheck, named(&c, "words"), named(&c, "tail"), true)
+    } else if let Some(c) = TESTS_PASS.captures(truth).or_else(|| BUILDS.captures(truth)) {
         let job = if c.name("tests").is_some() { Job::Test } else { Job::Build };
-        return with_tail(
-            job,
-            c.name("words").map_or("", |m| m.as_str()),
-            c.name("tail").map_or("", |m| m.as_str()),
-            false,
-        );
-    }
-    if let Some(c) = CHECKS_CLEAN.captures(truth) {
+        (job, named(&c, "words"), named(&c, "tail"), false)
+    } else if let Some(c) = CHECKS_CLEAN.captures(truth) {
         let job = if c.name("types").is_some() { Job::Typecheck } else { Job::Lint };
-        return with_tail(job, "", c.name("tail").map_or("", |m| m.as_str()), false);
+        (job, String::new(), named(&c, "tail"), false)
+    } else {
+        // Plans written in Chinese say "the existing (baseline) tests keep passing".
+        let plain = !FAILURE.is_match(truth) && !CJK_NEGATION.is_match(truth) && !EXCEPT.is_match(truth);
+        return match CJK_TESTS_PASS.is_match(truth) && plain {
+            true => Ok(Claim { job: Job::Test, scope: Vec::new(), via: None, typescript: false }),
+            false => Err(None),
+        };
+    };
+    if let Some(failure) = FAILURE.find(truth).map(|m| m.as_str()).or_else(|| some_pass(truth)) {
+        return Err(Some(format!(
+            "the truth counts or allows failures (\"{failure}\"), which the exit status of {} does not show: `run:` it with a `stdout:` pattern for its summary, or judge it by hand",
+            job.the()
+        )));
     }
-    // Plans written in Chinese say "the existing (baseline) tests keep passing".
-    if CJK_TESTS_PASS.is_match(truth) && !CJK_NEGATION.is_match(truth) && !EXCEPT.is_match(truth) {
-        return Some(Claim { job: Job::Test, scope: Vec::new(), via: None, typescript: false });
-    }
-    None
+    with_tail(job, &words, &tail, typescript)
 }
 
-/// Whether the truth says only some pass: "3 of 46 tests", "45/46", "0 tests", "(with errors)".
-fn some_pass(truth: &str) -> bool {
+/// What says only some pass: "3 of 46 tests", "45/46", "0 tests", "(with errors)".
+fn some_pass(truth: &str) -> Option<&str> {
     let number = |m: Option<regex::Match<'_>>| m.map(|m| m.as_str().replace(',', ""));
-    PART.captures_iter(truth).any(|c| number(c.get(1)) != number(c.get(2)))
-        || NONE_COUNTED.is_match(truth)
-        || ASIDE_ERRORS.captures_iter(truth).any(|c| !FINE_ASIDE.is_match(&c[0]))
+    PART.captures_iter(truth)
+        .find(|c| number(c.get(1)) != number(c.get(2)))
+        .and_then(|c| c.get(0))
+        .or_else(|| NONE_COUNTED.find(truth))
+        .or_else(|| ASIDE_ERRORS.find_iter(truth).find(|m| !FINE_ASIDE.is_match(m.as_str())))
+        .map(|m| m.as_str().trim())
 }
 
-/// The claim, when what follows the job's verb says only when or with what it passes.
-fn with_tail(job: Job, words: &str, tail: &str, typescript: bool) -> Option<Claim> {
+/// The claim, when what follows the job's verb says only when or with what it passes; else
+/// why not, unless the words before the job say it is about something else.
+fn with_tail(job: Job, words: &str, tail: &str, typescript: bool) -> Result<Claim, Option<String>> {
     // "the tests that cover X pass" is about something else; "(and prints 42 passed)" says
     // more; "(excluding integration)" says less.
-    if words.split_whitespace().any(|w| CLAUSE.contains(&w.to_lowercase().as_str()))
-        || MORE.is_match(tail)
-        || EXCEPT.is_match(tail)
-    {
-        return None;
+    if words.split_whitespace().any(|w| CLAUSE.contains(&w.to_lowercase().as_str())) {
+        return Err(None);
     }
-    let tail = TAIL.captures(tail)?;
+    // "builds a valid command", "builds fresh wheels": a verb with an object, no job.
+    let more = || {
+        if !MORE_START.is_match(tail) {
+            return None;
+        }
+        let what = match job {
+            Job::Test => "the tests pass",
+            Job::Build => "it builds",
+            Job::Lint => "the linters pass",
+            Job::Typecheck => "the type check passes",
+        };
+        Some(format!(
+            "the truth says more than that {what} (\"{}\"): `run:` the {job} command and check the rest, or split the truth",
+            tail.trim().trim_end_matches(['.', '!'])
+        ))
+    };
+    if MORE.is_match(tail) || EXCEPT.is_match(tail) {
+        return Err(more());
+    }
+    let tail = TAIL.captures(tail).ok_or_else(more)?;
     let via = match tail.name("via") {
         // "builds via `./gradlew buildPlugin`": the command must do the job, and be one; unquoted,
         // nothing but flags may follow its runner ("using vitest v2" names a version, not a filter).
@@ -166,7 +205,7 @@ fn with_tail(job: Job, words: &str, tail: &str, typescript: bool) -> Option<Clai
                 (Ok(_), Some(end)) if quoted || via[end..].split_whitespace().all(|w| w.starts_with('-')) => {
                     Some(via.to_string())
                 }
-                _ => return None,
+                _ => return Err(more()),
             }
         }
         None => None,
@@ -178,7 +217,7 @@ fn with_tail(job: Job, words: &str, tail: &str, typescript: bool) -> Option<Clai
         .filter(|w| !COMMON.contains(&w.to_lowercase().as_str()))
         .map(str::to_string)
         .collect();
-    Some(Claim { job, scope, via, typescript })
+    Ok(Claim { job, scope, via, typescript })
 }
 
 /// Words that start a clause of their own: the words before the job say more than which part.
@@ -285,6 +324,13 @@ static CHECKS_CLEAN: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)^{LABEL}(?:all )?(?:the )?(?:(?P<types>type ?checks?|type ?checking|type ?checker)|lint(?:ing|ers)?|static checks?)(?: checks?)? (?:still )?(?:pass|passes|are clean|is clean|succeeds?|(?:is |are |stays )?green)\b(?P<tail>.*)$"
     ))
 });
+/// How a tail that says more than the job starts: with a clause of its own, never with
+/// the object of a verb ("builds fresh wheels").
+static MORE_START: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)^\s*([,;:(（—–]|-+\s|(with|without|using|via|in|on|for|against|after|before|across|under|within|when|while|and|or|but|successfully|cleanly|unchanged|again|locally|still)\b)",
+    )
+});
 /// A count of passing tests out of more: "3 of 46 tests", "45/46 pass"; never "Plan 1/2".
 static PART: LazyLock<Regex> = LazyLock::new(|| {
     regex(
@@ -344,7 +390,7 @@ static TYPESCRIPT_CHECKER: LazyLock<Regex> = LazyLock::new(|| {
 
 #[cfg(test)]
 mod tests {
-    use super::{Job, claim};
+    use super::{Job, claim, refusal};
 
     fn said(truth: &str) -> Option<(Job, Vec<String>, Option<String>)> {
         claim(truth).map(|c| (c.job, c.scope, c.via))
@@ -426,6 +472,43 @@ mod tests {
             "The project builds (with errors)",
         ] {
             assert_eq!(said(truth), None, "{truth}");
+        }
+    }
+
+    #[test]
+    fn a_job_claim_refused_says_why() {
+        let says = |truth: &str| refusal(truth).unwrap_or_else(|| panic!("no reason for {truth:?}"));
+        let more = says("The web app compiles with strict null checks enabled");
+        assert!(
+            more.contains("more than that it builds") && more.contains("\"with strict null checks enabled\""),
+            "{more}"
+        );
+        let more = says("All parser tests pass against the staging database");
+        assert!(
+            more.contains("more than that the tests pass") && more.contains("staging database"),
+            "{more}"
+        );
+        assert!(
+            says("TypeScript compiles without errors under the bundler resolution")
+                .contains("type check passes")
+        );
+        assert!(says("Unit tests pass (integration excluded)").contains("\"(integration excluded)\""));
+        let failures = says("Old suite tests still pass (known failures tolerated)");
+        assert!(
+            failures.contains("counts or allows failures") && failures.contains("the tests"),
+            "{failures}"
+        );
+        assert!(says("Only 45/46 tests pass").contains("45/46"));
+        // A verb with an object, a claim with no job, and a plain claim give no reason.
+        for truth in [
+            "The adapter builds a valid request and sends it",
+            "CI builds release wheels for two platforms",
+            "The tests that cover parsing pass",
+            "The login page shows an error",
+            "All tests pass",
+            "TypeScript compiles without errors",
+        ] {
+            assert_eq!(refusal(truth), None, "{truth}");
         }
     }
 }

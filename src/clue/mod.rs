@@ -161,6 +161,11 @@ impl<'a> Clue<'a> {
     pub fn job(&self) -> Option<Claim> {
         job::claim(self.truth)
     }
+
+    /// Why the truth, which says a job passes, is no claim a command checks as it is.
+    pub fn job_refusal(&self) -> Option<String> {
+        job::refusal(self.truth)
+    }
 }
 
 /// A regex fragment for a project file as truths name it, backticks optional: a path with

@@ -260,7 +260,7 @@ fn proposed(clue: &Clue<'_>) -> Option<Proposal> {
         found.push(named_command(clue, &command));
     }
     match found.len() {
-        0 => clue.job().map(|claim| job_command(clue, &claim)).or(note),
+        0 => clue.job().map(|claim| job_command(clue, &claim)).or(note).or_else(|| clue.job_refusal().map(Proposal::note)),
         1 => found.pop(),
         _ => Some(Proposal::note("the truth names several commands: give each its own truth, or `run:` them joined with `&&`")),
     }
