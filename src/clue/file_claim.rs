@@ -54,6 +54,9 @@ fn claimed(clue: &Clue<'_>) -> Option<(String, serde_json::Value, String)> {
         let spec = listed(c["text"].trim_matches('`'), &c["file"]);
         return claim(&c["file"], spec, "a package the file lists");
     }
+    if let Some(c) = DEPENDS.captures(truth) {
+        return depends(clue, &c);
+    }
     if let Some(c) = KEYS.captures(truth) {
         let keys: Vec<String> =
             AND_LIST.split(&c["keys"]).filter(|k| !k.is_empty()).map(|k| format!("\"{k}\"")).collect();
@@ -129,6 +132,70 @@ fn listed(text: &str, file: &str) -> serde_json::Value {
         }
     };
     serde_json::json!({ "matches": [pattern] })
+}
+
+/// "zod is a direct dependency at ^3.25.76", "a and b are installed in web/
+/// devDependencies", "axios is removed from dependencies": the packages of the one manifest
+/// the plan changes, or of a directory's package.json. A section, a version or a removal is
+/// checked in package.json only, where a regex can say it exactly.
+fn depends(clue: &Clue<'_>, c: &regex::Captures<'_>) -> Option<(String, serde_json::Value, String)> {
+    let manifest = match c.name("dir") {
+        Some(dir) => format!("{}/package.json", dir.as_str().trim_end_matches('/')),
+        None => clue.files.manifest()?.to_string(),
+    };
+    let json = manifest.ends_with(".json");
+    let gone = c.name("gone").is_some();
+    let version = c.name("version").map(|v| v.as_str());
+    let kind = c.name("kind").or(c.name("noun")).map(|k| k.as_str().trim().to_lowercase());
+    let section = match kind {
+        Some(kind) if kind.starts_with("dev") => Some("devDependencies"),
+        Some(kind) if kind == "runtime" => Some("dependencies"),
+        _ => None,
+    };
+    let section = section.or_else(|| {
+        c.name("section").map(|s| match s.as_str().to_lowercase().starts_with("dev") {
+            true => "devDependencies",
+            false => "dependencies",
+        })
+    });
+    let written: Vec<&str> = AND_LIST.split(&c["names"]).filter(|n| !n.is_empty()).collect();
+    // "Redis is a dependency" may mean a service; a package is named as written, in
+    // backticks or lower case, unless its version is given.
+    if version.is_none() && written.iter().any(|n| !n.starts_with('`') && n.chars().any(char::is_uppercase)) {
+        return None;
+    }
+    let names: Vec<String> = written
+        .iter()
+        .map(|n| n.trim_matches('`'))
+        .map(|n| if json { n.to_lowercase() } else { n.to_string() })
+        .collect();
+    if !json && (gone || version.is_some() || section.is_some()) || version.is_some() && names.len() != 1 {
+        return None;
+    }
+    let (spec, what) = match gone {
+        // npm writes package.json one way: `"name": "version"`.
+        true => {
+            let keys: Vec<String> = names.iter().map(|n| format!("\"{n}\":")).collect();
+            (serde_json::json!({ "excludes": keys }), "packages the manifest must no longer list")
+        }
+        false => {
+            let patterns: Vec<String> = names
+                .iter()
+                .map(|name| {
+                    let text = version.map_or(name.clone(), |v| format!("{name}@{v}"));
+                    let entry =
+                        listed(&text, &manifest)["matches"][0].as_str().unwrap_or_default().to_string();
+                    // A section's object holds no braces: its entries end at the first `}`.
+                    match section {
+                        Some(section) => format!(r#""{section}"\s*:\s*\{{[^}}]*{entry}"#),
+                        None => entry,
+                    }
+                })
+                .collect();
+            (serde_json::json!({ "matches": patterns }), "packages the manifest lists")
+        }
+    };
+    Some((clue.files.resolve(&manifest)?, spec, format!("recognised: {what}")))
 }
 
 /// The regex for "`file` imports `name`": a Python `import name` (in a list too), `from name
@@ -236,6 +303,14 @@ static HOLDS: LazyLock<Regex> = LazyLock::new(|| {
 static LISTED: LazyLock<Regex> = LazyLock::new(|| {
     regex(&format!(
         r"^(?P<text>`[^`]+`|[\w@][\w@/.-]*(?:[<>=~^!]=?\s?[\w.*-]+)?) (?i:is (listed|declared|present|set|written|pinned)) in {FILE}(?i: (dependencies|devDependencies|dev-dependencies|requirements))?\.?$"
+    ))
+});
+/// "zod is a direct dependency at ^3.25.76", "a and b are installed in web/ devDependencies",
+/// "axios is removed from dependencies".
+static DEPENDS: LazyLock<Regex> = LazyLock::new(|| {
+    let name = r"`?[@\w][\w@/.-]*`?";
+    regex(&format!(
+        r"^(?P<names>{name}(?:(?:,? and |, ){name})*) (?i:(?:is|are) (?:(?:(?:a|an) )?(?P<kind>direct |runtime |dev |development |dev-)?(?P<noun>dependency|dependencies|devDependency|devDependencies|dev-dependency|dev-dependencies)(?: at (?P<version>[\^~]?\d[\w.-]*))?|(?:installed|listed|declared|added) in (?:`?(?P<dir>(?:[\w-][\w.-]*/)+)`? )?(?P<section>dependencies|devDependencies)|(?P<gone>removed) from (?:dependencies|devDependencies)))\.?$"
     ))
 });
 /// "package.json contains repository, bugs, and homepage fields".
@@ -419,5 +494,66 @@ mod tests {
         assert!(literal_words(r"\[x\] \*\*REQ-0[1234]\*\*").is_empty());
         assert!(literal_words(r"(foo|bar)Service").is_empty());
         assert_eq!(literal_words(r"name\s*=\s*.main"), ["name", ".main"]);
+    }
+
+    #[test]
+    fn a_dependency_is_looked_up_in_the_manifest_the_plan_changes() {
+        let project = Project::default();
+        let claim = |truth, paths: &[&str]| {
+            let files = PlanFiles::new(paths.iter().map(|p| p.to_string()), Vec::new());
+            let clue =
+                Clue { truth, plan: &[], runners: &[], elsewhere: &[], files: &files, project: &project };
+            file_claim(&clue).map(|c| (c.path, c.spec))
+        };
+        let web = ["web/package.json", "web/package-lock.json", "web/src/app.ts"];
+        let manifest = r#"{
+  "name": "web",
+  "dependencies": {
+    "zod": "^3.25.0",
+    "react": "^18.2.0"
+  },
+  "devDependencies": {
+    "vitest": "^3.0.0"
+  }
+}"#;
+        let holds = |spec: &serde_json::Value| {
+            spec["matches"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|p| Regex::new(p.as_str().unwrap()).unwrap().is_match(manifest))
+        };
+        let (path, spec) = claim("Zod is a direct dependency at ^3.25.0", &web).unwrap();
+        assert_eq!(path, "web/package.json");
+        assert!(holds(&spec), "{spec}");
+        assert!(!holds(&claim("zod is a dependency at ^3.24.0", &web).unwrap().1));
+        assert!(holds(&claim("`react` and zod are dependencies", &web).unwrap().1));
+        assert!(!holds(&claim("react and zod are devDependencies", &web).unwrap().1));
+        assert!(holds(&claim("vitest is a dev dependency", &web).unwrap().1));
+        assert!(!holds(&claim("react is a dev dependency", &web).unwrap().1), "react is no dev dependency");
+        assert!(!holds(&claim("vitest is a runtime dependency", &web).unwrap().1));
+        let (path, spec) = claim("vitest and react are installed in web/ devDependencies", &[]).unwrap();
+        assert_eq!(path, "web/package.json");
+        assert!(!holds(&spec), "react is in dependencies");
+        assert_eq!(
+            claim("axios is removed from dependencies", &web).map(|c| c.1.to_string()),
+            Some(r#"{"excludes":["\"axios\":"]}"#.into())
+        );
+        let (path, spec) = claim("`httpx` is a dependency", &["pyproject.toml", "src/app/cli.py"]).unwrap();
+        assert_eq!(path, "pyproject.toml");
+        assert!(Regex::new(spec["matches"][0].as_str().unwrap()).unwrap().is_match(r#"  "httpx>=0.27","#));
+        for (truth, paths) in [
+            // A service, not a package; no manifest; two manifests.
+            ("Redis is a dependency", &web[..]),
+            ("zod is a dependency", &["src/app.ts"][..]),
+            ("zod is a dependency", &["package.json", "web/package.json"][..]),
+            // A section, a version or a removal only where a regex says it exactly.
+            ("pytest is a dev dependency", &["pyproject.toml"][..]),
+            ("httpx is a dependency at 0.27", &["pyproject.toml"][..]),
+            ("requests is removed from dependencies", &["pyproject.toml"][..]),
+            ("zod and react are dependencies at ^3", &web[..]),
+        ] {
+            assert_eq!(claim(truth, paths), None, "{truth}");
+        }
     }
 }

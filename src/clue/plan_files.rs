@@ -85,6 +85,16 @@ impl PlanFiles {
         })
     }
 
+    /// The one package manifest (package.json, pyproject.toml, Cargo.toml) the plan names,
+    /// which a truth about "dependencies" means; none when it names none or several.
+    pub fn manifest(&self) -> Option<&str> {
+        let mut manifests = self.paths.iter().filter(|p| MANIFESTS.contains(&base_name(p)));
+        match (manifests.next(), manifests.next()) {
+            (Some(path), None) => Some(path),
+            _ => None,
+        }
+    }
+
     /// Whether the plan names `path` among its files, so that it may make it.
     pub fn makes(&self, path: &str) -> bool {
         self.paths.iter().any(|p| p == path)
@@ -109,6 +119,9 @@ impl PlanFiles {
         }
     }
 }
+
+/// The files that list a project's packages.
+const MANIFESTS: &[&str] = &["package.json", "pyproject.toml", "Cargo.toml"];
 
 /// A script run through its interpreter or by its path.
 static SCRIPT_RUN: LazyLock<Regex> = LazyLock::new(|| {
