@@ -219,6 +219,14 @@ pub fn names_program(text: &str) -> bool {
     CHECKERS.contains(&program) || BARE.contains(&program) || SCRIPT.is_match(program) || program == "direnv"
 }
 
+/// Whether `text` asks a program for its help or version, after at most three subcommands
+/// (`docsift --help`, `app serve --help`): only a program's name reads so, and a program
+/// that starts at all answers it, so the project's own program will do. Long flags only:
+/// `shutdown -h` halts.
+pub fn asks_help(text: &str) -> bool {
+    HELP_CALL.is_match(text.trim())
+}
+
 /// Like [`judge`], for a command the truth says is run ("User can run `X`"): the program
 /// may be the project's own, so any word that names a program will do, alone too.
 pub fn judge_named(text: &str) -> Judged {
@@ -261,6 +269,8 @@ static DISPLAY: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 static PROGRAM: LazyLock<Regex> = LazyLock::new(|| regex(r"^[a-z][\w.-]*$"));
+static HELP_CALL: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"^[a-z][\w.-]*(?: [a-z][\w-]*){0,3} (?:--help|--version)$"));
 static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
     regex(
         r"(^|[^/])\.\.\.|…|<[\w./: -]+>|\{[\w.-]*\}|\[[\w-]+\]|\$\{?[A-Z_]{2,}|\bpath/to\b|\bTODO\b|\bXXX\b|^\w+\?|\(\.\.\.\)|^\S+\s+\d+(\.\d+)*(\s|$)",

@@ -14,7 +14,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-pub use command::{judge, judge_named, names_program};
+pub use command::{asks_help, judge, judge_named, names_program};
 pub use file_claim::file_claim;
 pub use job::{Claim, Job};
 pub use plan_files::PlanFiles;
@@ -135,7 +135,7 @@ impl<'a> Clue<'a> {
         let command = c.get(1)?;
         (!command.as_str().contains('`')
             && !JOINED.is_match(command.as_str())
-            && command::reads_as_command(command.as_str()))
+            && (command::reads_as_command(command.as_str()) || command::asks_help(command.as_str())))
         .then(|| (command.as_str(), command.end()))
     }
 
@@ -187,7 +187,7 @@ pub(crate) static NEGATION: LazyLock<Regex> = LazyLock::new(|| {
 /// A clause saying a command succeeds, and nothing its exit status cannot show.
 static SUCCESS: LazyLock<Regex> = LazyLock::new(|| {
     let verb = r"(succeeds?|succeeded|pass(es)?|passing|works|completes?|runs|executes|compiles|builds|(exits?|returns?|completes?|finishes|runs|executes) with (zero|no|0) (errors?|failures?)|is green|stays green|(exits?|returns?) (with )?(exit )?(code |status )?(0|zero)|exits? (cleanly|successfully)|(finds|reports|shows|gives|has) (no|zero|0) [\w -]+?|installs? [\w ]+? without (any )?errors?)";
-    let tail = r"(with(out)? (any |zero |no |0 )?[\w-]+( [\w-]+)? (errors?|failures?|regressions?)|without (any )?errors?|with (zero|no|0) (errors?|failures?|regressions?)|successfully|cleanly|locally|in CI|after [^,;()`]+|\([^()`]*\)|all( the)?( \d+)?( new| existing)? tests|and exits? (with )?(code |status )?0|[—-]+ (with )?(no|zero) regressions?)";
+    let tail = r"(with(out)? (any |zero |no |0 )?[\w-]+( [\w-]+)? (errors?|failures?|regressions?)|without (any )?errors?|without (an? )?(?-i:[A-Z]\w*(Error|Exception))|with (zero|no|0) (errors?|failures?|regressions?)|successfully|cleanly|locally|in CI|after [^,;()`]+|\([^()`]*\)|all( the)?( \d+)?( new| existing)? tests|and exits? (with )?(code |status )?0|[—-]+ (with )?(no|zero) regressions?)";
     regex(&format!(
         r"(?i)^[\s,:]*((still|now|also|then|again|reliably|cleanly|fully)\s+)*{verb}(\s*,?\s+{tail})*\s*[.!]?\s*$"
     ))
@@ -214,7 +214,7 @@ static WARNINGS: LazyLock<Regex> = LazyLock::new(|| regex(r"\bwarnings?\b"));
 /// What success means, said with a negation: "no errors", "zero regressions".
 static FINE: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"(?i)\b(with(out)?|no|zero|0)( any| zero| no| 0)?( [\w-]+)?( [\w-]+)? (errors?|failures?|regressions?)\b|\bfinds no\b|\bwithout (any )?errors?\b|\band exits? (with )?(code |status )?0\b",
+        r"(?i)\b(with(out)?|no|zero|0)( any| zero| no| 0)?( [\w-]+)?( [\w-]+)? (errors?|failures?|regressions?)\b|\bfinds no\b|\bwithout (any )?errors?\b|\band exits? (with )?(code |status )?0\b|\bwithout (an? )?(?-i:[A-Z]\w*(Error|Exception))\b",
     )
 });
 /// A claim beyond the exit status inside an allowed tail: "(and prints 42 passed)".
@@ -234,7 +234,7 @@ static RUN_BEFORE: LazyLock<Regex> =
     LazyLock::new(|| regex(r"(?i)(\b(can|could|to|then) run|^running|^run)\s*$"));
 static LEADING: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"^(?:Running\s+)?([a-z.][\w./:@=+-]*(?:\s+[^\s(]+?)*?)\s+(?:still\s+)?(?:passes|succeeds|exits 0|exits with (?:code |status )?0|completes|compiles|runs (?:cleanly|green))\b",
+        r"^(?:Running\s+)?([a-z.][\w./:@=+-]*(?:\s+[^\s(]+?)*?)\s+(?:still\s+)?(?:passes|succeeds|exits 0|exits with (?:code |status )?0|completes|compiles|runs (?:cleanly|green)|(?:runs|works|executes) without)\b",
     )
 });
 static JOINED: LazyLock<Regex> = LazyLock::new(|| regex(r"(?i)\s(and|or|then|with|in|on)\s"));

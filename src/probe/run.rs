@@ -12,7 +12,7 @@ use serde::de;
 
 use super::{Context, Item, ItemName, Kind, Proposal, Rank};
 use crate::clue::job::{does, job_end};
-use crate::clue::{Claim, Clue, Job, PlanCommand, judge, judge_named, names_program};
+use crate::clue::{Claim, Clue, Job, PlanCommand, asks_help, judge, judge_named, names_program};
 use crate::duration;
 use crate::exec::Capture;
 use crate::outcome::{Ended, Evidence, Findings};
@@ -214,7 +214,7 @@ fn proposed(clue: &Clue<'_>) -> Option<Proposal> {
     let flake_check = FLAKE_CHECK.find(clue.truth).map(|m| ("nix flake check".to_string(), m.start(), m.end()));
     let leading = clue.leading_command().map(|(text, end)| (text.to_string(), 0, end));
     for (text, start, end) in named.chain(flake_check).chain(leading) {
-        let judged = match clue.run_before(start) {
+        let judged = match clue.run_before(start) || asks_help(&text) {
             true => judge_named(&text),
             false => judge(&text),
         };
@@ -532,6 +532,26 @@ mod tests {
             propose("`pytest tests/test_io.py` passes", &[("uv run pytest tests/test_io.py -q", "<verify> of task 1")], &[]),
             Some(("run: \"uv run pytest tests/test_io.py -q\"".into(), Rank::Plan))
         );
+        // The project's own program, asked for its help: starting is the claim, and a named
+        // exception it runs without is an error its exit status shows.
+        assert_eq!(
+            propose("mytool db show --help works without ImportError", &[], &[]),
+            Some(("run: \"mytool db show --help\"".into(), Rank::Truth))
+        );
+        assert_eq!(
+            propose("`mytool --version` runs without a ModuleNotFoundError", &[], &[]),
+            Some(("run: \"mytool --version\"".into(), Rank::Truth))
+        );
+        for truth in [
+            "mytool --help lists every subcommand",
+            "mytool --help works without the network",
+            "The login flow works without ImportError",
+            "shutdown -h works without errors",
+            "mytool --help works without ImportError and prints usage",
+        ] {
+            let proposal = propose(truth, &[], &[]);
+            assert!(proposal.as_ref().is_none_or(|(_, rank)| *rank == Rank::Note), "{truth}: {proposal:?}");
+        }
     }
 
     #[test]
