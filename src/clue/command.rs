@@ -156,7 +156,9 @@ fn judged(text: &str, any_program: bool) -> Judged {
     if words.iter().any(|w| INTERACTIVE_FLAGS.contains(w)) || REPL.is_match(&command) {
         return Err("it is interactive");
     }
-    if SERVER.is_match(&command) || RUNS_A_PROGRAM.is_match(&command) {
+    // A workspace's name (`--filter webview-ui`) is no script that serves.
+    let scripts = SELECTING.replace_all(&command, "$manager");
+    if SERVER.is_match(&scripts) || RUNS_A_PROGRAM.is_match(&scripts) {
         return Err("it starts a server or a watcher that never exits");
     }
     if INSTALL_NOTHING.is_match(&command) {
@@ -268,6 +270,14 @@ static DISPLAY: LazyLock<Regex> = LazyLock::new(|| {
         r"(?:\s*2>&1)?(?:\s*\|\s*(?:tail|head)(?:\s+-?[\w-]+)*)+\s*$|\s*(?:[0-9&]?>>?\s*/dev/null|2>&1)\s*$",
     )
 });
+/// A package manager's workspace selections: `pnpm --filter web test`, `npm -w api run build`.
+pub(crate) const WORKSPACE: &str = r"(?:\s+(?:--filter|-F|-w|--workspace)(?:=|\s+)[^\s&|;]+)*";
+/// One workspace selection, and the part it selects.
+pub(crate) static SELECTED: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"(?:--filter|-F|-w|--workspace)(?:=|\s+)(?P<part>[^\s&|;]+)"));
+/// A package manager and its workspace selections.
+static SELECTING: LazyLock<Regex> =
+    LazyLock::new(|| regex(&format!(r"\b(?P<manager>npm|pnpm|yarn|bun){WORKSPACE}")));
 static PROGRAM: LazyLock<Regex> = LazyLock::new(|| regex(r"^[a-z][\w.-]*$"));
 static HELP_CALL: LazyLock<Regex> =
     LazyLock::new(|| regex(r"^[a-z][\w.-]*(?: [a-z][\w-]*){0,3} (?:--help|--version)$"));

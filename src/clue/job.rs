@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::command::judge;
+use super::command::{SELECTED, WORKSPACE, judge};
 use super::{MORE, regex};
 
 /// What a truth may claim passes.
@@ -72,7 +72,8 @@ impl Claim {
     /// frontend builds"), which may lie outside it.
     pub fn within_whole(&self, command: &str) -> bool {
         let end = job_end(command, self.job).unwrap_or(0);
-        let runner: Vec<&str> = command[..end].split(|c: char| !c.is_alphanumeric()).collect();
+        let runner = SELECTED.replace_all(&command[..end], "");
+        let runner: Vec<&str> = runner.split(|c: char| !c.is_alphanumeric()).collect();
         self.scope.iter().all(|word| {
             let word = word.to_lowercase();
             runner.iter().any(|w| w.eq_ignore_ascii_case(&word))
@@ -86,7 +87,11 @@ impl Claim {
     /// after its runner: `pytest tests/test_species.py` for the "species" tests.
     pub fn narrows_to(&self, command: &str) -> bool {
         let Some(end) = job_end(command, self.job) else { return false };
-        let args = command[end..].to_lowercase();
+        let args = format!(
+            "{} {}",
+            command[end..].to_lowercase(),
+            selected(command, self.job).join(" ").to_lowercase()
+        );
         let words: Vec<&str> = args.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
         self.scope.iter().any(|part| {
             let part = part.to_lowercase();
@@ -270,6 +275,13 @@ const COMMON: &[&str] = &[
     "repository",
 ];
 
+/// The workspaces `command` runs `job` in (`pnpm --filter web test`: `web`): a part of
+/// the project, never all of it.
+pub fn selected(command: &str, job: Job) -> Vec<&str> {
+    let span = job_pattern(job).find(command).map_or("", |m| m.as_str());
+    SELECTED.captures_iter(span).filter_map(|c| c.name("part")).map(|m| m.as_str()).collect()
+}
+
 /// Whether `command` does `job`.
 pub fn does(command: &str, job: Job) -> bool {
     job_end(command, job).is_some()
@@ -277,13 +289,16 @@ pub fn does(command: &str, job: Job) -> bool {
 
 /// Where the words that run `job` end in `command` (`uv run pytest| -q`), if it runs it.
 pub fn job_end(command: &str, job: Job) -> Option<usize> {
-    let pattern = match job {
-        Job::Test => &*TEST_COMMAND,
-        Job::Build => &*BUILD_COMMAND,
-        Job::Lint => &*LINT_COMMAND,
-        Job::Typecheck => &*TYPECHECK_COMMAND,
-    };
-    pattern.find(command).map(|m| m.end())
+    job_pattern(job).find(command).map(|m| m.end())
+}
+
+fn job_pattern(job: Job) -> &'static Regex {
+    match job {
+        Job::Test => &TEST_COMMAND,
+        Job::Build => &BUILD_COMMAND,
+        Job::Lint => &LINT_COMMAND,
+        Job::Typecheck => &TYPECHECK_COMMAND,
+    }
 }
 
 /// A label in front of a claim: "R10:", "SC-2:", "Build gate:".
@@ -362,30 +377,30 @@ static CJK_TESTS_PASS: LazyLock<Regex> = LazyLock::new(|| {
 });
 static CJK_NEGATION: LazyLock<Regex> = LazyLock::new(|| regex(r"[不没未无非]"));
 static TEST_COMMAND: LazyLock<Regex> = LazyLock::new(|| {
-    regex(
-        r"\b(pytest|cargo (nextest run|test)|(npm|pnpm|yarn|bun) (run )?test|vitest( run)?|jest|go test|gradlew test|mvn test|make test|ctest|tox|nox|rspec|unittest|mix test|dotnet test|node --test|deno test|bun test)(?:\s|$)",
-    )
+    regex(&format!(
+        r"\b(pytest|cargo (nextest run|test)|(npm|pnpm|yarn|bun){WORKSPACE} (run )?test|vitest( run)?|jest|go test|gradlew test|mvn test|make test|ctest|tox|nox|rspec|unittest|mix test|dotnet test|node --test|deno test|bun test)(?:\s|$)",
+    ))
 });
 static BUILD_COMMAND: LazyLock<Regex> = LazyLock::new(|| {
-    regex(
-        r"\b(cargo build|(npm|pnpm|yarn|bun) run build|make build|nix build|gradlew (build|buildPlugin|assemble)|mvn (package|compile)|go build|cmake --build|uv build|dotnet build)(?:\s|$)",
-    )
+    regex(&format!(
+        r"\b(cargo build|(npm|pnpm|yarn|bun){WORKSPACE} (run )?build|make build|nix build|gradlew (build|buildPlugin|assemble)|mvn (package|compile)|go build|cmake --build|uv build|dotnet build)(?:\s|$)",
+    ))
 });
 static LINT_COMMAND: LazyLock<Regex> = LazyLock::new(|| {
-    regex(
-        r"\b(ruff|mypy|clippy|eslint|flake8|pylint|pyright|shellcheck|(npm|pnpm|yarn|bun) run lint|make (lint|check)|gradlew check)(?:\s|$)",
-    )
+    regex(&format!(
+        r"\b(ruff|mypy|clippy|eslint|flake8|pylint|pyright|shellcheck|(npm|pnpm|yarn|bun){WORKSPACE} (run )?lint|make (lint|check)|gradlew check)(?:\s|$)",
+    ))
 });
 static TYPECHECK_COMMAND: LazyLock<Regex> = LazyLock::new(|| {
-    regex(
-        r"\b(tsc|vue-tsc|svelte-check|mypy|pyright|basedpyright|(npm|pnpm|yarn|bun) run (typecheck|type-check|check-types|tsc))(?:\s|$)",
-    )
+    regex(&format!(
+        r"\b(tsc|vue-tsc|svelte-check|mypy|pyright|basedpyright|(npm|pnpm|yarn|bun){WORKSPACE} (run )?(typecheck|type-check|check-types|tsc))(?:\s|$)",
+    ))
 });
 /// The type checkers of TypeScript: a type check of Python says nothing of it.
 static TYPESCRIPT_CHECKER: LazyLock<Regex> = LazyLock::new(|| {
-    regex(
-        r"\b(tsc|vue-tsc|svelte-check|(npm|pnpm|yarn|bun) run (typecheck|type-check|check-types|tsc))(?:\s|$)",
-    )
+    regex(&format!(
+        r"\b(tsc|vue-tsc|svelte-check|(npm|pnpm|yarn|bun){WORKSPACE} (run )?(typecheck|type-check|check-types|tsc))(?:\s|$)",
+    ))
 });
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde::de;
 
 use super::{Context, Item, ItemName, Kind, Proposal, Rank};
-use crate::clue::job::{does, job_end};
+use crate::clue::job::{does, job_end, selected};
 use crate::clue::{Claim, Clue, Job, PlanCommand, asks_help, judge, judge_named, names_program};
 use crate::duration;
 use crate::exec::Capture;
@@ -389,7 +389,7 @@ fn runs_it_all(command: &str, job: Job) -> bool {
         "--bin", "--lib", "-t", "--testNamePattern", "--filter", "--grep", "-g", "--", "--example", "--doc",
     ];
     let Some(end) = job_end(command, job) else { return false };
-    command[end..].split_whitespace().all(|w| {
+    selected(command, job).is_empty() && command[end..].split_whitespace().all(|w| {
             let flag = w.split('=').next().unwrap_or(w);
             let top = w.trim_start_matches("./").trim_end_matches('/');
             (w.starts_with('-') && !NARROW.contains(&flag))
@@ -560,6 +560,7 @@ mod tests {
             "The installer does NOT execute `uv pip install` anymore",
             "Nothing ever calls `uv run train.py` succeeds",
             "`npm run dev` starts the app and it works",
+            "`pnpm --filter web-ui dev` succeeds",
             "`envtruth --list` prints every case",
             "`.envrc` holds `use flake`",
             "no backticks",
@@ -584,5 +585,12 @@ mod tests {
         assert_eq!(propose("The full pytest suite passes", &plan, &[]), Some(("run: \"python -m pytest tests/ -q\"".into(), Rank::Plan)));
         assert_eq!(propose("All e2e tests pass", &plan, &[]).map(|p| p.1), Some(Rank::Note));
         assert_eq!(propose("All new tests fail (red phase)", &[], &[(Job::Test, "make test")]), None);
+        // A workspace the plan selects is that part, never the whole (nor a server: `-ui`).
+        let plan = [("pnpm --filter admin-ui build", "<verification>"), ("npm -w api test", "<verify> of task 2")];
+        assert_eq!(propose("The admin-ui build passes", &plan, &[]), Some(("run: \"pnpm --filter admin-ui build\"".into(), Rank::Plan)));
+        assert_eq!(propose("The api tests pass", &plan, &[]), Some(("run: \"npm -w api test\"".into(), Rank::Plan)));
+        assert_eq!(propose("The project builds", &plan, &[]).map(|p| p.1), Some(Rank::Note));
+        assert_eq!(propose("All tests pass", &plan, &[]).map(|p| p.1), Some(Rank::Note));
+        assert_eq!(propose("The web tests pass", &plan, &[]).map(|p| p.1), Some(Rank::Note));
     }
 }
