@@ -156,8 +156,13 @@ fn judged(text: &str, any_program: bool) -> Judged {
     if words.iter().any(|w| INTERACTIVE_FLAGS.contains(w)) || REPL.is_match(&command) {
         return Err("it is interactive");
     }
-    // A workspace's name (`--filter webview-ui`) is no script that serves.
-    let scripts = SELECTING.replace_all(&command, "$manager");
+    // A workspace's name (`--filter webview-ui`) is no script that serves, nor is a file a
+    // checker checks (`vitest run src/server.test.ts`).
+    let mut scripts = SELECTING.replace_all(&command, "$manager").into_owned();
+    if CHECKS_FILES.is_match(&scripts) {
+        scripts =
+            scripts.split_whitespace().filter(|w| !FILE_ARGUMENT.is_match(w)).collect::<Vec<_>>().join(" ");
+    }
     if SERVER.is_match(&scripts) || RUNS_A_PROGRAM.is_match(&scripts) {
         return Err("it starts a server or a watcher that never exits");
     }
@@ -278,6 +283,15 @@ pub(crate) static SELECTED: LazyLock<Regex> =
 /// A package manager and its workspace selections.
 static SELECTING: LazyLock<Regex> =
     LazyLock::new(|| regex(&format!(r"\b(?P<manager>npm|pnpm|yarn|bun){WORKSPACE}")));
+/// A checker whose arguments are files to check, never programs to run.
+static CHECKS_FILES: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"^((uv|poetry|pdm|hatch) run |npx |pnpm exec |python3? -m )?(pytest|vitest( run)?|jest|node --test|go test|cargo test|ruff( check)?|eslint|mypy|pyright|tsc|bun test|deno test)(\s|$)",
+    )
+});
+/// A path, or a file of source or tests.
+static FILE_ARGUMENT: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"^['\x22]?[^-].*(/|\.(py|pyi|ts|tsx|js|jsx|cjs|mjs|rs|go|vue|svelte)['\x22]?$)"));
 static PROGRAM: LazyLock<Regex> = LazyLock::new(|| regex(r"^[a-z][\w.-]*$"));
 static HELP_CALL: LazyLock<Regex> =
     LazyLock::new(|| regex(r"^[a-z][\w.-]*(?: [a-z][\w-]*){0,3} (?:--help|--version)$"));
@@ -384,6 +398,24 @@ mod tests {
         assert_eq!(judge("eslint . --fix-dry-run"), Ok("eslint . --fix-dry-run".into()));
         assert_eq!(judge("npm install"), Ok("npm install".into()));
         assert_eq!(judge("terraform fmt -check"), Ok("terraform fmt -check".into()));
+        // A file a checker checks, or a workspace, named like a server is neither.
+        for command in [
+            "vitest run apps/web/server.test.ts",
+            "go test ./internal/server/",
+            "uv run pytest tests/dev/test_login.py",
+            "ruff check src/app/server.py",
+            "pnpm --filter admin-ui build",
+        ] {
+            assert_eq!(judge(command), Ok(command.into()));
+        }
+        for command in [
+            "node src/server.js",
+            "pnpm --filter web dev",
+            "vitest --watch src/a.test.ts",
+            "python -m http.server",
+        ] {
+            assert!(judge(command).is_err(), "{command}");
+        }
     }
 
     #[test]
