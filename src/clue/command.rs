@@ -158,7 +158,7 @@ fn judged(text: &str, any_program: bool) -> Judged {
     }
     // A workspace's name (`--filter webview-ui`) is no script that serves, nor is a file a
     // checker checks (`vitest run src/server.test.ts`).
-    let mut scripts = SELECTING.replace_all(&command, "$manager").into_owned();
+    let mut scripts = SELECTING.replace_all(&command, "$npm$pnpm").into_owned();
     if CHECKS_FILES.is_match(&scripts) {
         scripts =
             scripts.split_whitespace().filter(|w| !FILE_ARGUMENT.is_match(w)).collect::<Vec<_>>().join(" ");
@@ -231,8 +231,86 @@ pub fn names_program(text: &str) -> bool {
 /// that starts at all answers it, so the project's own program will do. Long flags only:
 /// `shutdown -h` halts.
 pub fn asks_help(text: &str) -> bool {
-    HELP_CALL.is_match(text.trim())
+    let text = text.trim();
+    let mut words = text.split_whitespace();
+    let program = words.next().unwrap_or_default();
+    // An interpreter or a runner hands `--help` to what it runs (`node app --help` runs
+    // app), and a subcommand that changes things is not trusted to read `--help` first.
+    HELP_CALL.is_match(text) && !HANDS_ON.contains(&program) && !words.any(|w| CHANGES.contains(&w))
 }
+
+/// Programs that run another program or script, which `--help` then reaches.
+const HANDS_ON: &[&str] = &[
+    "node",
+    "nodejs",
+    "python",
+    "python2",
+    "python3",
+    "ruby",
+    "perl",
+    "php",
+    "java",
+    "deno",
+    "bun",
+    "npx",
+    "uvx",
+    "pipx",
+    "docker",
+    "podman",
+    "kubectl",
+    "ssh",
+    "nohup",
+    "timeout",
+    "env",
+    "sudo",
+    "doas",
+    "nice",
+    "time",
+    "watch",
+    "xargs",
+    "exec",
+    "sh",
+    "bash",
+    "zsh",
+    "fish",
+    "redis-cli",
+    "psql",
+    "mysql",
+    "sqlite3",
+];
+/// Subcommands that change or remove things.
+const CHANGES: &[&str] = &[
+    "delete",
+    "del",
+    "remove",
+    "rm",
+    "uninstall",
+    "install",
+    "add",
+    "push",
+    "publish",
+    "deploy",
+    "release",
+    "destroy",
+    "purge",
+    "wipe",
+    "clean",
+    "clear",
+    "prune",
+    "upgrade",
+    "update",
+    "reset",
+    "drop",
+    "migrate",
+    "kill",
+    "stop",
+    "restart",
+    "shutdown",
+    "reboot",
+    "halt",
+    "format",
+    "send",
+];
 
 /// Like [`judge`], for a command the truth says is run ("User can run `X`"): the program
 /// may be the project's own, so any word that names a program will do, alone too.
@@ -275,18 +353,30 @@ static DISPLAY: LazyLock<Regex> = LazyLock::new(|| {
         r"(?:\s*2>&1)?(?:\s*\|\s*(?:tail|head)(?:\s+-?[\w-]+)*)+\s*$|\s*(?:[0-9&]?>>?\s*/dev/null|2>&1)\s*$",
     )
 });
-/// A package manager's workspace selections: `pnpm --filter web test`, `npm -w api run build`.
-pub(crate) const WORKSPACE: &str = r"(?:\s+(?:--filter|-F|-w|--workspace)(?:=|\s+)[^\s&|;]+)*";
-/// One workspace selection, and the part it selects.
+/// A package by its name alone (`web`, `@acme/web`): never a path, a pattern, an exclusion
+/// (`!web`), a package with its dependencies (`web...`) or changes since (`web[main]`).
+const PACKAGE: &str = r"(?:@[\w-]+/)?\w(?:[\w-]|\.\w)*";
+/// A package manager, with the workspace packages it selects: npm's `-w`/`--workspace`,
+/// pnpm's and bun's `--filter`/`-F` (pnpm's `-w` is the workspace root, and takes no name).
+pub(crate) static MANAGER: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        r"(?:npm(?:\s+(?:-w|--workspace)(?:=|\s+){PACKAGE})*|(?:pnpm|bun)(?:\s+(?:--filter|-F)(?:=|\s+){PACKAGE})*|yarn)"
+    )
+});
+/// One workspace selection, and the package it selects.
 pub(crate) static SELECTED: LazyLock<Regex> =
-    LazyLock::new(|| regex(r"(?:--filter|-F|-w|--workspace)(?:=|\s+)(?P<part>[^\s&|;]+)"));
-/// A package manager and its workspace selections.
-static SELECTING: LazyLock<Regex> =
-    LazyLock::new(|| regex(&format!(r"\b(?P<manager>npm|pnpm|yarn|bun){WORKSPACE}")));
-/// A checker whose arguments are files to check, never programs to run.
+    LazyLock::new(|| regex(&format!(r"(?:--filter|-F|-w|--workspace)(?:=|\s+)(?P<part>{PACKAGE})")));
+/// A package manager and the workspace packages it selects.
+static SELECTING: LazyLock<Regex> = LazyLock::new(|| {
+    regex(&format!(
+        r"\b(?:(?P<npm>npm)(?:\s+(?:-w|--workspace)(?:=|\s+){PACKAGE})+|(?P<pnpm>pnpm|bun)(?:\s+(?:--filter|-F)(?:=|\s+){PACKAGE})+)"
+    ))
+});
+/// A checker whose arguments are files to check, never programs to run (`node --test x.js`
+/// runs x.js).
 static CHECKS_FILES: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"^((uv|poetry|pdm|hatch) run |npx |pnpm exec |python3? -m )?(pytest|vitest( run)?|jest|node --test|go test|cargo test|ruff( check)?|eslint|mypy|pyright|tsc|bun test|deno test)(\s|$)",
+        r"^((uv|poetry|pdm|hatch) run |npx |pnpm exec |python3? -m )?(pytest|vitest( run)?|jest|go test|cargo test|ruff( check)?|eslint|mypy|pyright|tsc)(\s|$)",
     )
 });
 /// A path, or a file of source or tests.
@@ -343,7 +433,7 @@ static CHECK_ONLY: LazyLock<Regex> = LazyLock::new(|| {
 /// Running a program of the project, which may serve or wait: `cargo run`, `node server.js`.
 static RUNS_A_PROGRAM: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"^(cargo|go|dotnet|flutter|swift)\s+run\b|^(uv\s+run\s+|npx\s+)?node\s+[\w./-]+\.(c|m)?js\b|\bfastapi\s+(run|dev)\b|\brails\s+(s|server|c|console)\b|\bphx\.server\b",
+        r"^(cargo|go|dotnet|flutter|swift)\s+run\b|^(uv\s+run\s+|npx\s+)?node\s+[\w./][\w./-]*(\s|$)|\bfastapi\s+(run|dev)\b|\brails\s+(s|server|c|console)\b|\bphx\.server\b",
     )
 });
 static SWALLOWED: LazyLock<Regex> =
@@ -355,7 +445,7 @@ static SERVER: LazyLock<Regex> = LazyLock::new(|| {
         r"(?x)(?:^|[\s:/.-])(?:dev|develop|serve|server|start|watch|preview|storybook|tui|browse|shell|repl|console|login|edit|open|ui|worker|nodemon|tensorboard|jupyter\w*|notebook|http-server|json-server|webpack-dev-server)(?:[\s:.-]|$)
         |\s--watch\w*\b|\bwatch\b|\btsc\b.*\s-w(\s|$)|\brunserver\b|\buvicorn\b|\bgunicorn\b|\bhttp\.server\b
         |\bflask\s+run\b|\bjupyter\b|\bcompose\s+up\b|\bnix\s+run\b|\bvite\s*$|\bnext\s+dev\b
-        |\bstreamlit\s+run\b|^\S+\s+web\s*$|\bserve\b|\btail\s+-f\b|\s--reload\b",
+        |\bstreamlit\s+run\b|^\S+\s+web\s*$|\bserve\b|\btail\s+-f\b|\s--reload\b|\s--looponfail\b|\bpytest\b.*\s-f(\s|$)",
     )
 });
 /// Programs that check something with no arguments: a test runner, a build.

@@ -88,14 +88,16 @@ fn listed(text: &str, file: &str) -> serde_json::Value {
         }
         false => text.find(['<', '>', '=', '~', '^', '!']).map(|at| (&text[..at], &text[at..])),
     };
-    let (name, constraint) = match split {
+    let (text_name, constraint) = match split {
         Some((name, rest)) => (name.trim(), Some(rest.trim())),
         None => (text, None),
     };
     // Python's package names ignore case, and `-`, `_` and `.` are one.
     let name = match json {
-        true => regex::escape(name),
-        false => format!("(?i:{})", regex::escape(name).replace(['-', '_'], "[-_.]").replace(r"\.", "[-_.]")),
+        true => regex::escape(text_name),
+        false => {
+            format!("(?i:{})", regex::escape(text_name).replace(['-', '_'], "[-_.]").replace(r"\.", "[-_.]"))
+        }
     };
     // An entry, never `name = "x"` or a comment: a quoted string starting a line or after
     // `[`/`,` (pyproject.toml), a key of a table (Cargo.toml, Poetry: `serde = {...}`,
@@ -110,9 +112,8 @@ fn listed(text: &str, file: &str) -> serde_json::Value {
         false => String::new(),
     };
     let pattern = match (json, constraint) {
-        // package.json: a key of its dependencies, the version in its value.
-        (true, None) => format!(r#""{name}"\s*:"#),
-        (true, Some(version)) => format!(r#""{name}"\s*:\s*"{}""#, regex::escape(version)),
+        // package.json: a key of its dependencies of any kind, the version in its value.
+        (true, _) => json_entry(JSON_SECTIONS, text_name, constraint),
         (false, None) => format!(r#"{entry}\s*(["'<>=!~;\[,@]|$){table_key}"#),
         // Each part of `>=2.31,<3` in turn, spaces around them free, and no more digits after.
         (false, Some(constraint)) => {
@@ -135,67 +136,49 @@ fn listed(text: &str, file: &str) -> serde_json::Value {
 }
 
 /// "zod is a direct dependency at ^3.25.76", "a and b are installed in web/
-/// devDependencies", "axios is removed from dependencies": the packages of the one manifest
-/// the plan changes, or of a directory's package.json. A section, a version or a removal is
-/// checked in package.json only, where a regex can say it exactly.
+/// devDependencies": an entry of the dependencies (or only the dev ones) of the package.json
+/// the plan changes, or of a directory's. A pyproject.toml or Cargo.toml lists packages in
+/// other tables too (build requirements, features, tool settings), which no regex tells apart.
 fn depends(clue: &Clue<'_>, c: &regex::Captures<'_>) -> Option<(String, serde_json::Value, String)> {
     let manifest = match c.name("dir") {
         Some(dir) => format!("{}/package.json", dir.as_str().trim_end_matches('/')),
         None => clue.files.manifest()?.to_string(),
     };
-    let json = manifest.ends_with(".json");
-    let gone = c.name("gone").is_some();
+    if !manifest.ends_with("package.json") {
+        return None;
+    }
     let version = c.name("version").map(|v| v.as_str());
-    let kind = c.name("kind").or(c.name("noun")).map(|k| k.as_str().trim().to_lowercase());
-    let section = match kind {
-        Some(kind) if kind.starts_with("dev") => Some("devDependencies"),
-        Some(kind) if kind == "runtime" => Some("dependencies"),
-        _ => None,
+    let kind =
+        c.name("kind").or(c.name("noun")).or(c.name("section")).map(|k| k.as_str().trim().to_lowercase());
+    let sections = match kind {
+        Some(kind) if kind.starts_with("dev") => "devDependencies",
+        Some(kind) if kind == "runtime" || kind == "dependencies" && c.name("section").is_some() => {
+            "dependencies"
+        }
+        _ => "(?:dependencies|devDependencies)",
     };
-    let section = section.or_else(|| {
-        c.name("section").map(|s| match s.as_str().to_lowercase().starts_with("dev") {
-            true => "devDependencies",
-            false => "dependencies",
-        })
-    });
     let written: Vec<&str> = AND_LIST.split(&c["names"]).filter(|n| !n.is_empty()).collect();
     // "Redis is a dependency" may mean a service; a package is named as written, in
     // backticks or lower case, unless its version is given.
     if version.is_none() && written.iter().any(|n| !n.starts_with('`') && n.chars().any(char::is_uppercase)) {
         return None;
     }
-    let names: Vec<String> = written
-        .iter()
-        .map(|n| n.trim_matches('`'))
-        .map(|n| if json { n.to_lowercase() } else { n.to_string() })
-        .collect();
-    if !json && (gone || version.is_some() || section.is_some()) || version.is_some() && names.len() != 1 {
+    if version.is_some() && written.len() != 1 {
         return None;
     }
-    let (spec, what) = match gone {
-        // npm writes package.json one way: `"name": "version"`.
-        true => {
-            let keys: Vec<String> = names.iter().map(|n| format!("\"{n}\":")).collect();
-            (serde_json::json!({ "excludes": keys }), "packages the manifest must no longer list")
-        }
-        false => {
-            let patterns: Vec<String> = names
-                .iter()
-                .map(|name| {
-                    let text = version.map_or(name.clone(), |v| format!("{name}@{v}"));
-                    let entry =
-                        listed(&text, &manifest)["matches"][0].as_str().unwrap_or_default().to_string();
-                    // A section's object holds no braces: its entries end at the first `}`.
-                    match section {
-                        Some(section) => format!(r#""{section}"\s*:\s*\{{[^}}]*{entry}"#),
-                        None => entry,
-                    }
-                })
-                .collect();
-            (serde_json::json!({ "matches": patterns }), "packages the manifest lists")
-        }
-    };
-    Some((clue.files.resolve(&manifest)?, spec, format!("recognised: {what}")))
+    let patterns: Vec<String> =
+        written.iter().map(|name| json_entry(sections, name.trim_matches('`'), version)).collect();
+    let spec = serde_json::json!({ "matches": patterns });
+    Some((clue.files.resolve(&manifest)?, spec, "recognised: packages the manifest lists".into()))
+}
+
+/// The regex for `name` (at `version`) as a key of one of package.json's `sections`
+/// objects: those hold no braces, so the entries end at the first one, and a key of
+/// another object (`"jest": {...}`, `engines`, `overrides`) is none. npm's names are
+/// compared without case ("Zod", `JSONStream`).
+fn json_entry(sections: &str, name: &str, version: Option<&str>) -> String {
+    let value = version.map_or(String::new(), |v| format!(r#"\s*"{}""#, regex::escape(v)));
+    format!(r#""{sections}"\s*:\s*\{{[^{{}}]*"(?i:{})"\s*:{value}"#, regex::escape(name))
 }
 
 /// The regex for "`file` imports `name`": a Python `import name` (in a list too), `from name
@@ -305,14 +288,15 @@ static LISTED: LazyLock<Regex> = LazyLock::new(|| {
         r"^(?P<text>`[^`]+`|[\w@][\w@/.-]*(?:[<>=~^!]=?\s?[\w.*-]+)?) (?i:is (listed|declared|present|set|written|pinned)) in {FILE}(?i: (dependencies|devDependencies|dev-dependencies|requirements))?\.?$"
     ))
 });
-/// "zod is a direct dependency at ^3.25.76", "a and b are installed in web/ devDependencies",
-/// "axios is removed from dependencies".
+/// "zod is a direct dependency at ^3.25.76", "a and b are installed in web/ devDependencies".
 static DEPENDS: LazyLock<Regex> = LazyLock::new(|| {
     let name = r"`?[@\w][\w@/.-]*`?";
     regex(&format!(
-        r"^(?P<names>{name}(?:(?:,? and |, ){name})*) (?i:(?:is|are) (?:(?:(?:a|an) )?(?P<kind>direct |runtime |dev |development |dev-)?(?P<noun>dependency|dependencies|devDependency|devDependencies|dev-dependency|dev-dependencies)(?: at (?P<version>[\^~]?\d[\w.-]*))?|(?:installed|listed|declared|added) in (?:`?(?P<dir>(?:[\w-][\w.-]*/)+)`? )?(?P<section>dependencies|devDependencies)|(?P<gone>removed) from (?:dependencies|devDependencies)))\.?$"
+        r"^(?P<names>{name}(?:(?:,? and |, ){name})*) (?i:(?:is|are) (?:(?:(?:a|an) )?(?P<kind>direct |runtime |dev |development |dev-)?(?P<noun>dependency|dependencies|devDependency|devDependencies|dev-dependency|dev-dependencies)(?: at (?P<version>[\^~]?\d[\w.-]*?))?|(?:installed|listed|declared|added) in (?:`?(?P<dir>(?:[\w-][\w.-]*/)+)`? )?(?P<section>dependencies|devDependencies)))\.?$"
     ))
 });
+/// The objects of package.json that list packages.
+const JSON_SECTIONS: &str = "(?:dependencies|devDependencies|peerDependencies|optionalDependencies)";
 /// "package.json contains repository, bugs, and homepage fields".
 static KEYS: LazyLock<Regex> = LazyLock::new(|| {
     regex(
@@ -414,9 +398,19 @@ mod tests {
         assert!(!matches(&pattern("requests", "pyproject.toml"), r#"dependencies = ["requests-mock"]"#));
         assert!(matches(&pattern("gffutils>=0.13", "pyproject.toml"), r#"  "gffutils >= 0.13","#));
         assert!(!matches(&pattern("gffutils>=0.13", "pyproject.toml"), r#"  "gffutils>=0.12","#));
-        assert!(matches(&pattern("react", "package.json"), r#"    "react": "^18.2.0","#));
-        assert!(matches(&pattern("react@^18.2.0", "package.json"), r#"    "react": "^18.2.0","#));
-        assert!(matches(&pattern("@types/node", "package.json"), r#"    "@types/node": "^20","#));
+        // package.json: a key of a dependencies object, never of another one.
+        let deps =
+            |entry: &str| format!("{{\n  \"name\": \"x\",\n  \"dependencies\": {{\n    {entry}\n  }}\n}}");
+        let multi = |pattern: &str, text: &str| Regex::new(pattern).unwrap().is_match(text);
+        assert!(multi(&pattern("react", "package.json"), &deps(r#""react": "^18.2.0","#)));
+        assert!(multi(&pattern("react@^18.2.0", "package.json"), &deps(r#""react": "^18.2.0","#)));
+        assert!(multi(&pattern("@types/node", "package.json"), &deps(r#""@types/node": "^20""#)));
+        assert!(multi(&pattern("JSONStream", "package.json"), &deps(r#""JSONStream": "^1""#)));
+        assert!(!multi(
+            &pattern("jest", "package.json"),
+            r#"{"jest": {"testEnvironment": "node"}, "dependencies": {"vitest": "1"}}"#
+        ));
+        assert!(!multi(&pattern("node", "package.json"), r#"{"engines": {"node": ">=18"}}"#));
         assert!(!matches(&pattern("requests", "pyproject.toml"), r#"name = "requests""#));
         assert!(!matches(&pattern("requests", "pyproject.toml"), "# requests"));
         assert!(!matches(&pattern("requests>=2.31", "pyproject.toml"), r#"  "requests>=2.310","#));
@@ -433,7 +427,7 @@ mod tests {
         assert!(matches(&pattern("insta", "Cargo.toml"), "insta.workspace = true"));
         assert!(matches(&pattern("fastapi", "pyproject.toml"), r#"fastapi = "^0.110""#));
         assert!(!matches(&pattern("requests", "pyproject.toml"), r#"name = "requests""#));
-        assert!(!matches(&pattern("react", "package.json"), r#"    "react-dom": "^18.2.0","#));
+        assert!(!multi(&pattern("react", "package.json"), &deps(r#""react-dom": "^18.2.0""#)));
     }
 
     #[test]
@@ -535,23 +529,34 @@ mod tests {
         let (path, spec) = claim("vitest and react are installed in web/ devDependencies", &[]).unwrap();
         assert_eq!(path, "web/package.json");
         assert!(!holds(&spec), "react is in dependencies");
-        assert_eq!(
-            claim("axios is removed from dependencies", &web).map(|c| c.1.to_string()),
-            Some(r#"{"excludes":["\"axios\":"]}"#.into())
-        );
-        let (path, spec) = claim("`httpx` is a dependency", &["pyproject.toml", "src/app/cli.py"]).unwrap();
-        assert_eq!(path, "pyproject.toml");
-        assert!(Regex::new(spec["matches"][0].as_str().unwrap()).unwrap().is_match(r#"  "httpx>=0.27","#));
+        // A sentence's full stop ends it, and a name's case is npm's.
+        assert!(holds(&claim("zod is a dependency at ^3.25.0.", &web).unwrap().1));
+        assert!(holds(&claim("`Zod` is a dependency", &web).unwrap().1));
+        // Keys of other objects are no dependencies.
+        let other = r#"{"jest": {"x": 1}, "bin": {"mytool": "cli.js"}, "overrides": {"zod": "^3.25.0"}, "peerDependencies": {"react": "^18.2.0"}}"#;
+        for truth in [
+            "jest is a dependency",
+            "mytool is a dependency",
+            "zod is a dependency at ^3.25.0",
+            "react is a dependency",
+        ] {
+            let spec = claim(truth, &web).unwrap().1;
+            let pattern = spec["matches"][0].as_str().unwrap();
+            assert!(!Regex::new(pattern).unwrap().is_match(other), "{truth}");
+        }
         for (truth, paths) in [
             // A service, not a package; no manifest; two manifests.
             ("Redis is a dependency", &web[..]),
             ("zod is a dependency", &["src/app.ts"][..]),
             ("zod is a dependency", &["package.json", "web/package.json"][..]),
-            // A section, a version or a removal only where a regex says it exactly.
-            ("pytest is a dev dependency", &["pyproject.toml"][..]),
-            ("httpx is a dependency at 0.27", &["pyproject.toml"][..]),
-            ("requests is removed from dependencies", &["pyproject.toml"][..]),
+            // Only package.json says which of its tables lists a package in a way a regex reads.
+            ("`httpx` is a dependency", &["pyproject.toml"][..]),
+            ("serde is a dependency", &["Cargo.toml"][..]),
             ("zod and react are dependencies at ^3", &web[..]),
+            // A removal: a literal or a regex cannot tell a config key from an entry.
+            ("axios is removed from dependencies", &web[..]),
+            // A glob names many manifests.
+            ("zod is a dependency", &["packages/*/package.json"][..]),
         ] {
             assert_eq!(claim(truth, paths), None, "{truth}");
         }

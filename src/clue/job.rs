@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::command::{SELECTED, WORKSPACE, judge};
+use super::command::{MANAGER, SELECTED, judge};
 use super::{MORE, regex};
 
 /// What a truth may claim passes.
@@ -87,13 +87,17 @@ impl Claim {
     /// after its runner: `pytest tests/test_species.py` for the "species" tests.
     pub fn narrows_to(&self, command: &str) -> bool {
         let Some(end) = job_end(command, self.job) else { return false };
-        let args = format!(
-            "{} {}",
-            command[end..].to_lowercase(),
-            selected(command, self.job).join(" ").to_lowercase()
-        );
+        // A workspace package is the part only by its whole name (`web`, `@acme/web`).
+        let packages = selected(command, self.job);
+        let package = |part: &str| {
+            packages.iter().any(|p| p.rsplit('/').next().is_some_and(|name| name.eq_ignore_ascii_case(part)))
+        };
+        let args = command[end..].to_lowercase();
         let words: Vec<&str> = args.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
         self.scope.iter().any(|part| {
+            if package(part) {
+                return true;
+            }
             let part = part.to_lowercase();
             match part.contains(|c: char| !c.is_alphanumeric()) {
                 // A file name ("load_config.test.cjs") is specific enough as it is.
@@ -152,7 +156,9 @@ fn read(truth: &str) -> Result<Claim, Option<String>> {
             false => Err(None),
         };
     };
-    if let Some(failure) = FAILURE.find(truth).map(|m| m.as_str()).or_else(|| some_pass(truth)) {
+    // "(no failures allowed)" asks for all to pass.
+    let plain = NO_FAILURES.replace_all(truth, "");
+    if let Some(failure) = FAILURE.find(&plain).map(|m| m.as_str()).or_else(|| some_pass(truth)) {
         return Err(Some(format!(
             "the truth counts or allows failures (\"{failure}\"), which the exit status of {} does not show: `run:` it with a `stdout:` pattern for its summary, or judge it by hand",
             job.the()
@@ -364,6 +370,11 @@ static EXCEPT: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)\b(except\w*|exclud\w*|but|skip\w*|quarantin\w*|flaky|disabled?|ignor\w*|only|not|minus|save for|other than)\b|除|跳过|忽略|不|未",
     )
 });
+static NO_FAILURES: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?i)\b(no|zero|0)\s+(\w+\s+)?failures?\s+(are\s+|is\s+)?(accepted|allowed|expected|tolerated|ignored)\b",
+    )
+});
 /// A truth about failing, or about tests that may fail.
 static FAILURE: LazyLock<Regex> = LazyLock::new(|| {
     regex(
@@ -378,28 +389,33 @@ static CJK_TESTS_PASS: LazyLock<Regex> = LazyLock::new(|| {
 static CJK_NEGATION: LazyLock<Regex> = LazyLock::new(|| regex(r"[不没未无非]"));
 static TEST_COMMAND: LazyLock<Regex> = LazyLock::new(|| {
     regex(&format!(
-        r"\b(pytest|cargo (nextest run|test)|(npm|pnpm|yarn|bun){WORKSPACE} (run )?test|vitest( run)?|jest|go test|gradlew test|mvn test|make test|ctest|tox|nox|rspec|unittest|mix test|dotnet test|node --test|deno test|bun test)(?:\s|$)",
+        r"\b(pytest|cargo (nextest run|test)|{manager} (run )?test|vitest( run)?|jest|go test|gradlew test|mvn test|make test|ctest|tox|nox|rspec|unittest|mix test|dotnet test|node --test|deno test|bun test)(?:\s|$)",
+        manager = MANAGER.as_str(),
     ))
 });
 static BUILD_COMMAND: LazyLock<Regex> = LazyLock::new(|| {
     regex(&format!(
-        r"\b(cargo build|(npm|pnpm|yarn|bun){WORKSPACE} (run )?build|make build|nix build|gradlew (build|buildPlugin|assemble)|mvn (package|compile)|go build|cmake --build|uv build|dotnet build)(?:\s|$)",
+        r"\b(cargo build|{manager} (run )?build|make build|nix build|gradlew (build|buildPlugin|assemble)|mvn (package|compile)|go build|cmake --build|uv build|dotnet build)(?:\s|$)",
+        manager = MANAGER.as_str(),
     ))
 });
 static LINT_COMMAND: LazyLock<Regex> = LazyLock::new(|| {
     regex(&format!(
-        r"\b(ruff|mypy|clippy|eslint|flake8|pylint|pyright|shellcheck|(npm|pnpm|yarn|bun){WORKSPACE} (run )?lint|make (lint|check)|gradlew check)(?:\s|$)",
+        r"\b(ruff|mypy|clippy|eslint|flake8|pylint|pyright|shellcheck|{manager} (run )?lint|make (lint|check)|gradlew check)(?:\s|$)",
+        manager = MANAGER.as_str(),
     ))
 });
 static TYPECHECK_COMMAND: LazyLock<Regex> = LazyLock::new(|| {
     regex(&format!(
-        r"\b(tsc|vue-tsc|svelte-check|mypy|pyright|basedpyright|(npm|pnpm|yarn|bun){WORKSPACE} (run )?(typecheck|type-check|check-types|tsc))(?:\s|$)",
+        r"\b(tsc|vue-tsc|svelte-check|mypy|pyright|basedpyright|{manager} (run )?(typecheck|type-check|check-types|tsc))(?:\s|$)",
+        manager = MANAGER.as_str(),
     ))
 });
 /// The type checkers of TypeScript: a type check of Python says nothing of it.
 static TYPESCRIPT_CHECKER: LazyLock<Regex> = LazyLock::new(|| {
     regex(&format!(
-        r"\b(tsc|vue-tsc|svelte-check|(npm|pnpm|yarn|bun){WORKSPACE} (run )?(typecheck|type-check|check-types|tsc))(?:\s|$)",
+        r"\b(tsc|vue-tsc|svelte-check|{manager} (run )?(typecheck|type-check|check-types|tsc))(?:\s|$)",
+        manager = MANAGER.as_str(),
     ))
 });
 

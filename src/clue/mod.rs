@@ -93,6 +93,7 @@ impl<'a> Clue<'a> {
             true => WARNINGS.replace_all(&self.truth[at..], "errors"),
             false => self.truth[at..].into(),
         };
+        let after = without_named_error(&after, command);
         // "no errors" is what success means; any other negation or claim in a tail is more,
         // and so is a claim in parentheses: "(the test harness compiles)".
         let rest = FINE.replace_all(&after, "");
@@ -128,11 +129,11 @@ impl<'a> Clue<'a> {
     /// A command the truth starts with, unquoted, up to the word saying it succeeds: "npm
     /// test passes", "cargo build -p core exits 0"; with where it ends.
     pub fn leading_command(&self) -> Option<(&'a str, usize)> {
-        if NEGATION.is_match(&FINE.replace_all(self.truth, "")) {
-            return None;
-        }
         let c = LEADING.captures(self.truth)?;
         let command = c.get(1)?;
+        if NEGATION.is_match(&FINE.replace_all(&without_named_error(self.truth, command.as_str()), "")) {
+            return None;
+        }
         (!command.as_str().contains('`')
             && !JOINED.is_match(command.as_str())
             && (command::reads_as_command(command.as_str()) || command::asks_help(command.as_str())))
@@ -168,6 +169,16 @@ impl<'a> Clue<'a> {
     }
 }
 
+/// `text` with "without ImportError" read as "without errors" when `command` only asks for
+/// help: a program that cannot start exits non-zero, and its help shows nothing else. Of
+/// any other command, a named exception is one failure among others its status mixes in.
+fn without_named_error<'t>(text: &'t str, command: &str) -> std::borrow::Cow<'t, str> {
+    match command::asks_help(command) {
+        true => NAMED_ERROR.replace_all(text, "without errors"),
+        false => text.into(),
+    }
+}
+
 /// A regex fragment for a project file as truths name it, backticks optional: a path with
 /// a `/`, a name with a known extension, or a dotfile; never `~/` or absolute, which are
 /// outside the project.
@@ -187,7 +198,7 @@ pub(crate) static NEGATION: LazyLock<Regex> = LazyLock::new(|| {
 /// A clause saying a command succeeds, and nothing its exit status cannot show.
 static SUCCESS: LazyLock<Regex> = LazyLock::new(|| {
     let verb = r"(succeeds?|succeeded|pass(es)?|passing|works|completes?|runs|executes|compiles|builds|(exits?|returns?|completes?|finishes|runs|executes) with (zero|no|0) (errors?|failures?)|is green|stays green|(exits?|returns?) (with )?(exit )?(code |status )?(0|zero)|exits? (cleanly|successfully)|(finds|reports|shows|gives|has) (no|zero|0) [\w -]+?|installs? [\w ]+? without (any )?errors?)";
-    let tail = r"(with(out)? (any |zero |no |0 )?[\w-]+( [\w-]+)? (errors?|failures?|regressions?)|without (any )?errors?|without (an? )?(?-i:[A-Z]\w*(Error|Exception))|with (zero|no|0) (errors?|failures?|regressions?)|successfully|cleanly|locally|in CI|after [^,;()`]+|\([^()`]*\)|all( the)?( \d+)?( new| existing)? tests|and exits? (with )?(code |status )?0|[—-]+ (with )?(no|zero) regressions?)";
+    let tail = r"(with(out)? (any |zero |no |0 )?[\w-]+( [\w-]+)? (errors?|failures?|regressions?)|without (any )?errors?|with (zero|no|0) (errors?|failures?|regressions?)|successfully|cleanly|locally|in CI|after [^,;()`]+|\([^()`]*\)|all( the)?( \d+)?( new| existing)? tests|and exits? (with )?(code |status )?0|[—-]+ (with )?(no|zero) regressions?)";
     regex(&format!(
         r"(?i)^[\s,:]*((still|now|also|then|again|reliably|cleanly|fully)\s+)*{verb}(\s*,?\s+{tail})*\s*[.!]?\s*$"
     ))
@@ -214,9 +225,11 @@ static WARNINGS: LazyLock<Regex> = LazyLock::new(|| regex(r"\bwarnings?\b"));
 /// What success means, said with a negation: "no errors", "zero regressions".
 static FINE: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"(?i)\b(with(out)?|no|zero|0)( any| zero| no| 0)?( [\w-]+)?( [\w-]+)? (errors?|failures?|regressions?)\b|\bfinds no\b|\bwithout (any )?errors?\b|\band exits? (with )?(code |status )?0\b|\bwithout (an? )?(?-i:[A-Z]\w*(Error|Exception))\b",
+        r"(?i)\b(with(out)?|no|zero|0)( any| zero| no| 0)?( [\w-]+)?( [\w-]+)? (errors?|failures?|regressions?)\b|\bfinds no\b|\bwithout (any )?errors?\b|\band exits? (with )?(code |status )?0\b",
     )
 });
+static NAMED_ERROR: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"(?i)\bwithout (an? )?(?-i:[A-Z]\w*(Error|Exception))\b"));
 /// A claim beyond the exit status inside an allowed tail: "(and prints 42 passed)".
 pub(crate) static MORE: LazyLock<Regex> =
     LazyLock::new(|| regex(r"(?i)\b(prints?|shows?|outputs?|logs?|writes?|creates?|produces?|generates?)\b"));

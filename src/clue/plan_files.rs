@@ -88,7 +88,11 @@ impl PlanFiles {
     /// The one package manifest (package.json, pyproject.toml, Cargo.toml) the plan names,
     /// which a truth about "dependencies" means; none when it names none or several.
     pub fn manifest(&self) -> Option<&str> {
-        let mut manifests = self.paths.iter().filter(|p| MANIFESTS.contains(&base_name(p)));
+        // A glob (`packages/*/package.json`) names many.
+        let mut manifests = self
+            .paths
+            .iter()
+            .filter(|p| MANIFESTS.contains(&base_name(p)) && !p.contains(['*', '?', '[', '{']));
         match (manifests.next(), manifests.next()) {
             (Some(path), None) => Some(path),
             _ => None,

@@ -357,6 +357,11 @@ fn run(clue: &Clue<'_>, command: &str, because: String, rank: Rank) -> Proposal 
         Some(count) => format!("{because}; the count ({count}) is not checked"),
         None => because,
     };
+    // pnpm passes a filter that selects no package; a check must fail then.
+    if let Some(rest) = command.strip_prefix("pnpm ").filter(|rest| PNPM_FILTER.is_match(rest) && !rest.contains("--fail-if-no-match")) {
+        let because = format!("{because}; with --fail-if-no-match, so that a filter selecting no package fails");
+        return Proposal::new("run", format!("pnpm --fail-if-no-match {rest}").into(), because, rank);
+    }
     Proposal::new("run", command.into(), because, rank)
 }
 
@@ -385,7 +390,7 @@ fn usual<'a>(clue: &Clue<'a>, claim: &Claim, whole: &impl Fn(&&PlanCommand) -> b
 /// `.college/`), `-k EXPR`, `-p CRATE`, `--ignored` or arguments after `--`.
 fn runs_it_all(command: &str, job: Job) -> bool {
     const NARROW: &[&str] = &[
-        "-k", "-m", "-p", "--package", "--ignored", "--include-ignored", "--lf", "--last-failed", "--exact", "--test",
+        "-k", "-m", "-p", "--package", "-w", "--workspace", "-F", "--filter", "--ignored", "--include-ignored", "--lf", "--last-failed", "--exact", "--test",
         "--bin", "--lib", "-t", "--testNamePattern", "--filter", "--grep", "-g", "--", "--example", "--doc",
     ];
     let Some(end) = job_end(command, job) else { return false };
@@ -410,6 +415,7 @@ fn as_planned(planned: &str, command: &str) -> bool {
 static WRAPPER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^((npx|bunx)(\s+--no-install)?|pnpm\s+exec|(uv|poetry|pdm|hatch)\s+run|python3?\s+-m)\s+").expect("constant regex")
 });
+static PNPM_FILTER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(^|\s)(--filter|-F)(=|\s)").expect("constant regex"));
 static FLAKE_CHECK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\bnix flake check\b").expect("constant regex"));
 
 fn check(spec: &Run, ctx: &Context<'_>) -> Findings {
@@ -558,6 +564,20 @@ mod tests {
             "mytool --help lists every subcommand",
             "mytool --help works without the network",
             "mytool --help works without ImportError and prints usage",
+            // A named exception of a command that does more than start: its status mixes in others.
+            "python3 -m unittest runs without ImportError",
+            "npm test runs without TypeError",
+            // `--help` handed to what an interpreter or runner runs, or to a subcommand that changes things.
+            "`node app --help` works",
+            "python app --help works without ImportError",
+            "`docker run alpine --help` works",
+            "redis-cli del session --help works without errors",
+            "mytool uninstall --help works without ImportError",
+            // pnpm's -w is the workspace root, and `dev` a server; node --test runs its file.
+            "`pnpm -w dev` works",
+            "`yarn -w start` succeeds",
+            "`node --test src/server.js` passes",
+            "`pytest -f tests/` passes",
             "The login flow works without ImportError",
             "shutdown -h works without errors",
         ] {
@@ -582,11 +602,30 @@ mod tests {
         assert_eq!(propose("All e2e tests pass", &plan, &[]).map(|p| p.1), Some(Rank::Note));
         assert_eq!(propose("All new tests fail (red phase)", &[], &[(Job::Test, "make test")]), None);
         // A workspace the plan selects is that part, never the whole (nor a server: `-ui`).
+        // pnpm succeeds when a filter selects nothing: the check must not.
         let plan = [("pnpm --filter admin-ui build", "<verification>"), ("npm -w api test", "<verify> of task 2")];
-        assert_eq!(propose("The admin-ui build passes", &plan, &[]), Some(("run: \"pnpm --filter admin-ui build\"".into(), Rank::Plan)));
+        assert_eq!(propose("The admin-ui build passes", &plan, &[]), Some(("run: \"pnpm --fail-if-no-match --filter admin-ui build\"".into(), Rank::Plan)));
         assert_eq!(propose("The api tests pass", &plan, &[]), Some(("run: \"npm -w api test\"".into(), Rank::Plan)));
         assert_eq!(propose("The project builds", &plan, &[]).map(|p| p.1), Some(Rank::Note));
         assert_eq!(propose("All tests pass", &plan, &[]).map(|p| p.1), Some(Rank::Note));
         assert_eq!(propose("The web tests pass", &plan, &[]).map(|p| p.1), Some(Rank::Note));
+        // A package by its whole name only: never another whose name holds the word, all but
+        // it, it with its dependencies, a path, or changes since.
+        for command in [
+            "pnpm --filter @acme/web-admin test",
+            "pnpm --filter '!web' test",
+            "pnpm --filter=!web test",
+            "pnpm --filter web... test",
+            "pnpm --filter ./packages/web test",
+            "pnpm --filter ../web test",
+            "pnpm --filter web[origin/main] test",
+        ] {
+            assert_eq!(propose("The web tests pass", &[(command, "<verify> of task 1")], &[]).map(|p| p.1), Some(Rank::Note), "{command}");
+        }
+        assert_eq!(propose("The web tests pass", &[("pnpm -F @acme/web test", "<verify> of task 1")], &[]).map(|p| p.1), Some(Rank::Plan));
+        // A selection after the script is a part too.
+        for command in ["npm test --workspace=api", "npm test -w=api", "pnpm test -F=web"] {
+            assert_eq!(propose("All tests pass", &[(command, "<verify> of task 1")], &[]).map(|p| p.1), Some(Rank::Note), "{command}");
+        }
     }
 }
