@@ -129,7 +129,7 @@ fn judged(text: &str, any_program: bool) -> Judged {
     if FORMATTER.is_match(&command) && !CHECK_ONLY.is_match(&command) {
         return Err("it rewrites the files it formats; a check runs it with `--check`");
     }
-    if DANGER.is_match(&command) {
+    if DANGER.is_match(&command) || OUTSIDE.is_match(&command.replace(['"', '\''], "")) {
         return Err(
             "it changes or reaches beyond the project (deletes, publishes, deploys, installs, or goes to the network); a check must only look",
         );
@@ -158,13 +158,18 @@ fn judged(text: &str, any_program: bool) -> Judged {
     }
     // A workspace's name (`--filter webview-ui`) is no script that serves, nor is a file a
     // checker checks (`vitest run src/server.test.ts`).
-    let mut scripts = SELECTING.replace_all(&command, "$npm$pnpm").into_owned();
+    let mut scripts = SELECTING.replace_all(&command.replace(['"', '\''], ""), "$npm$pnpm").into_owned();
     if CHECKS_FILES.is_match(&scripts) {
         scripts =
             scripts.split_whitespace().filter(|w| !FILE_ARGUMENT.is_match(w)).collect::<Vec<_>>().join(" ");
     }
     if SERVER.is_match(&scripts) || RUNS_A_PROGRAM.is_match(&scripts) {
         return Err("it starts a server or a watcher that never exits");
+    }
+    if DESTRUCTIVE_SCRIPT.is_match(&scripts) {
+        return Err(
+            "it runs a script named for changing data (reset, seed, wipe, drop); a check must only look",
+        );
     }
     if INSTALL_NOTHING.is_match(&command) {
         return Err("it names nothing to install");
@@ -236,23 +241,29 @@ pub fn asks_help(text: &str) -> bool {
     let program = words.next().unwrap_or_default();
     // An interpreter or a runner hands `--help` to what it runs (`node app --help` runs
     // app), and a subcommand that changes things is not trusted to read `--help` first.
-    HELP_CALL.is_match(text) && !HANDS_ON.contains(&program) && !words.any(|w| CHANGES.contains(&w))
+    let subcommands: Vec<&str> = words.collect();
+    let bare = subcommands.len() == 1;
+    HELP_CALL.is_match(text)
+        && (bare || !HANDS_ON.contains(&program) && !INTERPRETER.is_match(program))
+        && !subcommands.iter().any(|w| CHANGES.contains(w) || HANDS_ON.contains(w) || INTERPRETER.is_match(w))
 }
 
-/// Programs that run another program or script, which `--help` then reaches.
+/// Programs that run another program, script or task, which `--help` then reaches:
+/// interpreters, wrappers, and task runners (`pnpm seed --help` runs `seed`). `uv run` and
+/// `poetry run` run the project's own programs, and are kept.
 const HANDS_ON: &[&str] = &[
-    "node",
     "nodejs",
-    "python",
-    "python2",
-    "python3",
+    "tsx",
+    "ts-node",
     "ruby",
     "perl",
     "php",
     "java",
     "deno",
     "bun",
+    "bunx",
     "npx",
+    "pnpx",
     "uvx",
     "pipx",
     "docker",
@@ -265,10 +276,14 @@ const HANDS_ON: &[&str] = &[
     "sudo",
     "doas",
     "nice",
+    "ionice",
+    "setsid",
     "time",
     "watch",
     "xargs",
     "exec",
+    "builtin",
+    "command",
     "sh",
     "bash",
     "zsh",
@@ -277,7 +292,24 @@ const HANDS_ON: &[&str] = &[
     "psql",
     "mysql",
     "sqlite3",
+    "npm",
+    "pnpm",
+    "yarn",
+    "pdm",
+    "hatch",
+    "pipenv",
+    "pixi",
+    "make",
+    "just",
+    "cargo",
+    "go",
+    "gradle",
+    "gradlew",
+    "mvn",
+    "dotnet",
 ];
+/// Interpreters by their versioned names too: `python3.12`, `pypy3`, `node20`.
+static INTERPRETER: LazyLock<Regex> = LazyLock::new(|| regex(r"^(python|pypy|node)[\d.]*$"));
 /// Subcommands that change or remove things.
 const CHANGES: &[&str] = &[
     "delete",
@@ -379,6 +411,12 @@ static CHECKS_FILES: LazyLock<Regex> = LazyLock::new(|| {
         r"^((uv|poetry|pdm|hatch) run |npx |pnpm exec |python3? -m )?(pytest|vitest( run)?|jest|go test|cargo test|ruff( check)?|eslint|mypy|pyright|tsc)(\s|$)",
     )
 });
+/// A script whose name says it changes data: `scripts/reset_db.py`, `seed-users.sh`.
+static DESTRUCTIVE_SCRIPT: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?:^|[\s/])[\w-]*(?:reset|drop|wipe|nuke|seed|purge|destroy|teardown)[\w-]*\.(?:py|sh|js|cjs|mjs|ts|rb|pl)\b",
+    )
+});
 /// A path, or a file of source or tests.
 static FILE_ARGUMENT: LazyLock<Regex> =
     LazyLock::new(|| regex(r"^['\x22]?[^-].*(/|\.(py|pyi|ts|tsx|js|jsx|cjs|mjs|rs|go|vue|svelte)['\x22]?$)"));
@@ -398,6 +436,9 @@ static NEUTRAL: LazyLock<Regex> = LazyLock::new(|| {
         r"(?:^|\s)(--exit-zero|--ignore-errors|--if-present|--no-run|--collect-only|--co|--dry-run|--just-print)(?:\s|$)|^make\s+(\S+\s+)*-[a-zA-Z]*[in][a-zA-Z]*(\s|$)|^(ba)?sh\s+-c\b",
     )
 });
+/// An argument outside the project: an absolute path, a home, or up from the root (a
+/// build target's `//pkg:name` is none).
+static OUTSIDE: LazyLock<Regex> = LazyLock::new(|| regex(r"(?:^|\s|=)(?:/[^/]|/$|~|\.\./)"));
 /// Commands that change what they should look at, or leave the project.
 static DANGER: LazyLock<Regex> = LazyLock::new(|| {
     regex(
@@ -415,7 +456,8 @@ static DANGER: LazyLock<Regex> = LazyLock::new(|| {
         |\b(npm|pnpm|yarn|bun)\s+(install|i|add)\s+[^-\s]|\bpip3?\s+install\b.*\s(-U|--upgrade)\b|\bpip3?\s+config\s+(set|unset|edit)\b
         |\buv\s+(sync|lock)\b.*\s(-U|--upgrade|--upgrade-package)\b|\b(npm|pnpm|yarn)\s+up\b|\b(bundle|composer)\s+(update|install|require)\b|\bncu\b|npm-check-updates
         |\b(rake\s+db:\w+|ef\s+database\s+update|drizzle-kit\s+(push|migrate)|knex\s+migrate|prisma\s+(migrate|db\s+push)|sequelize\s+db:)
-        |^(npm|pnpm|yarn|bun)\s+run\s+(migrate|db:\w+|seed|update|upgrade)(\s|$)|^(make|just)\s+(\S+\s+)*(migrate|seed|update|upgrade)(\s|$)
+        |^(npm|pnpm|yarn|bun)\s+(run\s+)?([\w:-]*[:-])?(migrate|seed|reset|wipe|nuke|drop|purge|update|upgrade)([:-][\w:-]*)?(\s|$)|^(npm|pnpm|yarn|bun)\s+(run\s+)?db:\w+|^(make|just)\s+(\S+\s+)*(migrate|seed|update|upgrade)(\s|$)
+        |\s(--update|-update|--inline-snapshot=\S+|--add-noqa|--install-types|--accept)(\s|=|$)
         |\b(alembic\s+(upgrade|downgrade|stamp)|manage\.py\s+(migrate|flush|makemigrations)|db\s+(migrate|push|reset|seed))\b",
     )
 });
@@ -433,7 +475,7 @@ static CHECK_ONLY: LazyLock<Regex> = LazyLock::new(|| {
 /// Running a program of the project, which may serve or wait: `cargo run`, `node server.js`.
 static RUNS_A_PROGRAM: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"^(cargo|go|dotnet|flutter|swift)\s+run\b|^(uv\s+run\s+|npx\s+)?node\s+[\w./][\w./-]*(\s|$)|\bfastapi\s+(run|dev)\b|\brails\s+(s|server|c|console)\b|\bphx\.server\b",
+        r"^(cargo|go|dotnet|flutter|swift)\s+run\b|^(uv\s+run\s+|npx\s+)?(node|tsx|ts-node)\s+[\w./][\w./-]*(\s|$)|\bfastapi\s+(run|dev)\b|\brails\s+(s|server|c|console)\b|\bphx\.server\b",
     )
 });
 static SWALLOWED: LazyLock<Regex> =
@@ -445,7 +487,8 @@ static SERVER: LazyLock<Regex> = LazyLock::new(|| {
         r"(?x)(?:^|[\s:/.-])(?:dev|develop|serve|server|start|watch|preview|storybook|tui|browse|shell|repl|console|login|edit|open|ui|worker|nodemon|tensorboard|jupyter\w*|notebook|http-server|json-server|webpack-dev-server)(?:[\s:.-]|$)
         |\s--watch\w*\b|\bwatch\b|\btsc\b.*\s-w(\s|$)|\brunserver\b|\buvicorn\b|\bgunicorn\b|\bhttp\.server\b
         |\bflask\s+run\b|\bjupyter\b|\bcompose\s+up\b|\bnix\s+run\b|\bvite\s*$|\bnext\s+dev\b
-        |\bstreamlit\s+run\b|^\S+\s+web\s*$|\bserve\b|\btail\s+-f\b|\s--reload\b|\s--looponfail\b|\bpytest\b.*\s-f(\s|$)",
+        |\bstreamlit\s+run\b|^\S+\s+web\s*$|\bserve\b|\btail\s+-f\b|\s--reload\b|\s--looponfail\b|\bpytest\b.*\s-[a-zA-Z]*f[a-zA-Z]*(\s|$)
+        |\b(ruff|pyright|basedpyright|vitest|mypy)\b.*\s-w(\s|$)|\s--(standalone|inspect|inspect-brk)\b|\bvite(\s+-\S+)*\s*$|\bplaywright\s+show-report\b",
     )
 });
 /// Programs that check something with no arguments: a test runner, a build.

@@ -51,8 +51,26 @@ fn claimed(clue: &Clue<'_>) -> Option<(String, serde_json::Value, String)> {
         return claim(&c["file"], serde_json::json!({ key: spans(&c["text"]) }), "a file's content");
     }
     if let Some(c) = LISTED.captures(truth) {
-        let spec = listed(c["text"].trim_matches('`'), &c["file"]);
-        return claim(&c["file"], spec, "a package the file lists");
+        let file = &c["file"];
+        // A section named is checked in package.json; elsewhere no regex tells tables apart.
+        let spec = match c.name("section").map(|s| s.as_str().to_lowercase()) {
+            None => listed(c["text"].trim_matches('`'), file),
+            // pyproject.toml's `[project]` array; its other sections are tables no regex reads.
+            Some(section) if section == "dependencies" && file.ends_with("pyproject.toml") => {
+                let pattern = listed(c["text"].trim_matches('`'), "requirements.txt")["matches"][0]
+                    .as_str()?
+                    .to_string();
+                let entry = pattern.strip_prefix(r"^\s*")?;
+                serde_json::json!({ "matches": [format!(r#"(?m)^dependencies\s*=\s*\[[^\]]*["']{entry}"#)] })
+            }
+            Some(_) if !file.ends_with("package.json") => return None,
+            Some(section) => {
+                let sections = if section.starts_with("dev") { "devDependencies" } else { "dependencies" };
+                let (name, version) = package_version(c["text"].trim_matches('`'));
+                serde_json::json!({ "matches": [json_entry(sections, name, version)] })
+            }
+        };
+        return claim(file, spec, "a package the file lists");
     }
     if let Some(c) = DEPENDS.captures(truth) {
         return depends(clue, &c);
@@ -80,25 +98,17 @@ fn claimed(clue: &Clue<'_>) -> Option<(String, serde_json::Value, String)> {
 /// The conditions for "`package` is listed in `file`": the name as a whole entry (never
 /// inside `requests-mock` or `[tool.pytest]`), and its version constraint when given.
 fn listed(text: &str, file: &str) -> serde_json::Value {
-    let json = file.ends_with(".json");
-    // `react@^18` in package.json; a scope's `@` (`@types/node`) starts the name.
-    let split = match json {
-        true => {
-            text.char_indices().skip(1).find(|(_, c)| *c == '@').map(|(at, _)| (&text[..at], &text[at + 1..]))
-        }
-        false => text.find(['<', '>', '=', '~', '^', '!']).map(|at| (&text[..at], &text[at..])),
-    };
-    let (text_name, constraint) = match split {
-        Some((name, rest)) => (name.trim(), Some(rest.trim())),
+    if file.ends_with(".json") {
+        let (name, version) = package_version(text);
+        return serde_json::json!({ "matches": [json_entry(JSON_SECTIONS, name, version)] });
+    }
+    let (text_name, constraint) = match text.find(['<', '>', '=', '~', '^', '!']) {
+        Some(at) => (text[..at].trim(), Some(text[at..].trim())),
         None => (text, None),
     };
     // Python's package names ignore case, and `-`, `_` and `.` are one.
-    let name = match json {
-        true => regex::escape(text_name),
-        false => {
-            format!("(?i:{})", regex::escape(text_name).replace(['-', '_'], "[-_.]").replace(r"\.", "[-_.]"))
-        }
-    };
+    let name =
+        format!("(?i:{})", regex::escape(text_name).replace(['-', '_'], "[-_.]").replace(r"\.", "[-_.]"));
     // An entry, never `name = "x"` or a comment: a quoted string starting a line or after
     // `[`/`,` (pyproject.toml), a key of a table (Cargo.toml, Poetry: `serde = {...}`,
     // `serde.workspace = true`), or a line's start (requirements).
@@ -111,12 +121,10 @@ fn listed(text: &str, file: &str) -> serde_json::Value {
         true => format!(r"|^\s*{name}\s*(=|\.\w)"),
         false => String::new(),
     };
-    let pattern = match (json, constraint) {
-        // package.json: a key of its dependencies of any kind, the version in its value.
-        (true, _) => json_entry(JSON_SECTIONS, text_name, constraint),
-        (false, None) => format!(r#"{entry}\s*(["'<>=!~;\[,@]|$){table_key}"#),
+    let pattern = match constraint {
+        None => format!(r#"{entry}\s*(["'<>=!~;\[,@]|$){table_key}"#),
         // Each part of `>=2.31,<3` in turn, spaces around them free, and no more digits after.
-        (false, Some(constraint)) => {
+        Some(constraint) => {
             let parts: Vec<String> = constraint
                 .split(',')
                 .map(|part| {
@@ -133,6 +141,15 @@ fn listed(text: &str, file: &str) -> serde_json::Value {
         }
     };
     serde_json::json!({ "matches": [pattern] })
+}
+
+/// `react@^18` as npm writes it: the name and the version; a scope's `@` (`@types/node`)
+/// starts the name.
+fn package_version(text: &str) -> (&str, Option<&str>) {
+    match text.char_indices().skip(1).find(|(_, c)| *c == '@') {
+        Some((at, _)) => (text[..at].trim(), Some(text[at + 1..].trim())),
+        None => (text, None),
+    }
 }
 
 /// "zod is a direct dependency at ^3.25.76", "a and b are installed in web/
@@ -172,13 +189,19 @@ fn depends(clue: &Clue<'_>, c: &regex::Captures<'_>) -> Option<(String, serde_js
     Some((clue.files.resolve(&manifest)?, spec, "recognised: packages the manifest lists".into()))
 }
 
-/// The regex for `name` (at `version`) as a key of one of package.json's `sections`
-/// objects: those hold no braces, so the entries end at the first one, and a key of
-/// another object (`"jest": {...}`, `engines`, `overrides`) is none. npm's names are
-/// compared without case ("Zod", `JSONStream`).
+/// The regex for `name` (at `version`) as a key of one of package.json's top-level
+/// `sections` objects. Those hold no braces, so the entries end at the first one, and a key
+/// of another object (`"jest": {...}`, `engines`, `overrides`) is none. Top-level is a line
+/// indented once (npm and pnpm write package.json indented), so that `dependencies` nested
+/// in `pnpm.packageExtensions` is none either; a package.json on one line fails the check,
+/// which says so, rather than passing on a nested entry. npm's names are compared without
+/// case ("Zod", `JSONStream`).
 fn json_entry(sections: &str, name: &str, version: Option<&str>) -> String {
     let value = version.map_or(String::new(), |v| format!(r#"\s*"{}""#, regex::escape(v)));
-    format!(r#""{sections}"\s*:\s*\{{[^{{}}]*"(?i:{})"\s*:{value}"#, regex::escape(name))
+    format!(
+        r#"(?m)^(?:\t| {{1,4}}|\{{\s*)"{sections}"\s*:\s*\{{[^{{}}]*"(?i:{})"\s*:{value}"#,
+        regex::escape(name)
+    )
 }
 
 /// The regex for "`file` imports `name`": a Python `import name` (in a list too), `from name
@@ -285,7 +308,7 @@ static HOLDS: LazyLock<Regex> = LazyLock::new(|| {
 /// "`httpx` is listed in pyproject.toml", "pkg>=1.2 is declared in pyproject.toml dependencies".
 static LISTED: LazyLock<Regex> = LazyLock::new(|| {
     regex(&format!(
-        r"^(?P<text>`[^`]+`|[\w@][\w@/.-]*(?:[<>=~^!]=?\s?[\w.*-]+)?) (?i:is (listed|declared|present|set|written|pinned)) in {FILE}(?i: (dependencies|devDependencies|dev-dependencies|requirements))?\.?$"
+        r"^(?P<text>`[^`]+`|[\w@][\w@/.-]*(?:[<>=~^!]=?\s?[\w.*-]+)?) (?i:is (listed|declared|present|set|written|pinned)) in {FILE}(?i: (?P<section>dependencies|devDependencies|dev-dependencies|requirements))?\.?$"
     ))
 });
 /// "zod is a direct dependency at ^3.25.76", "a and b are installed in web/ devDependencies".
@@ -532,6 +555,25 @@ mod tests {
         // A sentence's full stop ends it, and a name's case is npm's.
         assert!(holds(&claim("zod is a dependency at ^3.25.0.", &web).unwrap().1));
         assert!(holds(&claim("`Zod` is a dependency", &web).unwrap().1));
+        // A dependencies object nested in another (pnpm's packageExtensions) is none.
+        let nested = "{\n  \"pnpm\": {\n    \"packageExtensions\": {\n      \"foo\": {\n        \"dependencies\": {\"zod\": \"^3.25.0\"}\n      }\n    }\n  },\n  \"dependencies\": {\"react\": \"^18\"}\n}";
+        let spec = claim("zod is a dependency", &web).unwrap().1;
+        assert!(!Regex::new(spec["matches"][0].as_str().unwrap()).unwrap().is_match(nested));
+        // A section named is that section.
+        let files = |truth| claim(truth, &web).map(|c| c.1);
+        let dev = files("zod is listed in web/package.json devDependencies").unwrap();
+        assert!(
+            !Regex::new(dev["matches"][0].as_str().unwrap()).unwrap().is_match(manifest),
+            "zod is in dependencies"
+        );
+        assert_eq!(claim("pytest is listed in pyproject.toml dev-dependencies", &[]), None);
+        let pyproject = "[build-system]\nrequires = [\"hatchling\"]\n\n[project]\ndependencies = [\n    \"httpx>=0.27\",\n]\n";
+        let in_project = |truth| {
+            let spec = files(truth).unwrap();
+            Regex::new(spec["matches"][0].as_str().unwrap()).unwrap().is_match(pyproject)
+        };
+        assert!(in_project("httpx>=0.27 is listed in pyproject.toml dependencies"));
+        assert!(!in_project("hatchling is listed in pyproject.toml dependencies"), "a build requirement");
         // Keys of other objects are no dependencies.
         let other = r#"{"jest": {"x": 1}, "bin": {"mytool": "cli.js"}, "overrides": {"zod": "^3.25.0"}, "peerDependencies": {"react": "^18.2.0"}}"#;
         for truth in [

@@ -94,9 +94,11 @@ impl Claim {
         };
         let args = command[end..].to_lowercase();
         let words: Vec<&str> = args.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+        // One package, run whole: `--filter web test src/a.test.ts` is a file of it.
+        let whole_package = packages.len() == 1 && all_after(command, self.job);
         self.scope.iter().any(|part| {
             if package(part) {
-                return true;
+                return whole_package;
             }
             let part = part.to_lowercase();
             match part.contains(|c: char| !c.is_alphanumeric()) {
@@ -281,6 +283,82 @@ const COMMON: &[&str] = &[
     "repository",
 ];
 
+/// Whether what follows `job`'s runner in `command` leaves it the whole job: only flags
+/// known to change how it reports or how fast it runs (`-q`, `-x`, `--release`), and the
+/// usual roots of the code and its tests (`tests/`, `src/`, `.`, `./...`). Any other flag
+/// may pick a part or run nothing (`--version`, `--collect-only`, `--listTests`,
+/// `--shard=1/2`, `--prefix=web`), and so may a file, a test name or a directory.
+pub fn all_after(command: &str, job: Job) -> bool {
+    let Some(end) = job_end(command, job) else { return false };
+    let cargo = command.trim_start().starts_with("cargo ");
+    command[end..].split_whitespace().all(|w| {
+        let flag = w.split('=').next().unwrap_or(w);
+        let top = w.trim_start_matches("./").trim_end_matches('/');
+        NEUTRAL.contains(&flag)
+            // cargo's `--workspace` is every crate; npm's `--workspace=api` is one package.
+            || cargo && w == "--workspace"
+            || matches!(w, "." | "./" | "./...")
+            || (w.ends_with('/') && ["tests", "test", "spec", "specs", "src", "lib", "__tests__"].contains(&top))
+    })
+}
+
+/// Flags that change how a job reports or how fast it runs, never what it runs.
+const NEUTRAL: &[&str] = &[
+    "-q",
+    "-qq",
+    "-v",
+    "-vv",
+    "-vvv",
+    "-x",
+    "-s",
+    "-ra",
+    "-rA",
+    "--quiet",
+    "--verbose",
+    "--color",
+    "--colors",
+    "--no-color",
+    "--tb",
+    "--durations",
+    "--strict-markers",
+    "--strict-config",
+    "--strict",
+    "--exitfirst",
+    "--no-header",
+    "--release",
+    "--all-features",
+    "--all-targets",
+    "--locked",
+    "--frozen",
+    "--all",
+    "--no-fail-fast",
+    "--run",
+    "--reporter",
+    "--ci",
+    "--silent",
+    "--coverage",
+    "--cov",
+    "--cov-report",
+    "--no-cov",
+    "-race",
+    "--race",
+    "-count",
+    "-timeout",
+    "--timeout",
+    "--noEmit",
+    "--pretty",
+    "-b",
+    "--build",
+    "--format",
+    "--output-format",
+    "--statistics",
+    "--max-warnings",
+    "--runInBand",
+    "-i",
+    "--no-cache",
+    "--show-source",
+];
+
 /// The workspaces `command` runs `job` in (`pnpm --filter web test`: `web`): a part of
 /// the project, never all of it.
 pub fn selected(command: &str, job: Job) -> Vec<&str> {
@@ -371,9 +449,7 @@ static EXCEPT: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 static NO_FAILURES: LazyLock<Regex> = LazyLock::new(|| {
-    regex(
-        r"(?i)\b(no|zero|0)\s+(\w+\s+)?failures?\s+(are\s+|is\s+)?(accepted|allowed|expected|tolerated|ignored)\b",
-    )
+    regex(r"(?i)\b(no|zero|0)\s+failures?\s+(are\s+|is\s+)?(accepted|allowed|expected|tolerated|ignored)\b")
 });
 /// A truth about failing, or about tests that may fail.
 static FAILURE: LazyLock<Regex> = LazyLock::new(|| {

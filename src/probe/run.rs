@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde::de;
 
 use super::{Context, Item, ItemName, Kind, Proposal, Rank};
-use crate::clue::job::{does, job_end, selected};
+use crate::clue::job::{all_after, does, job_end, selected};
 use crate::clue::{Claim, Clue, Job, PlanCommand, asks_help, judge, judge_named, names_program};
 use crate::duration;
 use crate::exec::Capture;
@@ -384,23 +384,10 @@ fn usual<'a>(clue: &Clue<'a>, claim: &Claim, whole: &impl Fn(&&PlanCommand) -> b
     usual.iter().rev().max_by_key(|p| uses[p.command.as_str()]).copied()
 }
 
-/// Whether `command` runs all of `job`: after the runner, only flags that do not pick a
-/// part (`-q`, `--release`) and the usual roots of the code and its tests (`tests/`,
-/// `src/`, `.`, `./...`), never a file, a test name, another directory (`src/billing/`,
-/// `.college/`), `-k EXPR`, `-p CRATE`, `--ignored` or arguments after `--`.
+/// Whether `command` runs all of `job`: in no workspace package, and with nothing after
+/// its runner but what [`all_after`] allows.
 fn runs_it_all(command: &str, job: Job) -> bool {
-    const NARROW: &[&str] = &[
-        "-k", "-m", "-p", "--package", "-w", "--workspace", "-F", "--filter", "--ignored", "--include-ignored", "--lf", "--last-failed", "--exact", "--test",
-        "--bin", "--lib", "-t", "--testNamePattern", "--filter", "--grep", "-g", "--", "--example", "--doc",
-    ];
-    let Some(end) = job_end(command, job) else { return false };
-    selected(command, job).is_empty() && command[end..].split_whitespace().all(|w| {
-            let flag = w.split('=').next().unwrap_or(w);
-            let top = w.trim_start_matches("./").trim_end_matches('/');
-            (w.starts_with('-') && !NARROW.contains(&flag))
-                || matches!(w, "." | "./" | "./...")
-                || (w.ends_with('/') && ["tests", "test", "spec", "specs", "src", "lib", "__tests__"].contains(&top))
-        })
+    selected(command, job).is_empty() && all_after(command, job)
 }
 
 /// Whether the plan's `planned` runs `command` as it is, with at most a runner in front
@@ -578,6 +565,22 @@ mod tests {
             "`yarn -w start` succeeds",
             "`node --test src/server.js` passes",
             "`pytest -f tests/` passes",
+            "`pytest -fq tests/` passes",
+            "`ruff check -w src/` passes",
+            "`npx vite --host` works",
+            "`npx tsx src/index.ts` works",
+            "uv run python3 app --help works without ImportError",
+            "python3.12 app --help works without ImportError",
+            "pnpm seed --help works without ImportError",
+            "`pnpm db-wipe --help` works",
+            "`pnpm run nuke --help` works",
+            // Outside the project, rewriting what it checks, or changing data.
+            "`pytest ../other/tests/` passes",
+            "`ruff check ~/src` passes",
+            "`npx eslint /root/x` passes",
+            "`npx vitest run --update` passes",
+            "`ruff check --add-noqa` passes",
+            "`python scripts/reset_db.py` succeeds",
             "The login flow works without ImportError",
             "shutdown -h works without errors",
         ] {
@@ -623,6 +626,17 @@ mod tests {
             assert_eq!(propose("The web tests pass", &[(command, "<verify> of task 1")], &[]).map(|p| p.1), Some(Rank::Note), "{command}");
         }
         assert_eq!(propose("The web tests pass", &[("pnpm -F @acme/web test", "<verify> of task 1")], &[]).map(|p| p.1), Some(Rank::Plan));
+        // One package, whole: not a file of it, not two packages.
+        for command in ["pnpm --filter web test src/a.test.ts", "pnpm --filter web test -t parse", "pnpm --filter web --filter api test", "npm -w web -w api test"] {
+            assert_eq!(propose("The web tests pass", &[(command, "<verify> of task 1")], &[]).map(|p| p.1), Some(Rank::Note), "{command}");
+        }
+        // Flags that run nothing, pick a part or move elsewhere are no whole run.
+        for command in ["pytest --version", "pytest --collect-only", "npx jest --listTests", "npx vitest run --shard=1/2", "pnpm test --dir=web", "npm test --prefix=web", "pytest --deselect=tests/test_a.py::test_bad"] {
+            assert_eq!(propose("All tests pass", &[(command, "<verify> of task 1")], &[]).map(|p| p.1), Some(Rank::Note), "{command}");
+        }
+        assert_eq!(propose("All tests pass", &[("cargo test --workspace --all-features -q", "<verify> of task 1")], &[]).map(|p| p.1), Some(Rank::Plan));
+        assert_eq!(propose("All tests pass (no new failures allowed)", &[], &[(Job::Test, "make test")]).map(|p| p.1), Some(Rank::Note));
+        assert_eq!(propose("All tests pass (no failures allowed)", &[], &[(Job::Test, "make test")]).map(|p| p.1), Some(Rank::Runner));
         // A selection after the script is a part too.
         for command in ["npm test --workspace=api", "npm test -w=api", "pnpm test -F=web"] {
             assert_eq!(propose("All tests pass", &[(command, "<verify> of task 1")], &[]).map(|p| p.1), Some(Rank::Note), "{command}");
