@@ -436,9 +436,12 @@ static NEUTRAL: LazyLock<Regex> = LazyLock::new(|| {
         r"(?:^|\s)(--exit-zero|--ignore-errors|--if-present|--no-run|--collect-only|--co|--dry-run|--just-print)(?:\s|$)|^make\s+(\S+\s+)*-[a-zA-Z]*[in][a-zA-Z]*(\s|$)|^(ba)?sh\s+-c\b",
     )
 });
-/// An argument outside the project: an absolute path, a home, or up from the root (a
-/// build target's `//pkg:name` is none).
-static OUTSIDE: LazyLock<Regex> = LazyLock::new(|| regex(r"(?:^|\s|=)(?:/[^/]|/$|~|\.\./)"));
+/// An argument outside the project: an absolute path (also glued to a short flag:
+/// `-o/usr/bin/x`), a home, or `..` anywhere in a path; a build target's `//pkg:name` and
+/// MSBuild's `/p:Configuration=Release` are none.
+static OUTSIDE: LazyLock<Regex> = LazyLock::new(|| {
+    regex(r"(?:^|\s|=)(?:/[^/\s:]+(?:/|\s|$)|/(?:\s|$)|~)|(?:^|[\s=/])\.\.(?:/|\s|$)|(?:^|\s)-[A-Za-z]/")
+});
 /// Commands that change what they should look at, or leave the project.
 static DANGER: LazyLock<Regex> = LazyLock::new(|| {
     regex(
@@ -475,7 +478,7 @@ static CHECK_ONLY: LazyLock<Regex> = LazyLock::new(|| {
 /// Running a program of the project, which may serve or wait: `cargo run`, `node server.js`.
 static RUNS_A_PROGRAM: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"^(cargo|go|dotnet|flutter|swift)\s+run\b|^(uv\s+run\s+|npx\s+)?(node|tsx|ts-node)\s+[\w./][\w./-]*(\s|$)|\bfastapi\s+(run|dev)\b|\brails\s+(s|server|c|console)\b|\bphx\.server\b",
+        r"^(cargo|go|dotnet|flutter|swift|deno|make|just)\s+run\b|^bun\s+[\w./-]+\.(ts|tsx|js|mjs)\b|^(uv\s+run\s+|npx\s+)?(node|tsx|ts-node)\s+[\w./][\w./-]*(\s|$)|\bfastapi\s+(run|dev)\b|\brails\s+(s|server|c|console)\b|\bphx\.server\b",
     )
 });
 static SWALLOWED: LazyLock<Regex> =
@@ -485,10 +488,10 @@ static SCRIPT: LazyLock<Regex> = LazyLock::new(|| regex(r"^(\./|(scripts|bin|too
 static SERVER: LazyLock<Regex> = LazyLock::new(|| {
     regex(
         r"(?x)(?:^|[\s:/.-])(?:dev|develop|serve|server|start|watch|preview|storybook|tui|browse|shell|repl|console|login|edit|open|ui|worker|nodemon|tensorboard|jupyter\w*|notebook|http-server|json-server|webpack-dev-server)(?:[\s:.-]|$)
-        |\s--watch\w*\b|\bwatch\b|\btsc\b.*\s-w(\s|$)|\brunserver\b|\buvicorn\b|\bgunicorn\b|\bhttp\.server\b
+        |\s--watch\w*(=true)?(\s|$)|\bwatch\b|\b(tsc|webpack|rollup|babel|esbuild|tsup|parcel)\b.*\s-w(\s|$)|\bgradlew?\b.*\s(-t|--continuous)(\s|$)|\s--\s(.*\s)?(-w|--watch)(\s|$)|\bptw\b|\brunserver\b|\buvicorn\b|\bgunicorn\b|\bhttp\.server\b
         |\bflask\s+run\b|\bjupyter\b|\bcompose\s+up\b|\bnix\s+run\b|\bvite\s*$|\bnext\s+dev\b
         |\bstreamlit\s+run\b|^\S+\s+web\s*$|\bserve\b|\btail\s+-f\b|\s--reload\b|\s--looponfail\b|\bpytest\b.*\s-[a-zA-Z]*f[a-zA-Z]*(\s|$)
-        |\b(ruff|pyright|basedpyright|vitest|mypy)\b.*\s-w(\s|$)|\s--(standalone|inspect|inspect-brk)\b|\bvite(\s+-\S+)*\s*$|\bplaywright\s+show-report\b",
+        |\b(ruff|pyright|basedpyright|vitest|mypy)\b.*\s-w(\s|$)|\s--(standalone|inspect|inspect-brk)\b|\bvite(\s+-\S+(\s+[^-\s]\S*)?)*\s*$|\bplaywright\s+show-report\b",
     )
 });
 /// Programs that check something with no arguments: a test runner, a build.
@@ -538,6 +541,7 @@ mod tests {
             "uv run pytest tests/dev/test_login.py",
             "ruff check src/app/server.py",
             "pnpm --filter admin-ui build",
+            "dotnet build /p:Configuration=Release",
         ] {
             assert_eq!(judge(command), Ok(command.into()));
         }

@@ -61,7 +61,10 @@ fn claimed(clue: &Clue<'_>) -> Option<(String, serde_json::Value, String)> {
                     .as_str()?
                     .to_string();
                 let entry = pattern.strip_prefix(r"^\s*")?;
-                serde_json::json!({ "matches": [format!(r#"(?m)^dependencies\s*=\s*\[[^\]]*["']{entry}"#)] })
+                // Within `[project]` (lines up to the next table), an entry of its array: at a
+                // line's start, or after `[` or `,`, never in a comment.
+                let within = r"(?m)^\[project\][^\n]*\n(?:(?:[^\[\n][^\n]*)?\n)*?dependencies\s*=\s*\[";
+                serde_json::json!({ "matches": [format!(r#"{within}[^\]]*?(?:\[|,|\n)\s*["']{entry}"#)] })
             }
             Some(_) if !file.ends_with("package.json") => return None,
             Some(section) => {
@@ -192,16 +195,13 @@ fn depends(clue: &Clue<'_>, c: &regex::Captures<'_>) -> Option<(String, serde_js
 /// The regex for `name` (at `version`) as a key of one of package.json's top-level
 /// `sections` objects. Those hold no braces, so the entries end at the first one, and a key
 /// of another object (`"jest": {...}`, `engines`, `overrides`) is none. Top-level is a line
-/// indented once (npm and pnpm write package.json indented), so that `dependencies` nested
-/// in `pnpm.packageExtensions` is none either; a package.json on one line fails the check,
-/// which says so, rather than passing on a nested entry. npm's names are compared without
+/// indented once as npm writes it (two spaces, or a tab), so that `dependencies` nested in
+/// `pnpm.packageExtensions` or `config` is none either; a package.json on one line, or
+/// indented four, fails the check, which says so, rather than passing on a nested entry. npm's names are compared without
 /// case ("Zod", `JSONStream`).
 fn json_entry(sections: &str, name: &str, version: Option<&str>) -> String {
     let value = version.map_or(String::new(), |v| format!(r#"\s*"{}""#, regex::escape(v)));
-    format!(
-        r#"(?m)^(?:\t| {{1,4}}|\{{\s*)"{sections}"\s*:\s*\{{[^{{}}]*"(?i:{})"\s*:{value}"#,
-        regex::escape(name)
-    )
+    format!(r#"(?m)^(?:\t|  |\{{\s*)"{sections}"\s*:\s*\{{[^{{}}]*"(?i:{})"\s*:{value}"#, regex::escape(name))
 }
 
 /// The regex for "`file` imports `name`": a Python `import name` (in a list too), `from name
@@ -315,7 +315,7 @@ static LISTED: LazyLock<Regex> = LazyLock::new(|| {
 static DEPENDS: LazyLock<Regex> = LazyLock::new(|| {
     let name = r"`?[@\w][\w@/.-]*`?";
     regex(&format!(
-        r"^(?P<names>{name}(?:(?:,? and |, ){name})*) (?i:(?:is|are) (?:(?:(?:a|an) )?(?P<kind>direct |runtime |dev |development |dev-)?(?P<noun>dependency|dependencies|devDependency|devDependencies|dev-dependency|dev-dependencies)(?: at (?P<version>[\^~]?\d[\w.-]*?))?|(?:installed|listed|declared|added) in (?:`?(?P<dir>(?:[\w-][\w.-]*/)+)`? )?(?P<section>dependencies|devDependencies)))\.?$"
+        r"^(?P<names>{name}(?:(?:,? and |, ){name})*) (?i:(?:is|are) (?:(?:(?:a|an) )?(?P<kind>direct |runtime |dev |development |dev-)?(?P<noun>dependency|dependencies|devDependency|devDependencies|dev-dependency|dev-dependencies)(?: at (?P<version>[\^~]?\d+\.\d[\w.-]*?))?|(?:installed|listed|declared|added) in (?:`?(?P<dir>(?:[\w-][\w.-]*/)+)`? )?(?P<section>dependencies|devDependencies)))\.?$"
     ))
 });
 /// The objects of package.json that list packages.

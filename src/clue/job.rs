@@ -96,9 +96,13 @@ impl Claim {
         let words: Vec<&str> = args.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
         // One package, run whole: `--filter web test src/a.test.ts` is a file of it.
         let whole_package = packages.len() == 1 && all_after(command, self.job);
+        let only_parts = only_parts_after(command, self.job);
         self.scope.iter().any(|part| {
             if package(part) {
                 return whole_package;
+            }
+            if !only_parts {
+                return false;
             }
             let part = part.to_lowercase();
             match part.contains(|c: char| !c.is_alphanumeric()) {
@@ -284,79 +288,103 @@ const COMMON: &[&str] = &[
 ];
 
 /// Whether what follows `job`'s runner in `command` leaves it the whole job: only flags
-/// known to change how it reports or how fast it runs (`-q`, `-x`, `--release`), and the
-/// usual roots of the code and its tests (`tests/`, `src/`, `.`, `./...`). Any other flag
-/// may pick a part or run nothing (`--version`, `--collect-only`, `--listTests`,
-/// `--shard=1/2`, `--prefix=web`), and so may a file, a test name or a directory.
+/// known, for that runner, to change how it reports or how fast it runs (`pytest -q -x`,
+/// `cargo test --release`), and, for runners that take paths, the usual roots of the code
+/// and its tests (`tests/`, `src/`, `.`; for go, `./...`). Any other flag may pick a part or
+/// run nothing (`npm test -v` prints npm's version, `go test --run=X`, `--collect-only`,
+/// `--shard=1/2`, `--prefix=web`), and so may a file, a test name or a directory (`cargo
+/// test tests/` filters tests by name).
 pub fn all_after(command: &str, job: Job) -> bool {
     let Some(end) = job_end(command, job) else { return false };
-    let cargo = command.trim_start().starts_with("cargo ");
+    let runner = &command[..end];
+    let neutral = neutral_flags(runner);
+    let paths = PATH_RUNNERS.iter().any(|r| runner.contains(r));
+    let go = runner.contains("go test") || runner.contains("go build");
     command[end..].split_whitespace().all(|w| {
         let flag = w.split('=').next().unwrap_or(w);
         let top = w.trim_start_matches("./").trim_end_matches('/');
-        NEUTRAL.contains(&flag)
-            // cargo's `--workspace` is every crate; npm's `--workspace=api` is one package.
-            || cargo && w == "--workspace"
-            || matches!(w, "." | "./" | "./...")
-            || (w.ends_with('/') && ["tests", "test", "spec", "specs", "src", "lib", "__tests__"].contains(&top))
+        neutral.contains(&flag)
+            || go && w == "./..."
+            || paths && matches!(w, "." | "./")
+            || paths
+                && w.ends_with('/')
+                && ["tests", "test", "spec", "specs", "src", "lib", "__tests__"].contains(&top)
     })
 }
 
-/// Flags that change how a job reports or how fast it runs, never what it runs.
-const NEUTRAL: &[&str] = &[
-    "-q",
-    "-qq",
-    "-v",
-    "-vv",
-    "-vvv",
-    "-x",
-    "-s",
-    "-ra",
-    "-rA",
-    "--quiet",
-    "--verbose",
-    "--color",
-    "--colors",
-    "--no-color",
-    "--tb",
-    "--durations",
-    "--strict-markers",
-    "--strict-config",
-    "--strict",
-    "--exitfirst",
-    "--no-header",
-    "--release",
-    "--all-features",
-    "--all-targets",
-    "--locked",
-    "--frozen",
-    "--all",
-    "--no-fail-fast",
-    "--run",
-    "--reporter",
-    "--ci",
-    "--silent",
-    "--coverage",
-    "--cov",
-    "--cov-report",
-    "--no-cov",
-    "-race",
-    "--race",
-    "-count",
-    "-timeout",
-    "--timeout",
-    "--noEmit",
-    "--pretty",
-    "-b",
-    "--build",
-    "--format",
-    "--output-format",
-    "--statistics",
-    "--max-warnings",
-    "--runInBand",
-    "-i",
-    "--no-cache",
-    "--show-source",
+/// Whether what follows `job`'s runner in `command` names parts (files, directories, test
+/// names) and, beside them, only flags neutral for that runner: `pytest tests/test_a.py
+/// -q`, never `-k fast`, `--lf` or a single test (`test_a.py::test_one`).
+fn only_parts_after(command: &str, job: Job) -> bool {
+    let Some(end) = job_end(command, job) else { return false };
+    let neutral = neutral_flags(&command[..end]);
+    command[end..].split_whitespace().all(|w| {
+        let flag = w.split('=').next().unwrap_or(w);
+        neutral.contains(&flag) || !w.starts_with('-') && !w.contains("::")
+    })
+}
+
+/// The flags neutral for `runner` (see [`NEUTRAL`]).
+fn neutral_flags(runner: &str) -> Vec<&'static str> {
+    NEUTRAL
+        .iter()
+        .filter(|(runners, _)| runners.is_empty() || runners.iter().any(|r| runner.contains(r)))
+        .flat_map(|(_, flags)| flags.iter().copied())
+        .collect()
+}
+
+/// Runners whose arguments are paths to check, all of them under a root.
+const PATH_RUNNERS: &[&str] =
+    &["pytest", "vitest", "jest", "ruff", "eslint", "mypy", "pyright", "flake8", "pylint"];
+
+/// Flags that change how a job reports or how fast it runs, never what it runs, by the
+/// runners they mean that for (none: every runner).
+const NEUTRAL: &[(&[&str], &[&str])] = &[
+    (&[], &["-q", "--quiet", "--color", "--colors", "--no-color"]),
+    (
+        &["pytest"],
+        &[
+            "-v",
+            "-vv",
+            "-vvv",
+            "-qq",
+            "-x",
+            "-s",
+            "-ra",
+            "-rA",
+            "--tb",
+            "--durations",
+            "--strict-markers",
+            "--strict-config",
+            "--strict",
+            "--exitfirst",
+            "--no-header",
+            "--no-cov",
+        ],
+    ),
+    (
+        &["cargo"],
+        &[
+            "-v",
+            "-vv",
+            "--release",
+            "--all-features",
+            "--all-targets",
+            "--locked",
+            "--frozen",
+            "--workspace",
+            "--all",
+            "--no-fail-fast",
+        ],
+    ),
+    (&["go test", "go build"], &["-v", "-race", "-count", "-timeout"]),
+    (&["vitest"], &["--run", "--reporter", "--silent"]),
+    (&["jest"], &["--ci", "--runInBand", "-i", "--silent", "--reporters"]),
+    (&["tsc"], &["--noEmit", "--pretty", "-b", "--build"]),
+    (
+        &["ruff", "eslint", "mypy", "pyright", "flake8", "pylint"],
+        &["--format", "--output-format", "--statistics", "--max-warnings", "--show-source", "--no-cache"],
+    ),
 ];
 
 /// The workspaces `command` runs `job` in (`pnpm --filter web test`: `web`): a part of
@@ -445,7 +473,7 @@ static FINE_ASIDE: LazyLock<Regex> =
 /// A tail that leaves something out: "(excluding integration)", "(flaky ones quarantined)".
 static EXCEPT: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"(?i)\b(except\w*|exclud\w*|but|skip\w*|quarantin\w*|flaky|disabled?|ignor\w*|only|not|minus|save for|other than)\b|除|跳过|忽略|不|未",
+        r"(?i)\b(except\w*|exclud\w*|but|skip\w*|quarantin\w*|flaky|disabled?|ignor\w*|only|not|minus|save for|other than|beyond|apart|aside|known|deselect\w*|omit\w*|separately|new\s+(failures?|errors?|regressions?))\b|除|跳过|忽略|不|未",
     )
 });
 static NO_FAILURES: LazyLock<Regex> = LazyLock::new(|| {

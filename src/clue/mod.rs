@@ -14,7 +14,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-pub use command::{asks_help, judge, judge_named, names_program};
+pub use command::{judge, judge_named, names_program};
 pub use file_claim::file_claim;
 pub use job::{Claim, Job};
 pub use plan_files::PlanFiles;
@@ -93,7 +93,7 @@ impl<'a> Clue<'a> {
             true => WARNINGS.replace_all(&self.truth[at..], "errors"),
             false => self.truth[at..].into(),
         };
-        let after = without_named_error(&after, command);
+        let after = without_named_error(&after, self.asks_help(command));
         // "no errors" is what success means; any other negation or claim in a tail is more,
         // and so is a claim in parentheses: "(the test harness compiles)".
         let rest = FINE.replace_all(&after, "");
@@ -131,12 +131,14 @@ impl<'a> Clue<'a> {
     pub fn leading_command(&self) -> Option<(&'a str, usize)> {
         let c = LEADING.captures(self.truth)?;
         let command = c.get(1)?;
-        if NEGATION.is_match(&FINE.replace_all(&without_named_error(self.truth, command.as_str()), "")) {
+        if NEGATION.is_match(
+            &FINE.replace_all(&without_named_error(self.truth, self.asks_help(command.as_str())), ""),
+        ) {
             return None;
         }
         (!command.as_str().contains('`')
             && !JOINED.is_match(command.as_str())
-            && (command::reads_as_command(command.as_str()) || command::asks_help(command.as_str())))
+            && (command::reads_as_command(command.as_str()) || self.asks_help(command.as_str())))
         .then(|| (command.as_str(), command.end()))
     }
 
@@ -157,6 +159,15 @@ impl<'a> Clue<'a> {
         COUNT.captures(self.truth).and_then(|c| c.get(1).or_else(|| c.get(2))).map(|m| m.as_str())
     }
 
+    /// Whether `text` asks a program for its help or version (see [`command::asks_help`]),
+    /// and through subcommands only a program the project declares: `dash seed --help` runs
+    /// `seed`, `sif mcp stdio --help` asks sif.
+    pub fn asks_help(&self, text: &str) -> bool {
+        let mut words = text.split_whitespace();
+        let program = words.next().unwrap_or_default();
+        command::asks_help(text) && (words.all(|w| w.starts_with('-')) || self.project.declares(program))
+    }
+
     /// The job the truth says passes ("all tests pass", "the project builds", "TypeScript
     /// compiles"), when it says nothing else.
     pub fn job(&self) -> Option<Claim> {
@@ -169,11 +180,11 @@ impl<'a> Clue<'a> {
     }
 }
 
-/// `text` with "without ImportError" read as "without errors" when `command` only asks for
-/// help: a program that cannot start exits non-zero, and its help shows nothing else. Of
-/// any other command, a named exception is one failure among others its status mixes in.
-fn without_named_error<'t>(text: &'t str, command: &str) -> std::borrow::Cow<'t, str> {
-    match command::asks_help(command) {
+/// `text` with "without ImportError" read as "without errors" when its command only asks
+/// for help: a program that cannot start exits non-zero, and its help shows nothing else.
+/// Of any other command, a named exception is one failure among others its status mixes in.
+fn without_named_error(text: &str, help: bool) -> std::borrow::Cow<'_, str> {
+    match help {
         true => NAMED_ERROR.replace_all(text, "without errors"),
         false => text.into(),
     }
@@ -212,7 +223,7 @@ static COUNT: LazyLock<Regex> = LazyLock::new(|| {
 static ASIDE: LazyLock<Regex> = LazyLock::new(|| regex(r"\([^()]*\)"));
 static ASIDE_CLAIM: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"(?i)\b(compiles?|pass(es)?|works?|exists?|runs?|is|are|has|have|contains?|covers?|includes?|except\w*|exclud\w*|skip\w*|only)\b",
+        r"(?i)\b(compiles?|pass(es)?|works?|exists?|runs?|is|are|has|have|contains?|covers?|includes?|except\w*|exclud\w*|skip\w*|only|broken|fails?|failing|flaky)\b",
     )
 });
 /// Linters whose exit status is not 0 on any warning they find.

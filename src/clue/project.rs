@@ -1,7 +1,7 @@
 //! Where a command can run as a check, from what the project's root holds: `npm test` in a
 //! checkout without a package.json at its root runs nowhere (the plan's author ran it in a
 //! subdirectory), and `tsc --noEmit` under a tsconfig.json that lists no files checks
-//! nothing.
+//! nothing. It also knows the programs the project declares, which a truth may ask for help.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -23,6 +23,9 @@ pub struct Project {
     root_names: Option<HashSet<String>>,
     /// Whether the root tsconfig.json lists no files and only references others.
     tsconfig_lists_nothing: bool,
+    /// The programs the project declares: pyproject.toml's `[project.scripts]` (or
+    /// Poetry's), package.json's `bin`, Cargo.toml's package.
+    programs: HashSet<String>,
 }
 
 impl Project {
@@ -37,7 +40,17 @@ impl Project {
         });
         let tsconfig = crate::bounded::read_text(&root.join("tsconfig.json")).unwrap_or_default();
         let tsconfig_lists_nothing = NO_FILES.is_match(&tsconfig) && tsconfig.contains("\"references\"");
-        Project { root: Some(root.to_path_buf()), root_names, tsconfig_lists_nothing }
+        Project {
+            root: Some(root.to_path_buf()),
+            root_names,
+            tsconfig_lists_nothing,
+            programs: programs(root),
+        }
+    }
+
+    /// Whether the project declares `program` as one of its own.
+    pub fn declares(&self, program: &str) -> bool {
+        self.programs.contains(program)
     }
 
     /// Whether `path` (relative to the root), or a directory on the way to it, leads
@@ -96,6 +109,35 @@ static NEEDS: LazyLock<Vec<(Regex, &'static [&'static str])>> = LazyLock::new(||
     table.into_iter().map(|(pattern, needs)| (regex(pattern), needs)).collect()
 });
 /// `tsc` on the root config: no `-p`, `--project`, `-b` or `--build`.
+/// The programs `root`'s manifests declare.
+fn programs(root: &Path) -> HashSet<String> {
+    let read = |name: &str| crate::bounded::read_text(&root.join(name)).unwrap_or_default();
+    let mut found = HashSet::new();
+    // The keys of a scripts table, up to the next table.
+    let pyproject = read("pyproject.toml");
+    if let Some(table) = SCRIPTS_TABLE.find(&pyproject) {
+        let body = &pyproject[table.end()..];
+        let body = body.split("\n[").next().unwrap_or(body);
+        found.extend(TOML_KEY.captures_iter(body).map(|c| c[1].to_string()));
+    }
+    if let Ok(package) = serde_json::from_str::<serde_json::Value>(&read("package.json")) {
+        match &package["bin"] {
+            serde_json::Value::String(_) => {
+                found.extend(package["name"].as_str().map(|n| n.rsplit('/').next().unwrap_or(n).to_string()))
+            }
+            serde_json::Value::Object(bins) => found.extend(bins.keys().cloned()),
+            _ => {}
+        }
+    }
+    found.extend(CARGO_NAME.captures(&read("Cargo.toml")).map(|c| c[1].to_string()));
+    found
+}
+
+static SCRIPTS_TABLE: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"(?m)^\[(?:project\.scripts|tool\.poetry\.scripts)\][^\n]*\n"));
+static TOML_KEY: LazyLock<Regex> = LazyLock::new(|| regex(r#"(?m)^\s*"?([\w.-]+)"?\s*="#));
+static CARGO_NAME: LazyLock<Regex> =
+    LazyLock::new(|| regex(r#"(?ms)^\[package\][^\[]*?^name\s*=\s*"([\w-]+)""#));
 static BARE_TSC: LazyLock<Regex> = LazyLock::new(|| {
     regex(r"^(npx\s+(--no-install\s+)?)?tsc(\s+--noEmit|\s+--pretty|\s+--incremental)*\s*$")
 });

@@ -12,7 +12,7 @@ use serde::de;
 
 use super::{Context, Item, ItemName, Kind, Proposal, Rank};
 use crate::clue::job::{all_after, does, job_end, selected};
-use crate::clue::{Claim, Clue, Job, PlanCommand, asks_help, judge, judge_named, names_program};
+use crate::clue::{Claim, Clue, Job, PlanCommand, judge, judge_named, names_program};
 use crate::duration;
 use crate::exec::Capture;
 use crate::outcome::{Ended, Evidence, Findings};
@@ -214,7 +214,7 @@ fn proposed(clue: &Clue<'_>) -> Option<Proposal> {
     let flake_check = FLAKE_CHECK.find(clue.truth).map(|m| ("nix flake check".to_string(), m.start(), m.end()));
     let leading = clue.leading_command().map(|(text, end)| (text.to_string(), 0, end));
     for (text, start, end) in named.chain(flake_check).chain(leading) {
-        let judged = match clue.run_before(start) || asks_help(&text) {
+        let judged = match clue.run_before(start) || clue.asks_help(&text) {
             true => judge_named(&text),
             false => judge(&text),
         };
@@ -525,12 +525,16 @@ mod tests {
             propose("`pytest tests/test_io.py` passes", &[("uv run pytest tests/test_io.py -q", "<verify> of task 1")], &[]),
             Some(("run: \"uv run pytest tests/test_io.py -q\"".into(), Rank::Plan))
         );
-        // The project's own program, asked for its help: starting is the claim, and a named
-        // exception it runs without is an error its exit status shows.
-        assert_eq!(
-            propose("mytool db show --help works without ImportError", &[], &[]),
-            Some(("run: \"mytool db show --help\"".into(), Rank::Truth))
-        );
+        // A program asked for its help: starting is the claim, and a named exception it runs
+        // without is an error its exit status shows. Through subcommands, only a program the
+        // project declares: another may run them.
+        let root = tempfile::tempdir().unwrap();
+        std::fs::write(root.path().join("pyproject.toml"), "[project]\nname = \"x\"\n\n[project.scripts]\nmytool = \"x.cli:main\"\n").unwrap();
+        let project = crate::clue::Project::read(root.path());
+        let truth = "mytool db show --help works without ImportError";
+        let declared = proposed(&Clue { truth, plan: &[], runners: &[], elsewhere: &[], files: &Default::default(), project: &project });
+        assert_eq!(declared.map(|p| p.yaml).as_deref(), Some("run: \"mytool db show --help\""));
+        assert_eq!(propose(truth, &[], &[]), None);
         assert_eq!(
             propose("`mytool --version` runs without a ModuleNotFoundError", &[], &[]),
             Some(("run: \"mytool --version\"".into(), Rank::Truth))
@@ -581,6 +585,14 @@ mod tests {
             "`npx vitest run --update` passes",
             "`ruff check --add-noqa` passes",
             "`python scripts/reset_db.py` succeeds",
+            "`pytest ..` passes",
+            "`pytest tests/../../other` passes",
+            "`go build -o/usr/local/bin/app ./...` succeeds",
+            "`npx webpack -w` succeeds",
+            "`./gradlew test --continuous` passes",
+            "`npx vite --port 3000` works",
+            "`uv sync` succeeds (fails on CI)",
+            "dash seed --help works without ImportError",
             "The login flow works without ImportError",
             "shutdown -h works without errors",
         ] {
@@ -631,11 +643,20 @@ mod tests {
             assert_eq!(propose("The web tests pass", &[(command, "<verify> of task 1")], &[]).map(|p| p.1), Some(Rank::Note), "{command}");
         }
         // Flags that run nothing, pick a part or move elsewhere are no whole run.
-        for command in ["pytest --version", "pytest --collect-only", "npx jest --listTests", "npx vitest run --shard=1/2", "pnpm test --dir=web", "npm test --prefix=web", "pytest --deselect=tests/test_a.py::test_bad"] {
+        for command in ["npm test -v", "cargo test tests/", "cargo test .", "go test .", "go test --run=TestLogin ./...", "pytest --cov", "pytest --version", "pytest --collect-only", "npx jest --listTests", "npx vitest run --shard=1/2", "pnpm test --dir=web", "npm test --prefix=web", "pytest --deselect=tests/test_a.py::test_bad"] {
             assert_eq!(propose("All tests pass", &[(command, "<verify> of task 1")], &[]).map(|p| p.1), Some(Rank::Note), "{command}");
         }
         assert_eq!(propose("All tests pass", &[("cargo test --workspace --all-features -q", "<verify> of task 1")], &[]).map(|p| p.1), Some(Rank::Plan));
         assert_eq!(propose("All tests pass (no new failures allowed)", &[], &[(Job::Test, "make test")]).map(|p| p.1), Some(Rank::Note));
+        for truth in ["All tests pass (no failures allowed beyond the 2 known)", "All tests pass (slow tests deselected)", "All tests pass with 0 new failures"] {
+            assert_eq!(propose(truth, &[], &[(Job::Test, "make test")]).map(|p| p.1), Some(Rank::Note), "{truth}");
+        }
+        assert_eq!(propose("All tests pass", &[("go test -v -count=1 ./...", "<verify> of task 1")], &[]).map(|p| p.1), Some(Rank::Plan));
+        // A part named, and nothing narrower beside it.
+        let plan = [("pytest tests/test_species.py -k fast", "<verify> of task 1")];
+        assert_eq!(propose("The species tests pass", &plan, &[]).map(|p| p.1), Some(Rank::Note));
+        let plan = [("pytest tests/test_species.py -q", "<verify> of task 1")];
+        assert_eq!(propose("The species tests pass", &plan, &[]).map(|p| p.1), Some(Rank::Plan));
         assert_eq!(propose("All tests pass (no failures allowed)", &[], &[(Job::Test, "make test")]).map(|p| p.1), Some(Rank::Runner));
         // A selection after the script is a part too.
         for command in ["npm test --workspace=api", "npm test -w=api", "pnpm test -F=web"] {
