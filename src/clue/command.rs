@@ -159,6 +159,9 @@ fn judged(text: &str, any_program: bool) -> Judged {
     // A workspace's name (`--filter webview-ui`) is no script that serves, nor is a file a
     // checker checks (`vitest run src/server.test.ts`).
     let mut scripts = SELECTING.replace_all(&command.replace(['"', '\''], ""), "$npm$pnpm").into_owned();
+    if CHECKS_FILES.is_match(&scripts) && scripts.split([' ', '=']).any(|w| w.starts_with("//")) {
+        return Err("it reaches outside the project (a path from `//`); a check must only look inside it");
+    }
     if CHECKS_FILES.is_match(&scripts) {
         scripts =
             scripts.split_whitespace().filter(|w| !FILE_ARGUMENT.is_match(w)).collect::<Vec<_>>().join(" ");
@@ -425,7 +428,7 @@ static HELP_CALL: LazyLock<Regex> =
     LazyLock::new(|| regex(r"^[a-z][\w.-]*(?: [a-z][\w-]*){0,3} (?:--help|--version)$"));
 static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"(^|[^/])\.\.\.|…|<[\w./: -]+>|\{[\w.-]*\}|\[[\w-]+\]|\$\{?[A-Z_]{2,}|\bpath/to\b|\bTODO\b|\bXXX\b|^\w+\?|\(\.\.\.\)|^\S+\s+\d+(\.\d+)*(\s|$)",
+        r"(^|[^/])\.\.\.|…|<[\w./: -]+>|\{[\w.-]*\}|\[[\w-]+\]|\$\{?[A-Z_]{2,}|\$\{?[a-z_][a-z_0-9]*\b|\bpath/to\b|\bTODO\b|\bXXX\b|^\w+\?|\(\.\.\.\)|^\S+\s+\d+(\.\d+)*(\s|$)",
     )
 });
 /// Shell syntax that joins commands or moves output: what is left after [`unwrap`].
@@ -433,7 +436,7 @@ static JOINED: LazyLock<Regex> = LazyLock::new(|| regex(r"[|;&<>`]|\$\("));
 /// Flags that make a command succeed whatever it finds, or not run what it names.
 static NEUTRAL: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"(?:^|\s)(--exit-zero|--ignore-errors|--if-present|--no-run|--collect-only|--co|--dry-run|--just-print)(?:\s|$)|^make\s+(\S+\s+)*-[a-zA-Z]*[in][a-zA-Z]*(\s|$)|^(ba)?sh\s+-c\b",
+        r"(?:^|\s)(--exit-zero|--ignore-errors|--if-present|--no-run|--collect-only|--co|--dry-run|--just-print)(?:\s|$)|^make\s+(\S+\s+)*(-[a-zA-Z]*[inqt][a-zA-Z]*|--question|--touch|--dry-run|--just-print)(\s|$)|^(ba)?sh\s+-c\b",
     )
 });
 /// An argument outside the project: an absolute path (also glued to a short flag:
@@ -446,7 +449,7 @@ static OUTSIDE: LazyLock<Regex> = LazyLock::new(|| {
 static DANGER: LazyLock<Regex> = LazyLock::new(|| {
     regex(
         r"(?x)(?:^|\s)(sudo|rm|rmdir|curl|wget|ssh|scp|rsync|dd|mkfs|chmod|chown|kill|pkill)(?:\s|$)
-        |\bgit\s+(push|reset|clean|checkout|commit|rebase|tag)\b|(?:^|[\s/:])(publish|deploy|release|destroy|wipe|drop|purge|upload)(?:[\s.:_-]|$)
+        |\bgit\s+(push|reset|clean|checkout|commit|rebase|tag)\b|(?:^|[\s/:.])(publish|deploy|release|destroy|upload)(?:[\s.:_-]|$)|(?:^|[\s/:._-])(wipe|drop|purge|reset|seed|seeds|nuke|rollback|teardown)(?:[\s.:_-]|$)
         |\bdb:(drop|reset|seed)\b|\bterraform\s+(apply|destroy|import)\b|\bkubectl\s+(apply|delete|create|rollout)\b
         |\bhelm\s+(install|upgrade|uninstall|delete)\b|\bdocker\s+(push|rm|rmi|system)\b
         |\s(-g|--global)(\s|$)|\b(pip3?|uv\s+pip)\s+install\s+[^-]|\buv\s+(add|remove)\b|\b(npm|pnpm|yarn)\s+(add|remove|uninstall|init)\b
@@ -461,7 +464,9 @@ static DANGER: LazyLock<Regex> = LazyLock::new(|| {
         |\b(rake\s+db:\w+|ef\s+database\s+update|drizzle-kit\s+(push|migrate)|knex\s+migrate|prisma\s+(migrate|db\s+push)|sequelize\s+db:)
         |^(npm|pnpm|yarn|bun)\s+(run\s+)?([\w:-]*[:-])?(migrate|seed|reset|wipe|nuke|drop|purge|update|upgrade)([:-][\w:-]*)?(\s|$)|^(npm|pnpm|yarn|bun)\s+(run\s+)?db:\w+|^(make|just)\s+(\S+\s+)*(migrate|seed|update|upgrade)(\s|$)
         |\s(--update|-update|--inline-snapshot=\S+|--add-noqa|--install-types|--accept)(\s|=|$)
-        |\b(alembic\s+(upgrade|downgrade|stamp)|manage\.py\s+(migrate|flush|makemigrations)|db\s+(migrate|push|reset|seed))\b",
+        |\b(alembic\s+(upgrade|downgrade|stamp)|manage\.py\s+(migrate|flush|makemigrations|loaddata)|db\s+(migrate|push|reset|seed|upgrade))\b
+        |\bmix\s+ecto\.\w+|\brails\s+db:|\bflask\s+db\b|\bmigration:run\b|\binsta\s+(accept|review)\b|\bgo\s+generate\b|\s--basetemp\b
+        |(?:^|\s)(uvx|uv\s+tool\s+run|npm\s+exec|pipx\s+run)\s",
     )
 });
 /// Formatters, which rewrite what they are given unless told only to check.

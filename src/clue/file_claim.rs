@@ -64,7 +64,9 @@ fn claimed(clue: &Clue<'_>) -> Option<(String, serde_json::Value, String)> {
                 // Within `[project]` (lines up to the next table), an entry of its array: at a
                 // line's start, or after `[` or `,`, never in a comment.
                 let within = r"(?m)^\[project\][^\n]*\n(?:(?:[^\[\n][^\n]*)?\n)*?dependencies\s*=\s*\[";
-                serde_json::json!({ "matches": [format!(r#"{within}[^\]]*?(?:\[|,|\n)\s*["']{entry}"#)] })
+                // A comment and a quoted string (`"uvicorn[standard]"`) are passed over whole.
+                let items = r#"(?:[^\]#"']|"[^"\n]*"|'[^'\n]*'|#[^\n]*\n)*?"#;
+                serde_json::json!({ "matches": [format!(r#"{within}{items}(?:\[|,|\n)\s*["']{entry}"#)] })
             }
             Some(_) if !file.ends_with("package.json") => return None,
             Some(section) => {

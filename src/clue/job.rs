@@ -95,7 +95,8 @@ impl Claim {
         let args = command[end..].to_lowercase();
         let words: Vec<&str> = args.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
         // One package, run whole: `--filter web test src/a.test.ts` is a file of it.
-        let whole_package = packages.len() == 1 && all_after(command, self.job);
+        let unselected = SELECTED.replace_all(command, "").split_whitespace().collect::<Vec<_>>().join(" ");
+        let whole_package = packages.len() == 1 && all_after(&unselected, self.job);
         let only_parts = only_parts_after(command, self.job);
         self.scope.iter().any(|part| {
             if package(part) {
@@ -304,11 +305,10 @@ pub fn all_after(command: &str, job: Job) -> bool {
         let flag = w.split('=').next().unwrap_or(w);
         let top = w.trim_start_matches("./").trim_end_matches('/');
         neutral.contains(&flag)
+            || go && repeats(w)
             || go && w == "./..."
             || paths && matches!(w, "." | "./")
-            || paths
-                && w.ends_with('/')
-                && ["tests", "test", "spec", "specs", "src", "lib", "__tests__"].contains(&top)
+            || paths && ["tests", "test", "spec", "specs", "src", "lib", "__tests__"].contains(&top)
     })
 }
 
@@ -320,8 +320,13 @@ fn only_parts_after(command: &str, job: Job) -> bool {
     let neutral = neutral_flags(&command[..end]);
     command[end..].split_whitespace().all(|w| {
         let flag = w.split('=').next().unwrap_or(w);
-        neutral.contains(&flag) || !w.starts_with('-') && !w.contains("::")
+        neutral.contains(&flag) || repeats(w) || !w.starts_with('-') && !w.contains("::")
     })
+}
+
+/// Whether `w` is go's `-count=N` with N at least 1: `-count=0` runs nothing.
+fn repeats(w: &str) -> bool {
+    w.strip_prefix("-count=").and_then(|n| n.parse::<u32>().ok()).is_some_and(|n| n >= 1)
 }
 
 /// The flags neutral for `runner` (see [`NEUTRAL`]).
@@ -340,10 +345,12 @@ const PATH_RUNNERS: &[&str] =
 /// Flags that change how a job reports or how fast it runs, never what it runs, by the
 /// runners they mean that for (none: every runner).
 const NEUTRAL: &[(&[&str], &[&str])] = &[
-    (&[], &["-q", "--quiet", "--color", "--colors", "--no-color"]),
+    (&[], &["--color", "--colors", "--no-color"]),
     (
         &["pytest"],
         &[
+            "-q",
+            "--quiet",
             "-v",
             "-vv",
             "-vvv",
@@ -365,11 +372,12 @@ const NEUTRAL: &[(&[&str], &[&str])] = &[
     (
         &["cargo"],
         &[
+            "-q",
+            "--quiet",
             "-v",
             "-vv",
             "--release",
             "--all-features",
-            "--all-targets",
             "--locked",
             "--frozen",
             "--workspace",
@@ -377,21 +385,38 @@ const NEUTRAL: &[(&[&str], &[&str])] = &[
             "--no-fail-fast",
         ],
     ),
-    (&["go test", "go build"], &["-v", "-race", "-count", "-timeout"]),
+    // `cargo test --all-targets` leaves the doctests out; a build or clippy has none.
+    (&["cargo build", "cargo clippy"], &["--all-targets"]),
+    (&["go test", "go build"], &["-v", "-race", "-timeout"]),
     (&["vitest"], &["--run", "--reporter", "--silent"]),
     (&["jest"], &["--ci", "--runInBand", "-i", "--silent", "--reporters"]),
     (&["tsc"], &["--noEmit", "--pretty", "-b", "--build"]),
     (
         &["ruff", "eslint", "mypy", "pyright", "flake8", "pylint"],
-        &["--format", "--output-format", "--statistics", "--max-warnings", "--show-source", "--no-cache"],
+        &[
+            "-q",
+            "--quiet",
+            "--format",
+            "--output-format",
+            "--statistics",
+            "--max-warnings",
+            "--show-source",
+            "--no-cache",
+        ],
     ),
 ];
 
 /// The workspaces `command` runs `job` in (`pnpm --filter web test`: `web`): a part of
 /// the project, never all of it.
 pub fn selected(command: &str, job: Job) -> Vec<&str> {
-    let span = job_pattern(job).find(command).map_or("", |m| m.as_str());
-    SELECTED.captures_iter(span).filter_map(|c| c.name("part")).map(|m| m.as_str()).collect()
+    let Some(span) = job_pattern(job).find(command) else { return Vec::new() };
+    // Before the script, or after it: npm and pnpm read a selection anywhere.
+    let after = match span.as_str().starts_with(['n', 'p', 'b']) {
+        true => &command[span.end()..],
+        false => "",
+    };
+    let parts = SELECTED.captures_iter(span.as_str()).chain(SELECTED.captures_iter(after));
+    parts.filter_map(|c| c.name("part")).map(|m| m.as_str()).collect()
 }
 
 /// Whether `command` does `job`.
@@ -505,7 +530,7 @@ static BUILD_COMMAND: LazyLock<Regex> = LazyLock::new(|| {
 });
 static LINT_COMMAND: LazyLock<Regex> = LazyLock::new(|| {
     regex(&format!(
-        r"\b(ruff|mypy|clippy|eslint|flake8|pylint|pyright|shellcheck|{manager} (run )?lint|make (lint|check)|gradlew check)(?:\s|$)",
+        r"\b(ruff( check)?|mypy|clippy|eslint|flake8|pylint|pyright|shellcheck|{manager} (run )?lint|make (lint|check)|gradlew check)(?:\s|$)",
         manager = MANAGER.as_str(),
     ))
 });

@@ -117,7 +117,7 @@ fn programs(root: &Path) -> HashSet<String> {
     let pyproject = read("pyproject.toml");
     if let Some(table) = SCRIPTS_TABLE.find(&pyproject) {
         let body = &pyproject[table.end()..];
-        let body = body.split("\n[").next().unwrap_or(body);
+        let body = TABLE.split(body).next().unwrap_or(body);
         found.extend(TOML_KEY.captures_iter(body).map(|c| c[1].to_string()));
     }
     if let Ok(package) = serde_json::from_str::<serde_json::Value>(&read("package.json")) {
@@ -136,8 +136,9 @@ fn programs(root: &Path) -> HashSet<String> {
 static SCRIPTS_TABLE: LazyLock<Regex> =
     LazyLock::new(|| regex(r"(?m)^\[(?:project\.scripts|tool\.poetry\.scripts)\][^\n]*\n"));
 static TOML_KEY: LazyLock<Regex> = LazyLock::new(|| regex(r#"(?m)^\s*"?([\w.-]+)"?\s*="#));
+static TABLE: LazyLock<Regex> = LazyLock::new(|| regex(r"\n\s*\["));
 static CARGO_NAME: LazyLock<Regex> =
-    LazyLock::new(|| regex(r#"(?ms)^\[package\][^\[]*?^name\s*=\s*"([\w-]+)""#));
+    LazyLock::new(|| regex(r#"(?m)^\[package\][^\n]*\n(?:(?:[^\[\n][^\n]*)?\n)*?name\s*=\s*"([\w-]+)""#));
 static BARE_TSC: LazyLock<Regex> = LazyLock::new(|| {
     regex(r"^(npx\s+(--no-install\s+)?)?tsc(\s+--noEmit|\s+--pretty|\s+--incremental)*\s*$")
 });

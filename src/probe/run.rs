@@ -12,7 +12,7 @@ use serde::de;
 
 use super::{Context, Item, ItemName, Kind, Proposal, Rank};
 use crate::clue::job::{all_after, does, job_end, selected};
-use crate::clue::{Claim, Clue, Job, PlanCommand, judge, judge_named, names_program};
+use crate::clue::{Claim, Clue, Job, PlanCommand, Runner, judge, judge_named, names_program};
 use crate::duration;
 use crate::exec::Capture;
 use crate::outcome::{Ended, Evidence, Findings};
@@ -293,9 +293,10 @@ fn job_command(clue: &Clue<'_>, claim: &Claim) -> Proposal {
     let mut whole_plan = clue.plan.iter().filter(whole);
     let chosen = match whole_plan.clone().find(named).or_else(|| whole_plan.next()) {
         Some(plan) => Some((plan.command.clone(), format!("from {}", plan.from), Rank::Plan)),
-        None => match clue.runners.iter().find(|r| r.job == job && claim.fits(&r.command) && claim.within_whole(&r.command)) {
-            Some(runner) => Some((runner.command.clone(), format!("recognised: the project's {job} runner, from {}", runner.from), Rank::Runner)),
-            None => usual(clue, claim, &whole).map(|plan| (plan.command.clone(), format!("recognised: the {job} command the project's plans run, as in {}", plan.from), Rank::Runner)),
+        None => match project_runner(clue, claim) {
+            Err(several) => return Proposal::note(format!("the project has a {job} runner in each of {several}, and the truth names none: write the command that runs them all")),
+            Ok(Some(runner)) => Some((runner.command.clone(), format!("recognised: the project's {job} runner, from {}", runner.from), Rank::Runner)),
+            Ok(None) => usual(clue, claim, &whole).map(|plan| (plan.command.clone(), format!("recognised: the {job} command the project's plans run, as in {}", plan.from), Rank::Runner)),
         },
     };
     let Some((command, from, rank)) = chosen else {
@@ -317,6 +318,29 @@ fn job_command(clue: &Clue<'_>, claim: &Claim) -> Proposal {
         (false, _) => format!("{from}; it checks the whole project, the {part} included"),
     };
     run(clue, &command, because, rank)
+}
+
+/// The project's runner for `claim`'s job: a Makefile's target, which is the project's own
+/// entry point, else the one language's; `Err` with their files when several languages
+/// run the job (`cargo test` runs none of the package.json's tests).
+fn project_runner<'a>(clue: &Clue<'a>, claim: &Claim) -> Result<Option<&'a Runner>, String> {
+    let fitting: Vec<&Runner> = clue
+        .runners
+        .iter()
+        .filter(|r| r.job == claim.job && claim.fits(&r.command) && claim.within_whole(&r.command))
+        .collect();
+    // package.json's scripts and tsconfig.json are one language.
+    let language = |from: &'static str| if from == "tsconfig.json" { "package.json" } else { from };
+    match fitting.first() {
+        Some(first) if first.command.starts_with("make ") => Ok(Some(first)),
+        Some(first) if fitting.iter().all(|r| language(r.from) == language(first.from)) => Ok(Some(first)),
+        Some(_) => {
+            let mut files: Vec<&str> = fitting.iter().map(|r| language(r.from)).collect();
+            files.dedup();
+            Err(files.join(", "))
+        }
+        None => Ok(None),
+    }
 }
 
 /// A command the truth names: as the plan runs it, when it does.
@@ -593,6 +617,16 @@ mod tests {
             "`npx vite --port 3000` works",
             "`uv sync` succeeds (fails on CI)",
             "dash seed --help works without ImportError",
+            "`pytest --basetemp=src` passes",
+            "`pytest //etc/x` passes",
+            "`pytest $dir/tests` passes",
+            "`mix ecto.drop` succeeds",
+            "`make db-reset` succeeds",
+            "`uv run seed` succeeds",
+            "`cargo insta accept` succeeds",
+            "`go generate ./...` succeeds",
+            "`uvx ruff --help` works",
+            "`make test -q` passes",
             "The login flow works without ImportError",
             "shutdown -h works without errors",
         ] {
@@ -643,7 +677,7 @@ mod tests {
             assert_eq!(propose("The web tests pass", &[(command, "<verify> of task 1")], &[]).map(|p| p.1), Some(Rank::Note), "{command}");
         }
         // Flags that run nothing, pick a part or move elsewhere are no whole run.
-        for command in ["npm test -v", "cargo test tests/", "cargo test .", "go test .", "go test --run=TestLogin ./...", "pytest --cov", "pytest --version", "pytest --collect-only", "npx jest --listTests", "npx vitest run --shard=1/2", "pnpm test --dir=web", "npm test --prefix=web", "pytest --deselect=tests/test_a.py::test_bad"] {
+        for command in ["go test -count=0 ./...", "cargo test --all-targets", "npm test -v", "cargo test tests/", "cargo test .", "go test .", "go test --run=TestLogin ./...", "pytest --cov", "pytest --version", "pytest --collect-only", "npx jest --listTests", "npx vitest run --shard=1/2", "pnpm test --dir=web", "npm test --prefix=web", "pytest --deselect=tests/test_a.py::test_bad"] {
             assert_eq!(propose("All tests pass", &[(command, "<verify> of task 1")], &[]).map(|p| p.1), Some(Rank::Note), "{command}");
         }
         assert_eq!(propose("All tests pass", &[("cargo test --workspace --all-features -q", "<verify> of task 1")], &[]).map(|p| p.1), Some(Rank::Plan));
@@ -652,6 +686,14 @@ mod tests {
             assert_eq!(propose(truth, &[], &[(Job::Test, "make test")]).map(|p| p.1), Some(Rank::Note), "{truth}");
         }
         assert_eq!(propose("All tests pass", &[("go test -v -count=1 ./...", "<verify> of task 1")], &[]).map(|p| p.1), Some(Rank::Plan));
+        assert_eq!(propose("All tests pass", &[("pytest tests -q", "<verify> of task 1")], &[]).map(|p| p.1), Some(Rank::Plan));
+        assert_eq!(propose("Lint is clean", &[("ruff check src tests", "<verify> of task 1")], &[]).map(|p| p.1), Some(Rank::Plan));
+        assert_eq!(propose("The api tests pass", &[("npm test -w api", "<verify> of task 1")], &[]).map(|p| p.1), Some(Rank::Plan));
+        // Two languages' runners, and no Makefile to run both: which one is the truth's?
+        let both = [(Job::Test, "cargo test"), (Job::Test, "npm test")];
+        let runners: Vec<Runner> = both.iter().zip(["Cargo.toml", "package.json"]).map(|((job, c), from)| Runner { job: *job, command: c.to_string(), from }).collect();
+        let chosen = proposed(&Clue { truth: "All tests pass", plan: &[], runners: &runners, elsewhere: &[], files: &Default::default(), project: &Default::default() });
+        assert!(chosen.as_ref().is_some_and(|p| p.rank == Rank::Note && p.yaml.contains("Cargo.toml, package.json")), "{chosen:?}");
         // A part named, and nothing narrower beside it.
         let plan = [("pytest tests/test_species.py -k fast", "<verify> of task 1")];
         assert_eq!(propose("The species tests pass", &plan, &[]).map(|p| p.1), Some(Rank::Note));
