@@ -417,7 +417,7 @@ static CHECKS_FILES: LazyLock<Regex> = LazyLock::new(|| {
 /// A script whose name says it changes data: `scripts/reset_db.py`, `seed-users.sh`.
 static DESTRUCTIVE_SCRIPT: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"(?:^|[\s/])[\w-]*(?:reset|drop|wipe|nuke|seed|purge|destroy|teardown)[\w-]*\.(?:py|sh|js|cjs|mjs|ts|rb|pl)\b",
+        r"(?:^|[\s/])[\w-]*(?:reset|drop|wipe|nuke|seed|purge|destroy|teardown|migrate|migration)[\w-]*\.(?:py|sh|js|cjs|mjs|ts|rb|pl)\b",
     )
 });
 /// A path, or a file of source or tests.
@@ -466,7 +466,8 @@ static DANGER: LazyLock<Regex> = LazyLock::new(|| {
         |\s(--update|-update|--inline-snapshot=\S+|--add-noqa|--install-types|--accept)(\s|=|$)
         |\b(alembic\s+(upgrade|downgrade|stamp)|manage\.py\s+(migrate|flush|makemigrations|loaddata)|db\s+(migrate|push|reset|seed|upgrade))\b
         |\bmix\s+ecto\.\w+|\brails\s+db:|\bflask\s+db\b|\bmigration:run\b|\binsta\s+(accept|review)\b|\bgo\s+generate\b|\s--basetemp\b
-        |(?:^|\s)(uvx|uv\s+tool\s+run|npm\s+exec|pipx\s+run)\s",
+        |(?:^|\s)(uvx|uv\s+tool\s+run|npm\s+exec|pipx\s+run)\s|\bdb:(migrate|drop|reset|seed|create|setup|rollback)\b|\bcreatesuperuser\b|\brimraf\b
+        |^(npm|pnpm|yarn|bun)\s+(run\s+)?clean(\s|$)|(?:^|\s)generate(\s|$)|\bhttps?://",
     )
 });
 /// Formatters, which rewrite what they are given unless told only to check.
@@ -483,7 +484,7 @@ static CHECK_ONLY: LazyLock<Regex> = LazyLock::new(|| {
 /// Running a program of the project, which may serve or wait: `cargo run`, `node server.js`.
 static RUNS_A_PROGRAM: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"^(cargo|go|dotnet|flutter|swift|deno|make|just)\s+run\b|^bun\s+[\w./-]+\.(ts|tsx|js|mjs)\b|^(uv\s+run\s+|npx\s+)?(node|tsx|ts-node)\s+[\w./][\w./-]*(\s|$)|\bfastapi\s+(run|dev)\b|\brails\s+(s|server|c|console)\b|\bphx\.server\b",
+        r"^(cargo|go|dotnet|flutter|swift|deno|make|just)\s+run\b|^bun\s+[\w./-]+\.(ts|tsx|js|mjs)\b|^(uv\s+run\s+|npx\s+)?(node|tsx|ts-node)\s+([\w./][\w./-]*(\s|$)|(-e|--eval|-p|--print)\s)|\bfastapi\s+(run|dev)\b|\brails\s+(s|server|c|console)\b|\bphx\.server\b",
     )
 });
 static SWALLOWED: LazyLock<Regex> =
@@ -500,8 +501,20 @@ static SERVER: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 /// Programs that check something with no arguments: a test runner, a build.
-const SOLO: &[&str] =
-    &["pytest", "make", "tox", "nox", "vitest", "jest", "tsc", "ctest", "rspec", "nix-build", "just"];
+const SOLO: &[&str] = &[
+    "pytest",
+    "make",
+    "tox",
+    "nox",
+    "vitest",
+    "jest",
+    "tsc",
+    "ctest",
+    "rspec",
+    "nix-build",
+    "just",
+    "pyright",
+];
 const INTERACTIVE_ALONE: &[&str] = &["python", "python3", "node", "bash", "sh", "deno", "bun"];
 const INTERACTIVE_FLAGS: &[&str] = &["-i", "--interactive", "-it", "--pdb", "--trace"];
 static REPL: LazyLock<Regex> = LazyLock::new(|| {

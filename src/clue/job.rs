@@ -209,7 +209,8 @@ fn with_tail(job: Job, words: &str, tail: &str, typescript: bool) -> Result<Clai
             tail.trim().trim_end_matches(['.', '!'])
         ))
     };
-    if MORE.is_match(tail) || EXCEPT.is_match(tail) {
+    // "after the refactor" says when; "after seeding the database" is a step to take first.
+    if MORE.is_match(tail) || EXCEPT.is_match(tail) || AFTER_DOING.is_match(tail) {
         return Err(more());
     }
     let tail = TAIL.captures(tail).ok_or_else(more)?;
@@ -501,6 +502,7 @@ static EXCEPT: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)\b(except\w*|exclud\w*|but|skip\w*|quarantin\w*|flaky|disabled?|ignor\w*|only|not|minus|save for|other than|beyond|apart|aside|known|deselect\w*|omit\w*|separately|new\s+(failures?|errors?|regressions?))\b|除|跳过|忽略|不|未",
     )
 });
+static AFTER_DOING: LazyLock<Regex> = LazyLock::new(|| regex(r"(?i)\bafter\s+\w+ing\b"));
 static NO_FAILURES: LazyLock<Regex> = LazyLock::new(|| {
     regex(r"(?i)\b(no|zero|0)\s+failures?\s+(are\s+|is\s+)?(accepted|allowed|expected|tolerated|ignored)\b")
 });
@@ -530,7 +532,7 @@ static BUILD_COMMAND: LazyLock<Regex> = LazyLock::new(|| {
 });
 static LINT_COMMAND: LazyLock<Regex> = LazyLock::new(|| {
     regex(&format!(
-        r"\b(ruff( check)?|mypy|clippy|eslint|flake8|pylint|pyright|shellcheck|{manager} (run )?lint|make (lint|check)|gradlew check)(?:\s|$)",
+        r"\b(ruff( check)?|clippy|eslint|flake8|pylint|shellcheck|{manager} (run )?lint|make lint)(?:\s|$)",
         manager = MANAGER.as_str(),
     ))
 });

@@ -26,6 +26,8 @@ pub struct Project {
     /// The programs the project declares: pyproject.toml's `[project.scripts]` (or
     /// Poetry's), package.json's `bin`, Cargo.toml's package.
     programs: HashSet<String>,
+    /// The packages the root package.json lists as dependencies.
+    node_packages: HashSet<String>,
 }
 
 impl Project {
@@ -40,11 +42,19 @@ impl Project {
         });
         let tsconfig = crate::bounded::read_text(&root.join("tsconfig.json")).unwrap_or_default();
         let tsconfig_lists_nothing = NO_FILES.is_match(&tsconfig) && tsconfig.contains("\"references\"");
+        let package = crate::bounded::read_text(&root.join("package.json"))
+            .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok());
+        let node_packages = ["dependencies", "devDependencies", "optionalDependencies"]
+            .iter()
+            .filter_map(|key| package.as_ref()?.get(key)?.as_object())
+            .flat_map(|deps| deps.keys().cloned())
+            .collect();
         Project {
             root: Some(root.to_path_buf()),
             root_names,
             tsconfig_lists_nothing,
             programs: programs(root),
+            node_packages,
         }
     }
 
@@ -80,6 +90,20 @@ impl Project {
                 "`{program}` is not in the project, nor does the plan make it: write the command that exists"
             ));
         }
+        // npx runs a package the project lists, or downloads it.
+        if let Some(package) = NPX.captures(command).map(|c| c[1].to_string())
+            && names.contains("package.json")
+            && !command.contains("--no-install")
+            && !self.node_packages.iter().any(|p| {
+                p == &package
+                    || p.ends_with(&format!("/{package}"))
+                    || BIN_OF.iter().any(|(bin, of)| *bin == package && p == of)
+            })
+        {
+            return Some(format!(
+                "`npx {package}` would download {package}, which package.json does not list: add it to devDependencies, or run it another way"
+            ));
+        }
         let (_, needs) = NEEDS.iter().find(|(pattern, _)| pattern.is_match(command))?;
         let made = |name: &str| names.contains(name) || planned.makes(name);
         if needs.iter().any(|name| made(name)) {
@@ -93,9 +117,15 @@ impl Project {
 }
 
 /// The file at the root a command needs, by the command's start.
+/// `npx PACKAGE`, unless told never to install.
+static NPX: LazyLock<Regex> = LazyLock::new(|| regex(r"^npx\s+(?:-{1,2}[\w-]+\s+)*?((?:@[\w.-]+/)?[\w.-]+)"));
+/// Programs whose package has another name.
+const BIN_OF: &[(&str, &str)] =
+    &[("tsc", "typescript"), ("playwright", "@playwright/test"), ("ng", "@angular/cli")];
 static NEEDS: LazyLock<Vec<(Regex, &'static [&'static str])>> = LazyLock::new(|| {
     let table: [(&str, &'static [&'static str]); 10] = [
-        (r"^(npm|pnpm|yarn)\s|^bun\s+run\b", &["package.json"]),
+        // npx without a package.json downloads what it runs.
+        (r"^(npm|pnpm|yarn|npx)\s|^bun\s+run\b", &["package.json"]),
         (r"^cargo\s", &["Cargo.toml"]),
         (r"^go\s+(test|build|vet)\b", &["go.mod", "go.work"]),
         (r"^(\./)?gradlew\s", &["gradlew"]),
@@ -181,7 +211,22 @@ mod tests {
         )
         .unwrap();
         assert!(project(&[]).unfit("npx tsc --noEmit", &none).unwrap().contains("checks nothing"));
+        // npx runs what package.json lists, or downloads it.
+        assert!(
+            project(&[])
+                .unfit("npx tsc -p tsconfig.app.json --noEmit", &none)
+                .unwrap()
+                .contains("needs package.json")
+        );
+        std::fs::write(
+            dir.path().join("package.json"),
+            r#"{"devDependencies": {"typescript": "^5", "@biomejs/biome": "1"}}"#,
+        )
+        .unwrap();
         assert_eq!(project(&[]).unfit("npx tsc -p tsconfig.app.json --noEmit", &none), None);
+        assert_eq!(project(&[]).unfit("npx biome check .", &none), None);
+        assert!(project(&[]).unfit("npx cowsay hi", &none).unwrap().contains("would download cowsay"));
+        assert!(project(&[]).unfit("npx @prisma/cli --help", &none).unwrap().contains("would download"));
         // A link out of the project on the way to a file that does not exist yet.
         std::os::unix::fs::symlink("..", dir.path().join("up")).unwrap();
         assert!(project(&[]).leads_outside("up/secret.txt"));

@@ -27,7 +27,8 @@ pub fn runners(root: &Path) -> Vec<Runner> {
     for (name, text) in ["Makefile", "makefile", "GNUmakefile"].iter().filter_map(|n| Some((*n, read(n)?))) {
         let name: &'static str = name;
         for (job, target) in
-            [(Job::Test, "test"), (Job::Build, "build"), (Job::Lint, "lint"), (Job::Lint, "check")]
+            // `make check` runs the tests too, by the GNU convention.
+            [(Job::Test, "test"), (Job::Build, "build"), (Job::Lint, "lint")]
         {
             if text.lines().any(|l| l.starts_with(&format!("{target}:"))) {
                 add(job, format!("make {target}"), name);
@@ -47,8 +48,8 @@ pub fn runners(root: &Path) -> Vec<Runner> {
         if text.contains("[tool.ruff") {
             add(Job::Lint, format!("{prefix}ruff check ."), "pyproject.toml");
         }
+        // mypy is a type checker: it passing says nothing of the linters.
         if text.contains("[tool.mypy") {
-            add(Job::Lint, format!("{prefix}mypy ."), "pyproject.toml");
             add(Job::Typecheck, format!("{prefix}mypy ."), "pyproject.toml");
         }
     }
@@ -86,7 +87,7 @@ pub fn runners(root: &Path) -> Vec<Runner> {
     if root.join("gradlew").is_file() {
         add(Job::Test, "./gradlew test".into(), "gradlew");
         add(Job::Build, "./gradlew build".into(), "gradlew");
-        add(Job::Lint, "./gradlew check".into(), "gradlew");
+        // `./gradlew check` runs the tests too.
     }
     found
 }

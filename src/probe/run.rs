@@ -627,6 +627,14 @@ mod tests {
             "`go generate ./...` succeeds",
             "`uvx ruff --help` works",
             "`make test -q` passes",
+            "`node -e \"require('./app')\"` succeeds",
+            "`npx sequelize-cli db:migrate` succeeds",
+            "`uv run python manage.py createsuperuser --noinput` succeeds",
+            "`uv run python scripts/migrate.py` succeeds",
+            "`npm run clean` succeeds",
+            "`npx rimraf dist` succeeds",
+            "`pytest --base-url=http://localhost:8000` passes",
+            "`npx prisma generate` succeeds",
             "The login flow works without ImportError",
             "shutdown -h works without errors",
         ] {
@@ -682,7 +690,8 @@ mod tests {
         }
         assert_eq!(propose("All tests pass", &[("cargo test --workspace --all-features -q", "<verify> of task 1")], &[]).map(|p| p.1), Some(Rank::Plan));
         assert_eq!(propose("All tests pass (no new failures allowed)", &[], &[(Job::Test, "make test")]).map(|p| p.1), Some(Rank::Note));
-        for truth in ["All tests pass (no failures allowed beyond the 2 known)", "All tests pass (slow tests deselected)", "All tests pass with 0 new failures"] {
+        assert_eq!(propose("Lint is clean", &[("uv run mypy src", "<verify> of task 1")], &[]).map(|p| p.1), Some(Rank::Note));
+        for truth in ["All tests pass after seeding the database", "All tests pass (no failures allowed beyond the 2 known)", "All tests pass (slow tests deselected)", "All tests pass with 0 new failures"] {
             assert_eq!(propose(truth, &[], &[(Job::Test, "make test")]).map(|p| p.1), Some(Rank::Note), "{truth}");
         }
         assert_eq!(propose("All tests pass", &[("go test -v -count=1 ./...", "<verify> of task 1")], &[]).map(|p| p.1), Some(Rank::Plan));

@@ -64,7 +64,8 @@ fn tests_builds_and_lint_take_the_projects_own_runner() {
             ],
             ["pnpm run test", "pnpm run build", "pnpm run lint"],
         ),
-        (&[("gradlew", "#!/bin/sh\n")], ["./gradlew test", "./gradlew build", "./gradlew check"]),
+        // `./gradlew check` runs the tests too: no lint runner.
+        (&[("gradlew", "#!/bin/sh\n")], ["./gradlew test", "./gradlew build", ""]),
         // A Makefile's target is the project's own entry point: it comes before Cargo's.
         (
             &[("Makefile", "test:\n\tcargo test\nlint:\n\tcargo clippy\n"), ("Cargo.toml", "[package]\n")],
@@ -78,11 +79,13 @@ fn tests_builds_and_lint_take_the_projects_own_runner() {
         }
         let out = project.run(&["init", "--plan", "PLAN.md", "--out", "-"]);
         assert_eq!(out.code, 0, "{}", out.all());
-        for (truth, command) in
-            [("All tests pass", test), ("The project builds", build), ("Lint checks pass", lint)]
-        {
+        for (truth, command, job) in [
+            ("All tests pass", test, "test"),
+            ("The project builds", build, "build"),
+            ("Lint checks pass", lint, "lint"),
+        ] {
             let written = match command {
-                "" => "manual: \"TODO: no build runner found".to_string(),
+                "" => format!("manual: \"TODO: no {job} runner found"),
                 command => format!("run: \"{command}\"   # recognised: the project's "),
             };
             assert!(
