@@ -43,8 +43,12 @@ pub fn plan_commands(text: &str, root_name: &str) -> Vec<PlanCommand> {
             if trimmed.starts_with("```") {
                 fence = None;
             } else if let Some(c) = CD_LINE.captures(trimmed) {
-                // After a `cd`, the block's commands run in another directory.
+                // After a `cd`, the block's commands run in another directory, and so does
+                // one joined to it (`cd web && npm test`).
                 fence = Some((start, moved || !at_root(&c[1])));
+                if CD_AND.is_match(trimmed) {
+                    push(&mut found, trimmed, moved, &at_root, || format!("the shell block at line {start}"));
+                }
             } else {
                 push(&mut found, trimmed, moved, &at_root, || format!("the shell block at line {start}"));
             }
@@ -57,6 +61,11 @@ pub fn plan_commands(text: &str, root_name: &str) -> Vec<PlanCommand> {
         // A block that never closes ends with its task or at the next heading.
         if trimmed.starts_with('#') || trimmed.contains("<task") || trimmed.contains("</task>") {
             block = None;
+        }
+        // gsd-2 plans verify under a `## Verification` heading.
+        if VERIFY_HEADING.is_match(trimmed) {
+            block = Some("the Verification section");
+            continue;
         }
         for (tag, name) in [("verify", "<verify>"), ("verification", "<verification>")] {
             if trimmed.contains(&format!("<{tag}>")) {
@@ -155,6 +164,7 @@ fn push(
 }
 
 static TASK: LazyLock<Regex> = LazyLock::new(|| regex(r"<task\b"));
+static VERIFY_HEADING: LazyLock<Regex> = LazyLock::new(|| regex(r"(?i)^#{1,4}\s+(verification|verify)\s*$"));
 static SHELL_FENCE: LazyLock<Regex> = LazyLock::new(|| regex(r"^```(bash|sh|shell|console|zsh)\s*$"));
 static VERIFY_LINE: LazyLock<Regex> =
     LazyLock::new(|| regex(r"^(?:[-*]\s+)?(?:\*\*)?Verify:?(?:\*\*)?:?\s*(.*)$"));
@@ -210,5 +220,19 @@ mod tests {
         assert!(plan_commands(elsewhere, "shop").iter().all(|c| c.moved));
         let here = "All commands run from the repository root.\n<task>\n<verify>uv run pytest -q</verify>\n</task>\n";
         assert!(plan_commands(here, "shop").iter().all(|c| !c.moved));
+    }
+
+    #[test]
+    fn a_cd_joined_in_a_shell_block_and_a_verification_heading_are_read() {
+        let plan = "5. Run the suite:\n   ```bash\n   cd src-tauri && cargo test 2>&1 | tail -20\n   ```\n\n## Verification\n\n- `pytest -x` passes\n\n## Inputs\n\n- `make deploy`\n";
+        let found: Vec<(String, String, bool)> =
+            plan_commands(plan, "app").into_iter().map(|c| (c.command, c.from, c.moved)).collect();
+        assert_eq!(
+            found,
+            [
+                ("cargo test".to_string(), "the shell block at line 2".to_string(), true),
+                ("pytest -x".to_string(), "the Verification section".to_string(), false),
+            ]
+        );
     }
 }

@@ -125,8 +125,8 @@ const PRECISION: f64 = 0.95;
 /// issue's goal is 0.80; most labelled truths are prose about a file ("R3.6 rule exists in
 /// CLAUDE.md"), claim more than one command shows, or name commands the plans run in
 /// another directory, which no rule can turn into a check without guessing, so this is a
-/// ratchet at what the rules reach today (30 of 172), not the goal.
-const RECALL: f64 = 0.17;
+/// ratchet at what the rules reach today (31 of 172), not the goal.
+const RECALL: f64 = 0.18;
 
 #[test]
 fn init_proposes_only_right_probes_for_hand_labelled_truths() {
