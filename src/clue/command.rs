@@ -159,10 +159,12 @@ fn judged(text: &str, any_program: bool) -> Judged {
     // A workspace's name (`--filter webview-ui`) is no script that serves, nor is a file a
     // checker checks (`vitest run src/server.test.ts`).
     let mut scripts = SELECTING.replace_all(&command.replace(['"', '\''], ""), "$npm$pnpm").into_owned();
-    if CHECKS_FILES.is_match(&scripts) && scripts.split([' ', '=']).any(|w| w.starts_with("//")) {
-        return Err("it reaches outside the project (a path from `//`); a check must only look inside it");
-    }
     if CHECKS_FILES.is_match(&scripts) {
+        if scripts.split([' ', '=']).any(|w| w.starts_with("//")) {
+            return Err(
+                "it reaches outside the project (a path from `//`); a check must only look inside it",
+            );
+        }
         scripts =
             scripts.split_whitespace().filter(|w| !FILE_ARGUMENT.is_match(w)).collect::<Vec<_>>().join(" ");
     }
@@ -235,9 +237,9 @@ pub fn names_program(text: &str) -> bool {
 }
 
 /// Whether `text` asks a program for its help or version, after at most three subcommands
-/// (`docsift --help`, `app serve --help`): only a program's name reads so, and a program
-/// that starts at all answers it, so the project's own program will do. Long flags only:
-/// `shutdown -h` halts.
+/// (`docsift --help`, `app serve --help`): a program that starts at all answers it, so it
+/// need not be a known checker. Long flags only: `shutdown -h` halts. Whether the program
+/// is the project's own, which a call through subcommands needs, is [`super::Clue::asks_help`]'s.
 pub fn asks_help(text: &str) -> bool {
     let text = text.trim();
     let mut words = text.split_whitespace();

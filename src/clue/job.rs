@@ -412,7 +412,8 @@ const NEUTRAL: &[(&[&str], &[&str])] = &[
 pub fn selected(command: &str, job: Job) -> Vec<&str> {
     let Some(span) = job_pattern(job).find(command) else { return Vec::new() };
     // Before the script, or after it: npm and pnpm read a selection anywhere.
-    let after = match span.as_str().starts_with(['n', 'p', 'b']) {
+    let manager = ["npm", "pnpm", "bun"].iter().any(|m| span.as_str().split_whitespace().next() == Some(m));
+    let after = match manager {
         true => &command[span.end()..],
         false => "",
     };
