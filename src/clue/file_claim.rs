@@ -57,10 +57,7 @@ fn claimed(clue: &Clue<'_>) -> Option<(String, serde_json::Value, String)> {
             None => listed(c["text"].trim_matches('`'), file),
             // pyproject.toml's `[project]` array; its other sections are tables no regex reads.
             Some(section) if section == "dependencies" && file.ends_with("pyproject.toml") => {
-                let pattern = listed(c["text"].trim_matches('`'), "requirements.txt")["matches"][0]
-                    .as_str()?
-                    .to_string();
-                let entry = pattern.strip_prefix(r"^\s*")?;
+                let (_, entry, _) = requirement(c["text"].trim_matches('`'));
                 // Within `[project]` (lines up to the next table), an entry of its array: at a
                 // line's start, or after `[` or `,`, never in a comment.
                 let within = r"(?m)^\[project\][^\n]*\n(?:(?:[^\[\n][^\n]*)?\n)*?dependencies\s*=\s*\[";
@@ -107,28 +104,30 @@ fn listed(text: &str, file: &str) -> serde_json::Value {
         let (name, version) = package_version(text);
         return serde_json::json!({ "matches": [json_entry(JSON_SECTIONS, name, version)] });
     }
+    let (name, requirement, bare) = requirement(text);
+    // An entry, never `name = "x"` or a comment: a quoted string starting a line or after
+    // `[`/`,` (pyproject.toml), a key of a table (Cargo.toml, Poetry: `serde = {...}`,
+    // `serde.workspace = true`), or a line's start (requirements).
+    let pattern = match (file.ends_with(".toml"), bare) {
+        (true, true) => format!(r#"(^\s*|[\[,]\s*)["']{requirement}|^\s*{name}\s*(=|\.\w)"#),
+        (true, false) => format!(r#"(^\s*|[\[,]\s*)["']{requirement}"#),
+        (false, _) => format!(r"^\s*{requirement}"),
+    };
+    serde_json::json!({ "matches": [pattern] })
+}
+
+/// A Python requirement (`httpx>=0.27,<1`) as a regex, its name's, and whether it has no
+/// constraint: the name ignores case, and `-`, `_` and `.` in it are one; each part of the
+/// constraint follows in turn, spaces around them free, and no more digits after.
+fn requirement(text: &str) -> (String, String, bool) {
     let (text_name, constraint) = match text.find(['<', '>', '=', '~', '^', '!']) {
         Some(at) => (text[..at].trim(), Some(text[at..].trim())),
         None => (text, None),
     };
-    // Python's package names ignore case, and `-`, `_` and `.` are one.
     let name =
         format!("(?i:{})", regex::escape(text_name).replace(['-', '_'], "[-_.]").replace(r"\.", "[-_.]"));
-    // An entry, never `name = "x"` or a comment: a quoted string starting a line or after
-    // `[`/`,` (pyproject.toml), a key of a table (Cargo.toml, Poetry: `serde = {...}`,
-    // `serde.workspace = true`), or a line's start (requirements).
-    let toml = file.ends_with(".toml");
-    let entry = match toml {
-        true => format!(r#"(^\s*|[\[,]\s*)["']{name}"#),
-        false => format!(r"^\s*{name}"),
-    };
-    let table_key = match toml {
-        true => format!(r"|^\s*{name}\s*(=|\.\w)"),
-        false => String::new(),
-    };
-    let pattern = match constraint {
-        None => format!(r#"{entry}\s*(["'<>=!~;\[,@]|$){table_key}"#),
-        // Each part of `>=2.31,<3` in turn, spaces around them free, and no more digits after.
+    let requirement = match constraint {
+        None => format!(r#"{name}\s*(["'<>=!~;\[,@]|$)"#),
         Some(constraint) => {
             let parts: Vec<String> = constraint
                 .split(',')
@@ -142,10 +141,10 @@ fn listed(text: &str, file: &str) -> serde_json::Value {
                     )
                 })
                 .collect();
-            format!(r#"{entry}\s*{}(["'\s,;\]]|$)"#, parts.join(r"\s*,\s*"))
+            format!(r#"{name}\s*{}(["'\s,;\]]|$)"#, parts.join(r"\s*,\s*"))
         }
     };
-    serde_json::json!({ "matches": [pattern] })
+    (name, requirement, constraint.is_none())
 }
 
 /// `react@^18` as npm writes it: the name and the version; a scope's `@` (`@types/node`)

@@ -53,7 +53,7 @@ impl Project {
             root: Some(root.to_path_buf()),
             root_names,
             tsconfig_lists_nothing,
-            programs: programs(root),
+            programs: programs(root, package.as_ref()),
             node_packages,
         }
     }
@@ -139,8 +139,8 @@ static NEEDS: LazyLock<Vec<(Regex, &'static [&'static str])>> = LazyLock::new(||
     table.into_iter().map(|(pattern, needs)| (regex(pattern), needs)).collect()
 });
 /// `tsc` on the root config: no `-p`, `--project`, `-b` or `--build`.
-/// The programs `root`'s manifests declare.
-fn programs(root: &Path) -> HashSet<String> {
+/// The programs `root`'s manifests declare, its `package` (package.json) among them.
+fn programs(root: &Path, package: Option<&serde_json::Value>) -> HashSet<String> {
     let read = |name: &str| crate::bounded::read_text(&root.join(name)).unwrap_or_default();
     let mut found = HashSet::new();
     // The keys of a scripts table, up to the next table.
@@ -150,7 +150,7 @@ fn programs(root: &Path) -> HashSet<String> {
         let body = TABLE.split(body).next().unwrap_or(body);
         found.extend(TOML_KEY.captures_iter(body).map(|c| c[1].to_string()));
     }
-    if let Ok(package) = serde_json::from_str::<serde_json::Value>(&read("package.json")) {
+    if let Some(package) = package {
         match &package["bin"] {
             serde_json::Value::String(_) => {
                 found.extend(package["name"].as_str().map(|n| n.rsplit('/').next().unwrap_or(n).to_string()))
